@@ -205,13 +205,15 @@ def call_sample(sample: str, bins: pd.DataFrame, units_ann: pd.DataFrame, rules:
     noise = sample_noise(bins)
     units = summarise_units(bins, var, scale, units_ann, params.sd_floor)
     ik = units[units["gene"] == "IKZF1"]
-    depth = float(np.nanmedian(bins["depth"])) if len(bins) else 0.0
+    # depth over the autosomal bins: not over IKZF1, whose depth a deletion lowers
+    auto = bins["chromosome"].isin(AUTOSOMES)
+    depth = float(np.nanmedian(bins.loc[auto, "depth"])) if auto.any() else 0.0
     ik_depth = float(np.nanmedian(ik["depth"])) if ik["n_bins"].sum() else 0.0
     metrics = {"median_depth": depth, "ikzf1_depth": ik_depth, "noise": noise,
                "noise_scale": scale, "recentre_shift": shift, "n_bins": int(len(bins))}
     reasons = []
-    if not (ik_depth >= params.min_depth):
-        reasons.append(f"IKZF1 depth {ik_depth:.0f}x < {params.min_depth:g}x")
+    if not (depth >= params.min_depth):
+        reasons.append(f"median depth {depth:.0f}x < {params.min_depth:g}x")
     if not (noise <= params.max_noise):
         reasons.append(f"noise {noise:.2f} > {params.max_noise:g}")
     if int((ik["n_bins"] > 0).sum()) < params.min_ikzf1_exons_with_data:

@@ -1,0 +1,20 @@
+# ikzf1-cnv: exon-level IKZF1 copy number, IKZF1plus and a cohort report.
+# Run from the repository root:  snakemake --cores 2  (toy cohort; see README.md)
+from snakemake.utils import min_version
+
+min_version("9.0")
+
+
+configfile: "config/config.yaml"
+
+
+include: "workflow/rules/common.smk"
+include: "workflow/rules/coverage.smk"
+include: "workflow/rules/reference.smk"
+include: "workflow/rules/calling.smk"
+include: "workflow/rules/cohort.smk"
+
+
+rule all:
+    input:
+        all_outputs(),

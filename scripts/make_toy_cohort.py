@@ -1,0 +1,147 @@
+#!/usr/bin/env python3
+"""Build the bundled toy cohort from resources/toy/cohort.yaml (deterministic).
+
+    python scripts/make_toy_cohort.py            # writes resources/toy/{panel_hg38.bed,bams/,truth.tsv}
+                                                 # and config/samples.tsv
+The truth written to truth.tsv is the hand-written `truth` block of each sample, completed
+with defaults (genes 'none', qc 'pass'); before writing, the script checks it against the
+event geometry (every IKZF1 exon's copies lost must agree with the declared exon sets).
+"""
+import argparse
+import sys
+from pathlib import Path
+
+import numpy as np
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "workflow"))
+
+from ikzf1cnv import annotation, simulate  # noqa: E402
+
+CALL_COLS = ["sample", "subtype", "status", "ikzf1_deletion", "ikzf1_exons_deleted",
+             "ikzf1_exons_biallelic", "ikzf1_cell_fraction", "CDKN2A", "CDKN2B", "PAX5", "PAR1",
+             "ERG", "EBF1", "ETV6", "BTG1", "RB1", "ikzf1plus", "ukall_cna", "qc"]
+GENES = ["CDKN2A", "CDKN2B", "PAX5", "PAR1", "ERG", "EBF1", "ETV6", "BTG1", "RB1"]
+
+
+def build_events(spec, units, contigs, blast):
+    out = []
+    for ev in spec.get("events") or []:
+        f = blast * ev.get("fraction", 1.0)
+        if "gene" in ev:
+            a, b = ev["exons"]
+            out.append(simulate.exon_event(units, ev["gene"], a, b, ev["copies"], f, ev.get("extend", 0)))
+        elif ev.get("par1"):
+            out.append(simulate.par1_event(units, ev["copies"], f))
+        else:
+            out.append(simulate.chromosome_event(contigs, ev["chrom"], ev["copies"], f))
+    return out
+
+
+def _lost(units, gene, events):
+    out = []
+    for u in units[units["gene"] == gene].itertuples(index=False):
+        mid = (int(u.start) + int(u.end)) // 2
+        out.append(-sum(ev.copies for ev in events if ev.chrom == u.chrom and ev.start <= mid < ev.end
+                        and ev.copies < 0))
+    return out
+
+
+def gene_levels(units, events):
+    """Each gene's level as the event geometry dictates (independent of the caller)."""
+    lv = {}
+    for g in ("CDKN2A", "CDKN2B"):
+        k = _lost(units, g, events)
+        lv[g] = "hom" if max(k) >= 2 else ("het" if max(k) >= 1 else "none")
+    k = _lost(units, "PAX5", events)
+    lv["PAX5"] = "whole" if min(k) >= 1 else ("partial" if max(k) >= 1 else "none")
+    for g in ("ERG", "EBF1", "ETV6", "BTG1", "RB1"):
+        lv[g] = "deleted" if max(_lost(units, g, events)) >= 1 else "none"
+    par = all(sum(x >= 1 for x in _lost(units, g, events)) * 2 >= len(_lost(units, g, events))
+              for g in ("CSF2RA", "IL3RA")) and max(_lost(units, "CRLF2", events)) == 0
+    lv["PAR1"] = "deleted" if par else "none"
+    return lv
+
+
+def check_truth(name, truth, units, events):
+    ik = units[units["gene"] == "IKZF1"]
+    lost, bial = [], []
+    for u in ik.itertuples(index=False):
+        mid = (int(u.start) + int(u.end)) // 2
+        k = -sum(ev.copies for ev in events if ev.chrom == u.chrom and ev.start <= mid < ev.end and ev.copies < 0)
+        if k >= 1:
+            lost.append(u.exon)
+        if k >= 2:
+            bial.append(u.exon)
+    if truth["status"] != "not_evaluable":
+        for gene, level in gene_levels(units, events).items():
+            assert truth.get(gene, "none") == level, f"{name}: events give {gene} {level}, truth {truth.get(gene)}"
+    want = truth.get("ikzf1_exons_deleted", "")
+    if truth["status"] != "not_evaluable":
+        assert ",".join(lost) == want, f"{name}: events delete IKZF1 exons {lost}, truth says {want!r}"
+        assert ",".join(bial) == truth.get("ikzf1_exons_biallelic", ""), f"{name}: biallelic {bial}"
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--spec", default=ROOT / "resources/toy/cohort.yaml", type=Path)
+    ap.add_argument("--outdir", default=ROOT / "resources/toy", type=Path)
+    ap.add_argument("--sheet", default=ROOT / "config/samples.tsv", type=Path)
+    a = ap.parse_args()
+    spec = yaml.safe_load(a.spec.read_text())
+    build = spec["build"]
+    res = ROOT / "resources"
+    units = annotation.load_units(res, build)
+    contigs = annotation.load_contigs(res, build)
+    reg = annotation.load_regions(res, build)
+    par1 = tuple(reg[reg["region"] == "PAR1"][["chrom", "start", "end"]].iloc[0])
+    panel = simulate.make_panel(units[units["gene"].isin(spec["panel_genes"])], contigs, spec["backbone_per_chrom"], spec["backbone_size"],
+                                spec["max_target"], spec["chroms"])
+    a.outdir.mkdir(parents=True, exist_ok=True)
+    panel_path = a.outdir / f"panel_{build}.bed"
+    panel.to_csv(panel_path, sep="\t", header=False, index=False)
+    bamdir = a.outdir / "bams"
+    bamdir.mkdir(exist_ok=True)
+    sheet, truth_rows = [], []
+    for s in spec["samples"]:
+        name = s["sample"]
+        blast = (s.get("blast_pct", s.get("blast_truth", 100)) or 100) / 100.0 if s.get("type") != "normal" else 0.0
+        events = build_events(s, units, contigs, blast)
+        reads = simulate.simulate_reads(panel, contigs, s["sex"], par1, events, s["depth"],
+                                        simulate.seed_of(name, 11), spec["read_length"], spec["capture_seed"],
+                                        offtarget_per_mb=spec["offtarget_per_mb"],
+                                        gc_slope_sd=spec["gc_slope_sd"], overdispersion_cv=spec["overdispersion_cv"])
+        bam = bamdir / f"{name}.bam"
+        n = simulate.write_bam(str(bam), name, contigs, reads, spec["read_length"], simulate.seed_of(name, 13))
+        print(f"{name}: {n} reads, {bam.stat().st_size / 1e6:.2f} MB", flush=True)
+        sheet.append([name, f"resources/toy/bams/{name}.bam", s.get("type", "tumor"), s.get("subtype", ""),
+                      s.get("age_group", ""), "" if s.get("blast_pct") is None else str(s["blast_pct"]), s["sex"]])
+        if s.get("type") == "normal":
+            continue
+        t = dict(s["truth"])
+        check_truth(name, t, units, events)
+        ne = t["status"] == "not_evaluable"
+        row = {"sample": name, "subtype": s.get("subtype") or "unknown", "status": t["status"],
+               "ikzf1_deletion": t["ikzf1_deletion"], "ikzf1_exons_deleted": t.get("ikzf1_exons_deleted", ""),
+               "ikzf1_exons_biallelic": t.get("ikzf1_exons_biallelic", ""),
+               "ikzf1_cell_fraction": f"{t['ikzf1_cell_fraction']:.2f}" if "ikzf1_cell_fraction" in t else "NA",
+               "ikzf1plus": t["ikzf1plus"], "ukall_cna": t["ukall_cna"], "qc": t.get("qc", "pass")}
+        for g in GENES:
+            row[g] = "NA" if ne else t.get(g, "none")
+        truth_rows.append(row)
+    with open(a.sheet, "w") as fh:
+        fh.write("sample\tbam\ttype\tsubtype\tage_group\tblast_pct\tsex\n")
+        for r in sheet:
+            fh.write("\t".join(r) + "\n")
+    with open(a.outdir / "truth.tsv", "w") as fh:
+        fh.write("# truth of the toy cohort, from resources/toy/cohort.yaml (hand-written, geometry-checked)\n")
+        fh.write("\t".join(CALL_COLS) + "\n")
+        for r in truth_rows:
+            fh.write("\t".join(str(r[c]) for c in CALL_COLS) + "\n")
+    total = sum(p.stat().st_size for p in bamdir.glob("*.bam*"))
+    print(f"{len(sheet)} samples, BAMs {total / 1e6:.1f} MB, panel {len(panel)} targets -> {panel_path}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,142 @@
+"""Checking what the user gives us: the sample sheet and the BAMs.
+
+Every error names the sample, the column or file, and what to do about it.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import jsonschema
+import pandas as pd
+
+
+class InputError(Exception):
+    """A problem with the user's input, worded for the user."""
+
+
+SHEET_DEFAULTS = {"type": "tumor", "subtype": "unknown", "age_group": "", "blast_pct": "", "sex": ""}
+FIXES = {
+    "sample": "use letters, digits, '.', '_' or '-', starting with a letter or digit",
+    "type": "write 'tumor' or 'normal'",
+    "subtype": "use one of the contract's subtypes, or 'unknown'",
+    "age_group": "write 'pediatric' or 'adult', or leave it empty",
+    "blast_pct": "give the blast percentage as a number from 0 to 100, or leave it empty",
+    "sex": "write 'female' or 'male', or leave it empty",
+}
+
+
+def index_of(bam: str) -> str | None:
+    """The index beside a BAM/CRAM (name.bam.bai, name.bai, name.bam.csi, name.csi, .crai)."""
+    p = str(bam)
+    stem = p[: p.rfind(".")] if "." in Path(p).name else p
+    for cand in (p + ".bai", stem + ".bai", p + ".csi", stem + ".csi", p + ".crai", stem + ".crai"):
+        if Path(cand).is_file():
+            return cand
+    return None
+
+
+def _coerce(row: dict) -> dict:
+    out = {}
+    for k, v in row.items():
+        if v == "" or v is None:
+            continue
+        if k == "blast_pct":
+            try:
+                out[k] = float(v)
+            except ValueError:
+                out[k] = v  # leave it to the schema to report
+        else:
+            out[k] = v
+    return out
+
+
+def load_sample_sheet(path, schema: dict, check_files: bool = True) -> pd.DataFrame:
+    """Read and validate the sample sheet; raise InputError listing every problem found."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"sample sheet {path} not found: set `samples:` in the config to your TSV")
+    df = pd.read_csv(path, sep="\t", dtype=str, keep_default_na=False, comment="#")
+    df.columns = [c.strip() for c in df.columns]
+    problems = []
+    for col in ("sample", "bam"):
+        if col not in df.columns:
+            raise InputError(f"sample sheet {path}: required column '{col}' is missing "
+                             f"(columns found: {', '.join(df.columns)})")
+    df = df.apply(lambda c: c.str.strip())
+    for col, default in SHEET_DEFAULTS.items():
+        if col not in df.columns:
+            df[col] = default
+        elif col in ("type", "subtype"):
+            df[col] = df[col].replace("", default)
+    validator = jsonschema.Draft7Validator(schema)
+    for i, row in enumerate(df.to_dict("records"), start=2):
+        name = row["sample"] or f"(row {i})"
+        for err in sorted(validator.iter_errors(_coerce(row)), key=lambda e: list(e.path)):
+            col = err.path[0] if err.path else (err.validator_value[0] if err.validator == "required" else "?")
+            val = row.get(col, "")
+            problems.append(f"sample '{name}' (line {i}), column '{col}': {val!r} is not valid "
+                            f"({err.message}). Fix: {FIXES.get(col, 'see config/README.md')}")
+    dup = df["sample"][df["sample"].duplicated(keep=False) & (df["sample"] != "")]
+    for name in sorted(set(dup)):
+        lines = [str(i + 2) for i in df.index[df["sample"] == name]]
+        problems.append(f"sample '{name}' appears on lines {', '.join(lines)}: sample names must be unique. "
+                        f"Fix: rename or remove the duplicate rows")
+    if check_files:
+        for i, row in enumerate(df.to_dict("records"), start=2):
+            bam = row["bam"]
+            if not bam:
+                continue
+            if not Path(bam).is_file():
+                problems.append(f"sample '{row['sample']}' (line {i}), column 'bam': file {bam} not found. "
+                                f"Fix: give a path absolute or relative to the directory snakemake runs in")
+            elif index_of(bam) is None:
+                problems.append(f"sample '{row['sample']}' (line {i}), column 'bam': {bam} has no index beside it "
+                                f"(.bai/.csi). Fix: run `samtools index {bam}`")
+    if not problems and not (df["type"] == "tumor").any():
+        problems.append(f"sample sheet {path}: no tumour sample (type 'tumor'); nothing to call")
+    if problems:
+        raise InputError(f"sample sheet {path} has {len(problems)} problem(s):\n  - " + "\n  - ".join(problems))
+    df["blast_pct"] = pd.to_numeric(df["blast_pct"].replace("", None))
+    return df.set_index("sample", drop=False)
+
+
+def check_bam(sample: str, bam: str, contigs: dict[str, int], genome: str,
+              other_builds: dict[str, dict[str, int]]) -> dict:
+    """Check a BAM's header against the configured build; return facts about the BAM
+    (read length, sort order). Raises InputError naming what to fix."""
+    import pysam
+
+    if index_of(bam) is None:
+        raise InputError(f"sample '{sample}': {bam} has no index. Fix: run `samtools index {bam}`")
+    with pysam.AlignmentFile(bam, "rb") as fh:
+        hdr = dict(zip(fh.references, fh.lengths))
+        so = fh.header.to_dict().get("HD", {}).get("SO", "unknown")
+        lens = []
+        for read in fh.head(2000):
+            if not read.is_unmapped and read.query_length:
+                lens.append(read.query_length)
+    if so != "coordinate":
+        raise InputError(f"sample '{sample}': {bam} is not coordinate-sorted (header SO:{so}). "
+                         f"Fix: `samtools sort -o sorted.bam {bam} && samtools index sorted.bam`")
+    shared = [c for c in contigs if c in hdr]
+    if not shared:
+        alt = [c for c in contigs if c.removeprefix("chr") in hdr]
+        hint = ("its contigs are named without 'chr' (e.g. '7'); rename them (samtools reheader) "
+                "or use a BAM aligned to a UCSC-style reference" if alt else
+                f"its contigs are {', '.join(list(hdr)[:5])}...")
+        raise InputError(f"sample '{sample}': {bam} shares no contig name with {genome}: {hint}")
+    wrong = [c for c in shared if hdr[c] != contigs[c]]
+    if wrong:
+        guess = [b for b, cs in other_builds.items() if all(hdr.get(c) == cs[c] for c in cs if c in hdr)]
+        which = f" They match {guess[0]}." if guess else ""
+        c = wrong[0]
+        raise InputError(
+            f"sample '{sample}': {bam} was not aligned to {genome}: {c} is {hdr[c]:,} bp in the BAM but "
+            f"{contigs[c]:,} bp in {genome} ({len(wrong)} contig length(s) differ).{which} "
+            f"Fix: set `genome: {guess[0] if guess else '<the BAM build>'}` in the config, or realign to {genome}.")
+    return {"sample": sample, "read_length": float(pd.Series(lens).median()) if lens else 100.0,
+            "contigs_checked": len(shared)}
+
+
+SAFE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")

@@ -1,0 +1,285 @@
+"""The workflow's steps as functions over file paths; each rule's script calls one.
+
+Kept apart from the domain modules so those stay pure and testable without files.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from . import annotation, calling, inputs
+from .purity import fmt
+
+log = logging.getLogger("ikzf1cnv")
+
+
+def setup_logging(logfile: str | None):
+    handlers = [logging.StreamHandler(sys.stderr)]
+    if logfile:
+        handlers.append(logging.FileHandler(logfile, mode="w"))
+    logging.basicConfig(level=logging.INFO, handlers=handlers, force=True,
+                        format="%(asctime)s %(levelname)s %(message)s")
+
+
+def write_json(obj, path):
+    Path(path).write_text(json.dumps(obj, indent=1, sort_keys=True) + "\n")
+
+
+def step_bins(targets_bed: str, target_avg_size: float, antitarget_avg_size: int, out_t: str, out_a: str):
+    from skgenome import tabio
+
+    from . import cnv
+    tgt, anti = cnv.make_bins(targets_bed, target_avg_size, antitarget_avg_size)
+    tabio.write(tgt, out_t, "bed4")
+    tabio.write(anti, out_a, "bed4")
+    log.info("%d target bins, %d antitarget bins from %s", len(tgt), len(anti), targets_bed)
+
+
+def step_coverage(sample: str, bam: str, genome: str, resources: str, tbins: str, abins: str,
+                  min_mapq: int, out_t: str, out_a: str, out_json: str):
+    from skgenome import tabio
+
+    from . import cnv
+    builds = {b: annotation.load_contigs(resources, b) for b in ("hg38", "hg19")}
+    facts = inputs.check_bam(sample, bam, builds[genome], genome, {b: c for b, c in builds.items() if b != genome})
+    log.info("%s: BAM header matches %s (%d contigs checked); read length %.0f", sample, genome,
+             facts["contigs_checked"], facts["read_length"])
+    for bins, out, kind in ((tbins, out_t, "target"), (abins, out_a, "antitarget")):
+        cna = cnv.coverage(bins, bam, sample, min_mapq)
+        tabio.write(cna, out)
+        log.info("%s: %s coverage of %d bins", sample, kind, len(cna))
+    write_json(facts, out_json)
+
+
+def step_reference(normal_t: list[str], normal_a: list[str], prebuilt: str | None, tbins: str, abins: str,
+                   par_genome: str | None, do_edge: bool, fasta: str | None, out_ref: str, out_json: str,
+                   out_denoise: str, n_components: int):
+    import shutil
+
+    from skgenome import tabio
+
+    from . import cnv
+    if prebuilt:
+        shutil.copyfile(prebuilt, out_ref)
+        info = {"mode": "prebuilt", "source": prebuilt, "normals": [], "warning": ""}
+    elif normal_t:
+        ref = cnv.build_reference(normal_t, normal_a, par_genome, do_edge, fasta)
+        tabio.write(ref, out_ref)
+        info = {"mode": "pooled", "normals": [Path(p).name.split(".")[0] for p in normal_t], "warning": ""}
+        if len(normal_t) < 3:
+            info["warning"] = (f"only {len(normal_t)} normal(s) in the pooled reference: per-bin spread is "
+                               "poorly estimated; calls lean on the sample's own noise")
+    else:
+        ref = cnv.flat_reference(tbins, abins, par_genome, fasta)
+        tabio.write(ref, out_ref)
+        info = {"mode": "flat", "normals": [],
+                "warning": "no normals and no reference_cnn: flat reference. Capture differences between "
+                           "targets are not removed; exon calls are noisier and less sensitive."}
+    if info["warning"]:
+        log.warning(info["warning"])
+    comps = pd.DataFrame(columns=["chromosome", "start", "end"])
+    if info["mode"] == "pooled" and len(normal_t) >= 2 and n_components > 0:
+        comps = denoise_components(normal_t, normal_a, out_ref, par_genome, do_edge, fasta, n_components)
+        info["denoise_components"] = comps.shape[1] - 3
+    else:
+        info["denoise_components"] = 0
+    comps.to_csv(out_denoise, sep="\t", index=False, float_format="%.6f", lineterminator="\n")
+    log.info("reference: %s; %d denoising component(s)", info["mode"], info["denoise_components"])
+    write_json(info, out_json)
+
+
+def denoise_components(normal_t, normal_a, ref, par_genome, do_edge, fasta, k) -> pd.DataFrame:
+    """Bias patterns of the normals (see denoise.py) on the target bins."""
+    import numpy as np
+
+    from . import cnv, denoise
+    cols = []
+    keys = None
+    for t, a in zip(normal_t, normal_a):
+        cnr = cnv.fix(t, a, ref, par_genome, do_edge, fasta is not None)
+        b = cnv.target_bins_with_spread(cnr, ref)
+        auto = b["chromosome"].isin(calling.AUTOSOMES)
+        cols.append((b["log2"] - np.nanmedian(b.loc[auto, "log2"])).to_numpy())
+        keys = b[["chromosome", "start", "end"]]
+    m = np.column_stack(cols)
+    m[~np.isfinite(m)] = 0.0
+    # autosomes only: on chrX/chrY the normals differ by sex, not by bias
+    keys = keys.reset_index(drop=True)
+    auto = keys["chromosome"].isin(calling.AUTOSOMES).to_numpy()
+    u = denoise.components(m[auto], k)
+    out = keys[auto].copy()
+    for j in range(u.shape[1]):
+        out[f"pc{j + 1}"] = u[:, j]
+    return out
+
+
+def step_call(sample: str, row: dict, cfg: dict, resources: str, rules_path: str, tcnn: str, acnn: str,
+              ref: str, denoise_tsv: str, bamjson: str, out_cnr: str, out_exons: str, out_units: str,
+              out_json: str):
+    from skgenome import tabio
+
+    from . import cnv
+    rules = annotation.load_rules(rules_path)
+    par_genome = rules["cnvkit_par_genome"].get(cfg["genome"])
+    has_fasta = bool(cfg.get("fasta"))
+    cnr = cnv.fix(tcnn, acnn, ref, par_genome, cfg["edge_correction"], has_fasta)
+    tabio.write(cnr, out_cnr)
+    bins = cnv.target_bins_with_spread(cnr, ref)
+    bins = apply_denoise(bins, denoise_tsv)
+    units_ann = annotation.load_units(resources, cfg["genome"])
+    units_ann = units_ann[units_ann["gene"].isin(set(rules["genes"]) | set(rules["par1"]["context"]))]
+    params = calling.CallerParams.from_config(cfg["caller"], cfg["qc"])
+    read_length = json.loads(Path(bamjson).read_text())["read_length"]
+    blast = row.get("blast_pct")
+    blast = None if blast is None or pd.isna(blast) else float(blast)
+    res = calling.call_sample(sample, bins, units_ann, rules, params, blast, read_length)
+    log.info("%s: qc %s, IKZF1 %s (%s), shift %.3f, noise %.3f", sample, res.qc, res.status,
+             res.ikzf1["deletion"], res.metrics["recentre_shift"], res.metrics["noise"])
+    write_exon_table(res.ikzf1_exons, out_exons)
+    write_units(res.units, out_units)
+    write_json(sample_record(res, row), out_json)
+
+
+def apply_denoise(bins: pd.DataFrame, denoise_tsv: str) -> pd.DataFrame:
+    import numpy as np
+
+    from . import denoise
+    comps = pd.read_csv(denoise_tsv, sep="\t")
+    pcs = [c for c in comps.columns if c.startswith("pc")]
+    if not pcs:
+        return bins
+    m = bins.merge(comps, on=["chromosome", "start", "end"], how="left")
+    v = m[pcs].fillna(0.0).to_numpy()
+    use = m["chromosome"].isin(calling.AUTOSOMES).to_numpy()
+    l2, coef = denoise.remove(m["log2"].to_numpy(), v, use)
+    log.info("denoised with %d component(s), coefficients %s", len(pcs), np.round(coef, 3).tolist())
+    return bins.assign(log2=l2)
+
+
+def write_exon_table(df: pd.DataFrame, path: str):
+    cols = ["exon", "chrom", "start", "end", "n_bins", "log2", "copy_number", "ci_low", "ci_high", "call",
+            "se", "ratio", "depth"]
+    nd = {"log2": 3, "copy_number": 2, "ci_low": 2, "ci_high": 2, "se": 3, "ratio": 3, "depth": 1}
+    with open(path, "w") as fh:
+        fh.write("\t".join(cols) + "\n")
+        for r in df[cols].to_dict("records"):
+            fh.write("\t".join(fmt(r[c], nd[c]) if c in nd else str(r[c]) for c in cols) + "\n")
+
+
+def write_units(df: pd.DataFrame, path: str):
+    cols = ["gene", "exon", "chrom", "start", "end", "n_bins", "log2", "se", "depth", "state"]
+    nd = {"log2": 3, "se": 3, "depth": 1}
+    with open(path, "w") as fh:
+        fh.write("\t".join(cols) + "\n")
+        for r in df[cols].to_dict("records"):
+            fh.write("\t".join(fmt(r[c], nd[c]) if c in nd else str(r[c]) for c in cols) + "\n")
+
+
+def sample_record(res: calling.SampleCalls, row: dict) -> dict:
+    """Everything the cohort step needs about one sample, JSON-ready and rounded."""
+    def r(x, nd=3):
+        return None if x is None else round(float(x), nd)
+    return {
+        "sample": res.sample, "subtype": row.get("subtype") or "unknown", "age_group": row.get("age_group", ""),
+        "sex": row.get("sex", ""), "status": res.status, "qc": res.qc,
+        "ikzf1": {k: (r(v, 2) if k in ("cell_fraction", "cf_low", "cf_high") else (r(v, 1) if k == "llr" else v))
+                  for k, v in res.ikzf1.items()},
+        "genes": res.genes,
+        "purity": {k: (r(v, 2) if isinstance(v, float) else v) for k, v in res.purity.items()},
+        "metrics": {k: r(v, 3) if isinstance(v, float) else v for k, v in res.metrics.items()},
+    }
+
+
+def _read_records(paths: list[str]) -> list[dict]:
+    return [json.loads(Path(p).read_text()) for p in paths]
+
+
+def step_cohort(record_paths: list[str], cfg: dict, rules_path: str, out_calls: str, out_freq: str,
+                mqc_dir: str):
+    from . import cohort, mqc
+    rules = annotation.load_rules(rules_path)
+    recs = _read_records(record_paths)
+    calls = cohort.calls_table(recs, rules, cfg["ikzf1plus_pax5"])
+    calls.to_csv(out_calls, sep="\t", index=False, lineterminator="\n")
+    table = cohort.read_reference_table(cfg["reference_table"])
+    freq = cohort.frequencies(calls, table, cfg["frequency_min_samples"], cfg["frequency_alpha"])
+    freq.to_csv(out_freq, sep="\t", index=False, lineterminator="\n")
+    mqc.write_custom_content(calls, freq, mqc_dir)
+    log.info("%d samples: %d deleted, %d IKZF1plus, %d not evaluable", len(calls),
+             (calls["status"] == "deleted").sum(), (calls["ikzf1plus"] == "yes").sum(),
+             (calls["status"] == "not_evaluable").sum())
+
+
+METHODS = [
+    "Coverage, pooled reference and bias correction: CNVkit (cnvlib) as a library; per-bin log2 ratios of target bins.",
+    "Recentring: each autosome votes with its median log2; the most common level (not the median bin) is log2 0, so "
+    "whole-chromosome gains (hyperdiploidy) cannot shift the diploid baseline.",
+    "Exon estimates: inverse-variance mean of the target bins over each exon; variances from the reference spread and "
+    "read counts, rescaled to the sample's own scatter; a floor (caller.sd_floor) for systematic error.",
+    "Exon caller: one cell fraction per gene, exon states 0/1/2 copies lost chosen by a Viterbi pass with a switch "
+    "penalty (caller.switch_penalty, log-likelihood units); expected log2 = log2(1 - f*k/2).",
+    "Purity: the sheet's blast_pct bounds the cell fraction (plus caller.blast_pct_tolerance); without it the largest "
+    "clonal event sets the estimate, reported with its interval as 'estimated'.",
+    "IKZF1plus (Stanulla 2018): IKZF1 deletion with CDKN2A/B homozygous, PAX5 or PAR1 (P2RY8-CRLF2) deletion, no ERG "
+    "deletion. Whether PAX5 must be partial in AIEOP-BFM ALL 2017 is UNVERIFIED: option ikzf1plus_pax5 (any/partial).",
+    "UKALL-CNA (Moorman 2014): good = no deletion, an isolated ETV6/PAX5/BTG1 deletion, or ETV6 plus one of "
+    "BTG1/PAX5/CDKN2A/B; poor = any other profile. IKZF1plus and UKALL-CNA are given for BCP-ALL subtypes only.",
+    "PAR1: the P2RY8-CRLF2 pattern (CSF2RA and IL3RA lost, CRLF2 kept); the deletion's size (~320 kb) is UNVERIFIED.",
+    "Frequencies: evaluable samples of each group; Wilson 95% interval; exact binomial test against the nearest end of "
+    "the reference range. Reference figures include point mutations, which read depth cannot see.",
+    "Not seen by this workflow: point mutations, copy-neutral events, clones below the detection limit at the depth.",
+]
+
+
+def versions() -> dict:
+    from importlib.metadata import PackageNotFoundError, version
+
+    from . import __version__
+    out = {"ikzf1cnv": __version__, "python": sys.version.split()[0]}
+    for p in ("cnvkit", "snakemake", "pysam", "pandas", "numpy", "scipy"):
+        try:
+            out[p] = version(p)
+        except PackageNotFoundError:
+            out[p] = "not installed"
+    return out
+
+
+def step_report(calls_path: str, freq_path: str, record_paths: list[str], exon_paths: list[str], ref_json: str,
+                types_path: str, cfg: dict, out_html: str):
+    from . import report
+    calls = pd.read_csv(calls_path, sep="\t", dtype=str, keep_default_na=False)
+    freq = pd.read_csv(freq_path, sep="\t", keep_default_na=False)
+    types = annotation.read_tsv(types_path)
+    recs = {r["sample"]: r for r in _read_records(record_paths)}
+    exons = {}
+    for p in exon_paths:
+        s = Path(p).parent.name
+        exons[s] = pd.read_csv(p, sep="\t", keep_default_na=False, na_values=["NA"])
+    ref_info = json.loads(Path(ref_json).read_text())
+    html = report.render(calls, freq, types, exons, recs, ref_info, cfg, versions(), METHODS)
+    Path(out_html).write_text(html)
+    log.info("report: %s (%d bytes)", out_html, len(html))
+
+
+def step_samtools_stats(bam: str, out: str):
+    import pysam
+    Path(out).write_text(pysam.stats(bam))
+
+
+def step_wgs_bins(resources: str, genome: str, rules_path: str, out_t: str, out_a: str):
+    """Whole-genome mode: bins over the loci that matter (every exon unit) and a backbone of
+    evenly spaced bins on each chromosome for the baseline; no off-target bins."""
+    from . import simulate
+    units = annotation.load_units(resources, genome)
+    contigs = annotation.load_contigs(resources, genome)
+    chroms = [c for c in contigs if c != "chrY"]
+    panel = simulate.make_panel(units, contigs, backbone_per_chrom=50, backbone_size=1000, max_target=10**9,
+                                chroms=chroms)
+    tmp = Path(out_t).with_suffix(".loci.bed")
+    panel.to_csv(tmp, sep="\t", header=False, index=False)
+    step_bins(str(tmp), 267, 150000, out_t, out_a)
+    Path(out_a).write_text("")

@@ -1,0 +1,68 @@
+# Config and sample sheet validation, input functions. Nothing here runs a tool.
+import sys
+from pathlib import Path
+
+import yaml
+from snakemake.utils import validate
+
+sys.path.insert(0, str(Path(workflow.basedir) / "workflow"))
+
+from ikzf1cnv import inputs  # noqa: E402
+
+validate(config, "../schemas/config.schema.yaml")
+for _key in ("caller", "qc"):  # nested defaults: validate fills only the top level
+    config[_key] = config.get(_key) or {}
+validate(config, "../schemas/config.schema.yaml")
+
+BASE = Path(workflow.basedir)
+RESOURCES = str(BASE / "resources")
+RULES = str(BASE / "resources" / "rules.yaml")
+OUT = config["outdir"].rstrip("/")
+SCRIPTS = "../scripts"
+
+
+def _fail(msg):
+    raise WorkflowError(msg) if "WorkflowError" in globals() else SystemExit(msg)
+
+
+for _key in ("targets", "reference_table", "reference_cnn", "fasta"):
+    _v = config.get(_key)
+    if _v and not Path(_v).is_file():
+        raise ValueError(f"config `{_key}`: file {_v} not found (paths are absolute or relative to the "
+                         f"directory snakemake runs in: {Path.cwd()})")
+
+with open(BASE / "workflow" / "schemas" / "samples.schema.yaml") as _fh:
+    _SHEET_SCHEMA = yaml.safe_load(_fh)
+try:
+    samples = inputs.load_sample_sheet(config["samples"], _SHEET_SCHEMA)
+except inputs.InputError as _e:
+    raise ValueError(str(_e)) from None
+
+TUMOURS = sorted(samples.index[samples["type"] == "tumor"])
+NORMALS = sorted(samples.index[samples["type"] == "normal"])
+ALL_SAMPLES = sorted(samples.index)
+
+wildcard_constraints:
+    sample="[A-Za-z0-9][A-Za-z0-9._-]*",
+
+
+def bam_of(wc):
+    return samples.loc[wc.sample, "bam"]
+
+
+def bai_of(wc):
+    return inputs.index_of(samples.loc[wc.sample, "bam"])
+
+
+def sample_row(wc):
+    r = samples.loc[wc.sample].to_dict()
+    return {k: (None if isinstance(v, float) and v != v else v) for k, v in r.items()}
+
+
+def all_outputs():
+    return [
+        f"{OUT}/cohort/ikzf1_calls.tsv",
+        f"{OUT}/cohort/frequencies.tsv",
+        f"{OUT}/cohort/report.html",
+        f"{OUT}/multiqc/multiqc_report.html",
+    ] + expand(f"{OUT}/samples/{{sample}}/ikzf1_exons.tsv", sample=TUMOURS)
