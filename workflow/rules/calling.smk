@@ -17,6 +17,8 @@ rule call:
         config=config,
         resources=RESOURCES,
         rules=RULES,
+    conda:
+        "../../envs/ikzf1cnv.yaml"
     log:
         f"{OUT}/logs/call/{{sample}}.log",
     benchmark:

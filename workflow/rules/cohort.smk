@@ -12,6 +12,8 @@ rule cohort:
     params:
         config=config,
         rules=RULES,
+    conda:
+        "../../envs/ikzf1cnv.yaml"
     log:
         f"{OUT}/logs/cohort.log",
     benchmark:
@@ -34,6 +36,8 @@ rule report:
                     labels={"report": "cohort report"}),
     params:
         config=config,
+    conda:
+        "../../envs/ikzf1cnv.yaml"
     log:
         f"{OUT}/logs/report.log",
     benchmark:
@@ -49,6 +53,8 @@ rule multiqc:
         mqc=rules.cohort.output.mqc,
     output:
         f"{OUT}/multiqc/multiqc_report.html",
+    conda:
+        "../../envs/multiqc.yaml"
     log:
         f"{OUT}/logs/multiqc.log",
     benchmark:

@@ -11,6 +11,8 @@ rule bins:
         genome=config["genome"],
         resources=RESOURCES,
         rules=RULES,
+    conda:
+        "../../envs/ikzf1cnv.yaml"
     log:
         f"{OUT}/logs/bins.log",
     benchmark:
@@ -34,6 +36,8 @@ rule coverage:
         genome=config["genome"],
         resources=RESOURCES,
         min_mapq=config["min_mapq"],
+    conda:
+        "../../envs/ikzf1cnv.yaml"
     log:
         f"{OUT}/logs/coverage/{{sample}}.log",
     benchmark:
@@ -49,6 +53,8 @@ rule samtools_stats:
         bai=bai_of,
     output:
         f"{OUT}/qc/samtools/{{sample}}.stats",
+    conda:
+        "../../envs/ikzf1cnv.yaml"
     log:
         f"{OUT}/logs/samtools_stats/{{sample}}.log",
     benchmark:

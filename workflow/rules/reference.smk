@@ -16,6 +16,8 @@ rule reference:
         fasta=config["fasta"],
         rules=RULES,
         n_components=config["caller"]["denoise_components"],
+    conda:
+        "../../envs/ikzf1cnv.yaml"
     log:
         f"{OUT}/logs/reference.log",
     benchmark:

@@ -1,0 +1,145 @@
+"""Per-sample calling on synthetic bins (no CNVkit needed)."""
+import numpy as np
+import pandas as pd
+import pytest
+
+from ikzf1cnv import annotation, calling
+from ikzf1cnv.purity import expected_log2
+
+
+@pytest.fixture(scope="module")
+def units(root, rules):
+    u = annotation.load_units(root / "resources", "hg38")
+    return u[u["gene"].isin(set(rules["genes"]) | set(rules["par1"]["context"]))]
+
+
+def make_bins(units, seed, sd=0.08, events=(), chrom_shift=None, depth=300.0):
+    """One 'bin' per exon unit plus 20 backbone bins per autosome. events: (gene, exon
+    labels or None for all, log2)."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for u in units.itertuples(index=False):
+        l2 = 0.0
+        for gene, exons, v in events:
+            if u.gene == gene and (exons is None or str(u.exon) in exons):
+                l2 += v
+        rows.append((u.chrom, int(u.start) - 1, int(u.end), l2))
+    for c in calling.AUTOSOMES:
+        for i in range(20):
+            rows.append((c, 1_000_000 * (i + 1), 1_000_000 * (i + 1) + 300, 0.0))
+    df = pd.DataFrame(rows, columns=["chromosome", "start", "end", "log2"])
+    if chrom_shift:
+        for c, v in chrom_shift.items():
+            df.loc[df["chromosome"] == c, "log2"] += v
+    df["log2"] += rng.normal(0, sd, len(df))
+    df["depth"] = depth
+    df["spread"] = 0.05
+    df["gene"] = "x"
+    df["weight"] = 1.0
+    return df.sort_values(["chromosome", "start"]).reset_index(drop=True)
+
+
+def test_recentring_ignores_hyperdiploid_gains():
+    """+4 +6 +10 +14 +17 +18 +21 +21: 8 gained of 22 autosomes; the median bin is pulled up,
+    the most common level is not."""
+    gained = {c: np.log2(3 / 2) for c in ("chr4", "chr6", "chr10", "chr14", "chr17", "chr18")}
+    gained["chr21"] = np.log2(4 / 2)
+    rows = []
+    for c in calling.AUTOSOMES:
+        for i in range(30):
+            rows.append((c, i * 1000, i * 1000 + 300, 0.2 + gained.get(c, 0.0)))
+    bins = pd.DataFrame(rows, columns=["chromosome", "start", "end", "log2"])
+    assert calling.recentre_shift(bins, 0.1, 3) == pytest.approx(0.2)
+    # a large chromosome loss does not move it either
+    bins.loc[bins["chromosome"] == "chr7", "log2"] -= 1
+    assert calling.recentre_shift(bins, 0.1, 3) == pytest.approx(0.2)
+
+
+@pytest.mark.parametrize("kind,states,data,want", [
+    ("zygosity", [0, 1, 1, 0], [True] * 4, "het"),
+    ("zygosity", [0, 2, 1, 0], [True] * 4, "hom"),
+    ("zygosity", [0, 0, 0, 0], [True] * 4, "none"),
+    ("extent", [1, 1, 1, 1], [True] * 4, "whole"),
+    ("extent", [0, 1, 1, 0], [True] * 4, "partial"),
+    ("extent", [1, 1, 1, 0], [True, True, True, False], "whole"),  # an exon without data
+    ("any", [0, 0, 1, 0], [True] * 4, "deleted"),
+    ("any", [0, 0, 0, 0], [True] * 4, "none"),
+])
+def test_gene_level(kind, states, data, want):
+    assert calling.gene_level(kind, states, data) == want
+
+
+def par1_units(lost_genes):
+    rows = []
+    for g, n in (("CRLF2", 4), ("CSF2RA", 6), ("IL3RA", 6), ("P2RY8", 3)):
+        for i in range(n):
+            rows.append({"gene": g, "n_bins": 1, "state": 1 if g in lost_genes else 0})
+    return pd.DataFrame(rows)
+
+
+def test_par1_pattern(rules):
+    r = rules["par1"]
+    assert calling.par1_level(par1_units({"CSF2RA", "IL3RA", "P2RY8"}), r) == "deleted"
+    # a loss that takes CRLF2 as well is not the P2RY8-CRLF2 deletion
+    assert calling.par1_level(par1_units({"CRLF2", "CSF2RA", "IL3RA", "P2RY8"}), r) == "none"
+    # a loss of one gene near CRLF2 is not either
+    assert calling.par1_level(par1_units({"CSF2RA"}), r) == "none"
+    assert calling.par1_level(par1_units(set()), r) == "none"
+
+
+def call(units, rules, bins, blast):
+    return calling.call_sample("S", bins, units, rules, calling.CallerParams(), blast, 100.0)
+
+
+def test_call_sample_del4_7_with_hom_cdkn2a(units, rules):
+    f = 0.6
+    ev = [("IKZF1", {"4", "5", "6", "7"}, expected_log2(f, 1)),
+          ("CDKN2A", None, expected_log2(f, 2)), ("CDKN2B", None, expected_log2(f, 1))]
+    res = call(units, rules, make_bins(units, 1, events=ev), 60)
+    assert res.qc == "pass" and res.status == "deleted"
+    assert res.ikzf1["deletion"] == "del4-7" and res.ikzf1["exons_biallelic"] == ""
+    assert res.ikzf1["cf_low"] <= f <= res.ikzf1["cf_high"]
+    assert res.genes["CDKN2A"] == "hom" and res.genes["CDKN2B"] == "het"
+    assert res.genes["PAX5"] == "none" and res.genes["ERG"] == "none"
+    ex = res.ikzf1_exons
+    assert list(ex["exon"]) == list(range(1, 9))
+    assert list(ex["call"]) == ["normal"] * 3 + ["loss"] * 4 + ["normal"]
+    # copy number in the blasts: ~1 for the lost exons, ~2 elsewhere
+    assert ex.loc[ex["exon"].between(4, 7), "copy_number"].between(0.5, 1.5).all()
+    assert ex.loc[~ex["exon"].between(4, 7), "copy_number"].between(1.5, 2.5).all()
+
+
+def test_hyperdiploid_sample_gets_no_deletion(units, rules):
+    gains = {c: np.log2(1 + 0.9 / 2) for c in ("chr4", "chr6", "chr10", "chr14", "chr17", "chr18", "chr21")}
+    for seed in range(5):
+        res = call(units, rules, make_bins(units, seed, chrom_shift=gains), 90)
+        assert res.status == "wildtype", seed
+        assert all(v == "none" for v in res.genes.values()), res.genes
+
+
+def test_purity_estimated_when_blast_pct_missing(units, rules):
+    ev = [("IKZF1", {"2", "3", "4", "5", "6", "7"}, expected_log2(0.8, 1))]
+    res = call(units, rules, make_bins(units, 2, events=ev), None)
+    assert res.purity["blast_source"] == "estimated"
+    assert res.purity["blast_low"] <= 0.8 <= res.purity["blast_high"]
+    assert res.ikzf1["deletion"] == "del2-7"
+    wt = call(units, rules, make_bins(units, 3), None)
+    assert wt.purity["blast_fraction"] is None and wt.purity["blast_source"].startswith("unknown")
+
+
+def test_shallow_or_noisy_sample_is_not_evaluable(units, rules):
+    ev = [("IKZF1", {"4", "5", "6", "7"}, -0.5)]
+    shallow = call(units, rules, make_bins(units, 4, events=ev, depth=8.0), 80)
+    assert shallow.status == "not_evaluable" and shallow.qc.startswith("fail:") and "depth" in shallow.qc
+    assert shallow.ikzf1["deletion"] == "NA" and set(shallow.genes.values()) == {"NA"}
+    noisy = call(units, rules, make_bins(units, 4, sd=0.6), 80)
+    assert noisy.status == "not_evaluable" and "noise" in noisy.qc
+
+
+def test_exon_uncovered_by_panel_is_no_data_and_fails_qc(units, rules):
+    bins = make_bins(units, 5)
+    ex2 = units[(units["gene"] == "IKZF1") & (units["exon"] == "2")].iloc[0]
+    bins = bins[~((bins["chromosome"] == "chr7") & (bins["start"] == int(ex2.start) - 1))]
+    res = call(units, rules, bins, 80)
+    assert res.ikzf1_exons.loc[res.ikzf1_exons["exon"] == 2, "call"].item() == "no_data"
+    assert res.status == "not_evaluable" and "7/8 IKZF1 exons" in res.qc

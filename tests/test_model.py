@@ -1,0 +1,89 @@
+"""The exon-level model on synthetic exon values with known truth."""
+import numpy as np
+import pytest
+
+from ikzf1cnv.model import ModelParams, fit
+from ikzf1cnv.purity import expected_log2
+
+
+def draw(states, f, se, seed):
+    rng = np.random.default_rng(seed)
+    mu = np.array([expected_log2(f, k, floor=-4.0) for k in states])
+    return mu + rng.normal(0, se, len(states))
+
+
+@pytest.mark.parametrize("states", [
+    [0, 0, 0, 1, 1, 1, 1, 0],   # del4-7
+    [1] * 8,                    # del1-8
+    [0, 1, 1, 1, 1, 1, 1, 0],   # del2-7
+    [0, 0, 0, 1, 1, 1, 1, 1],   # del4-8
+    [0, 1, 1, 0, 0, 0, 0, 0],   # del2-3
+    [1, 1, 1, 2, 2, 2, 2, 1],   # del1-8 + del4-7 on the other allele
+    [0, 1, 1, 0, 0, 1, 1, 1],   # two distinct events: not merged
+])
+def test_recovers_exon_states(states):
+    """At 70% cells and exon SE 0.1 a one-copy loss is 5 SE from 0: an exon lands on the
+    wrong side about 1 time in 200, so allow 1 miss in 20 draws; at SE 0.05, none."""
+    exact = 0
+    for seed in range(20):
+        l = draw(states, 0.7, 0.1, seed)
+        r = fit(l, [0.1] * 8, f_max=0.8)
+        exact += r.states == states
+        assert any(r.states)
+    assert exact >= 19
+    for seed in range(20):
+        r = fit(draw(states, 0.7, 0.05, seed), [0.05] * 8, f_max=0.8)
+        assert r.states == states
+        assert r.cf_low - 0.02 <= 0.7 <= r.cf_high + 0.02
+
+
+def test_cell_fraction_interval_covers_truth():
+    hits = 0
+    for seed in range(100):
+        l = draw([0, 0, 0, 1, 1, 1, 1, 0], 0.5, 0.1, seed)
+        r = fit(l, [0.1] * 8)
+        hits += r.cf_low <= 0.5 <= r.cf_high
+    assert hits >= 85  # a 95% profile interval, on a grid
+
+
+def test_no_false_calls_in_noise():
+    """Wild-type exons at an exon SE of 0.1: the switch penalty keeps false calls rare."""
+    false = 0
+    for seed in range(500):
+        r = fit(np.random.default_rng(seed).normal(0, 0.1, 8), [0.1] * 8)
+        false += any(r.states)
+    assert false <= 5
+
+
+def test_gains_are_not_losses():
+    r = fit(np.full(8, 0.45), [0.1] * 8)
+    assert r.states == [0] * 8 and r.cell_fraction is None
+
+
+def test_purity_separates_het_from_hom():
+    """-1.0 is a one-copy loss in all cells, or both copies lost in half of them: only the
+    blast fraction can tell. At 50% blasts it must be homozygous."""
+    l = np.full(4, -1.0)
+    assert fit(l, [0.08] * 4, f_max=0.55).states == [2] * 4
+    assert fit(l, [0.08] * 4, f_max=1.0).states == [1] * 4
+
+
+def test_missing_exons_carry_no_evidence():
+    l = draw([0, 0, 0, 1, 1, 1, 1, 0], 0.8, 0.05, 1)
+    l[5] = np.nan
+    r = fit(l, [0.05] * 8)
+    assert r.states[3] == r.states[4] == r.states[6] == 1
+
+
+def test_switch_penalty_is_the_evidence_threshold():
+    """A single exon at z = 4 (LLR 8) is called at penalty 3 (cost 6), not at 6 (cost 12)."""
+    l = np.zeros(8)
+    l[4] = -0.4
+    assert fit(l, [0.1] * 8, params=ModelParams(switch_penalty=3.0)).states[4] == 1
+    assert fit(l, [0.1] * 8, params=ModelParams(switch_penalty=6.0)).states[4] == 0
+
+
+def test_deterministic():
+    l = draw([0, 0, 0, 1, 1, 1, 1, 0], 0.6, 0.1, 3)
+    a, b = fit(l, [0.1] * 8), fit(l.copy(), [0.1] * 8)
+    assert (a.states, a.cell_fraction, a.cf_low, a.cf_high) == (b.states, b.cell_fraction, b.cf_low, b.cf_high)
