@@ -1,0 +1,159 @@
+"""The workflow end to end on the bundled toy cohort (about 3-4 minutes on 2 cores)."""
+import csv
+import re
+import subprocess
+import sys
+import zipfile
+
+import pytest
+
+pytestmark = pytest.mark.workflow
+
+GENES = ["CDKN2A", "CDKN2B", "PAX5", "PAR1", "ERG", "EBF1", "ETV6", "BTG1", "RB1"]
+DATA_FILES = ["cohort/ikzf1_calls.tsv", "cohort/frequencies.tsv"]
+
+
+def snakemake(root, *args, check=True):
+    cmd = [sys.executable, "-m", "snakemake", "--cores", "2", *args]
+    p = subprocess.run(cmd, cwd=root, capture_output=True, text=True)
+    if check and p.returncode != 0:
+        raise AssertionError(f"{' '.join(cmd)} failed:\n{p.stdout[-3000:]}\n{p.stderr[-3000:]}")
+    return p
+
+
+def read_tsv(path):
+    with open(path) as fh:
+        return list(csv.DictReader((l for l in fh if not l.startswith("#")), delimiter="\t"))
+
+
+@pytest.fixture(scope="module")
+def runs(root, tmp_path_factory):
+    out = tmp_path_factory.mktemp("toy")
+    a, b = out / "a", out / "b"
+    snakemake(root, "--config", f"outdir={a}")
+    snakemake(root, "--config", f"outdir={b}")
+    return a, b
+
+
+def test_calls_match_truth_on_every_column(runs, root):
+    got = {r["sample"]: r for r in read_tsv(runs[0] / "cohort" / "ikzf1_calls.tsv")}
+    truth = read_tsv(root / "resources" / "toy" / "truth.tsv")
+    assert sorted(got) == sorted(t["sample"] for t in truth)
+    for t in truth:
+        g = got[t["sample"]]
+        for col, want in t.items():
+            if col == "ikzf1_cell_fraction" and want != "NA":
+                assert abs(float(g[col]) - float(want)) <= 0.10, (t["sample"], col, g[col], want)
+            elif col == "qc" and want == "fail":
+                assert g[col].startswith("fail:"), (t["sample"], g[col])
+            else:
+                assert g[col] == want, (t["sample"], col, g[col], want)
+
+
+def test_call_table_columns_are_the_contracts(runs):
+    with open(runs[0] / "cohort" / "ikzf1_calls.tsv") as fh:
+        header = fh.readline().rstrip("\n").split("\t")
+    assert header[:19] == ["sample", "subtype", "status", "ikzf1_deletion", "ikzf1_exons_deleted",
+                           "ikzf1_exons_biallelic", "ikzf1_cell_fraction", *GENES, "ikzf1plus", "ukall_cna", "qc"]
+
+
+def test_frequencies_match_counts_from_the_sheet(runs, root):
+    """Counted here from the sheet and the truth, without the package."""
+    sheet = {r["sample"]: r for r in read_tsv(root / "config" / "samples.tsv")}
+    truth = {r["sample"]: r for r in read_tsv(root / "resources" / "toy" / "truth.tsv")}
+    table = read_tsv(root / "resources" / "reference_frequencies.tsv")
+    freq = {r["group"]: r for r in read_tsv(runs[0] / "cohort" / "frequencies.tsv")}
+    assert list(freq) == [t["group"] for t in table]
+    for t in table:
+        subs = None if t["subtypes"] == "*" else set(t["subtypes"].split(","))
+        ages = None if t["age_group"] == "*" else set(t["age_group"].split(","))
+        members = [s for s, r in sheet.items() if r["type"] == "tumor"
+                   and truth[s]["status"] != "not_evaluable"
+                   and (subs is None or r["subtype"] in subs) and (ages is None or r["age_group"] in ages)]
+        k = sum(truth[s]["status"] == "deleted" for s in members)
+        f = freq[t["group"]]
+        assert (int(f["n"]), int(f["n_altered"])) == (len(members), k), t["group"]
+        if members:
+            assert float(f["observed"]) == pytest.approx(k / len(members), abs=5e-4)
+            assert float(f["ci_low"]) <= k / len(members) <= float(f["ci_high"])
+        assert f["verdict"] == "insufficient"  # every toy group has < 10 evaluable samples
+
+
+def test_exon_tables_agree_with_the_calls(runs):
+    for r in read_tsv(runs[0] / "cohort" / "ikzf1_calls.tsv"):
+        ex = read_tsv(runs[0] / "samples" / r["sample"] / "ikzf1_exons.tsv")
+        assert [e["exon"] for e in ex] == [str(i) for i in range(1, 9)]
+        lost = [e["exon"] for e in ex if e["call"] in ("loss", "biallelic_loss")]
+        bial = [e["exon"] for e in ex if e["call"] == "biallelic_loss"]
+        if r["status"] != "not_evaluable":
+            assert ",".join(lost) == r["ikzf1_exons_deleted"] and ",".join(bial) == r["ikzf1_exons_biallelic"]
+        for e in ex:
+            if e["call"] != "no_data":
+                assert float(e["ci_low"]) <= float(e["copy_number"]) <= float(e["ci_high"])
+
+
+def test_rerun_is_byte_identical(runs):
+    a, b = runs
+    files = DATA_FILES + [str(p.relative_to(a)) for p in sorted((a / "samples").glob("*/*.tsv"))]
+    assert len(files) > 20
+    for f in files:
+        assert (a / f).read_bytes() == (b / f).read_bytes(), f
+
+
+def test_report_is_self_contained_and_complete(runs):
+    html = (runs[0] / "cohort" / "report.html").read_text()
+    # nothing loaded from elsewhere (the SVG namespace URI is a name, not a load)
+    assert not re.findall(r"""(?:src|href|url)\s*[=(]\s*["']?(?:https?:)?//""", html)
+    assert "<script src" not in html and "<link" not in html
+    for needle in ("IKZF1 exon dosage ratio", "Frequencies against the literature", "Deletion types",
+                   "Per-sample exon plots", "Quality control", "Methods", "Versions", "T07", "UNVERIFIED"):
+        assert needle in html, needle
+    assert html.count("<svg") >= 3 + 14  # frequency, types, heatmap + one exon plot per sample
+
+
+def test_multiqc_has_the_workflow_sections_and_samtools(runs):
+    html = (runs[0] / "multiqc" / "multiqc_report.html").read_text()
+    assert "ikzf1_calls" in html and "ikzf1_frequencies" in html
+    assert "samtools" in html.lower() and "N01" in html
+
+
+def test_snakemake_report(runs, root, tmp_path):
+    z = tmp_path / "report.zip"
+    snakemake(root, "--config", f"outdir={runs[0]}", "--report", str(z))
+    names = zipfile.ZipFile(z).namelist()
+    raw = [n for n in names if "/data/raw/" in n]
+    assert sum(n.endswith("ikzf1_calls.tsv") for n in raw) == 1
+    assert sum(n.endswith("frequencies.tsv") for n in raw) == 1
+    assert sum(n.endswith("report.html") for n in raw) == 1          # the cohort report, embedded
+    assert sum(n.endswith("ikzf1_exons.tsv") for n in raw) == 14      # one per tumour
+
+
+def test_bad_sheet_stops_before_running(root, tmp_path):
+    bad = tmp_path / "bad.tsv"
+    bad.write_text("sample\tbam\ttype\tsubtype\nT1\tresources/toy/bams/T01.bam\ttumor\tPh-positive\n"
+                   "T1\tresources/toy/bams/T02.bam\ttumor\tB-other\n")
+    p = snakemake(root, "-n", "--config", f"samples={bad}", f"outdir={tmp_path}/o", check=False)
+    assert p.returncode != 0
+    err = p.stdout + p.stderr
+    assert "sample 'T1' (line 2), column 'subtype': 'Ph-positive'" in err
+    assert "sample 'T1' appears on lines 2, 3" in err
+
+
+def test_bam_of_the_other_build_stops_with_a_clear_message(root, tmp_path):
+    import pysam
+
+    sys.path.insert(0, str(root / "workflow"))
+    from ikzf1cnv import annotation
+    hg19 = annotation.load_contigs(root / "resources", "hg19")
+    bam = tmp_path / "hg19.bam"
+    header = {"HD": {"VN": "1.6", "SO": "coordinate"}, "SQ": [{"SN": c, "LN": n} for c, n in hg19.items()]}
+    with pysam.AlignmentFile(str(bam), "wb", header=header):
+        pass
+    pysam.index(str(bam))
+    sheet = tmp_path / "s.tsv"
+    sheet.write_text(f"sample\tbam\nP1\t{bam}\n")
+    out = tmp_path / "o"
+    p = snakemake(root, "--config", f"samples={sheet}", f"outdir={out}", check=False)
+    assert p.returncode != 0
+    log = (out / "logs" / "coverage" / "P1.log").read_text()
+    assert "sample 'P1'" in log and "not aligned to hg38" in log and "genome: hg19" in log
