@@ -96,7 +96,7 @@ def main():
     contigs = annotation.load_contigs(res, build)
     reg = annotation.load_regions(res, build)
     par1 = tuple(reg[reg["region"] == "PAR1"][["chrom", "start", "end"]].iloc[0])
-    panel = simulate.make_panel(units[units["gene"].isin(spec["panel_genes"])], contigs, spec["backbone_per_chrom"], spec["backbone_size"],
+    panel = annotation.loci_panel(units[units["gene"].isin(spec["panel_genes"])], contigs, spec["backbone_per_chrom"], spec["backbone_size"],
                                 spec["max_target"], spec["chroms"])
     a.outdir.mkdir(parents=True, exist_ok=True)
     panel_path = a.outdir / f"panel_{build}.bed"

@@ -35,40 +35,6 @@ def seed_of(name: str, base: int) -> int:
     return (zlib.crc32(name.encode()) + base) % (2 ** 32)
 
 
-def make_panel(units: pd.DataFrame, contigs: dict[str, int], backbone_per_chrom: int,
-               backbone_size: int, max_target: int, chroms: list[str]) -> pd.DataFrame:
-    """Panel BED rows (chrom, start0, end, name), sorted, non-overlapping per name."""
-    rows = []
-    for u in units.itertuples(index=False):
-        s0, e = int(u.start) - 1, int(u.end)
-        if e - s0 > max_target:
-            # keep the splice-side end of the exon (coding side for terminal exons)
-            if u.strand == "+" and str(u.exon) != "1":
-                e = s0 + max_target
-            else:
-                s0 = e - max_target
-        rows.append((u.chrom, s0, e, f"{u.gene}_{u.exon}"))
-    for c in chroms:
-        L = contigs[c]
-        for i in range(backbone_per_chrom):
-            mid = int(L * (i + 0.5) / backbone_per_chrom)
-            rows.append((c, mid - backbone_size // 2, mid + backbone_size // 2, f"backbone_{c}_{i + 1}"))
-    df = pd.DataFrame(rows, columns=["chrom", "start", "end", "name"])
-    order = {c: i for i, c in enumerate(contigs)}
-    df["o"] = df["chrom"].map(order)
-    df = df.sort_values(["o", "start", "end"]).drop(columns="o").reset_index(drop=True)
-    # drop backbone targets that collide with gene targets (within 10 kb)
-    keep = []
-    for r in df.itertuples(index=False):
-        if r.name.startswith("backbone"):
-            near = df[(df["chrom"] == r.chrom) & ~df["name"].str.startswith("backbone")
-                      & (df["end"] > r.start - 10000) & (df["start"] < r.end + 10000)]
-            if len(near):
-                continue
-        keep.append(r)
-    return pd.DataFrame(keep).reset_index(drop=True)
-
-
 def germline_cn(chrom: str, pos: np.ndarray, sex: str, par1: tuple[str, int, int]) -> np.ndarray:
     cn = np.full(len(pos), 2.0)
     if chrom == "chrX" and sex == "male":

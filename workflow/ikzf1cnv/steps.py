@@ -273,11 +273,10 @@ def step_samtools_stats(bam: str, out: str):
 def step_wgs_bins(resources: str, genome: str, rules_path: str, out_t: str, out_a: str):
     """Whole-genome mode: bins over the loci that matter (every exon unit) and a backbone of
     evenly spaced bins on each chromosome for the baseline; no off-target bins."""
-    from . import simulate
     units = annotation.load_units(resources, genome)
     contigs = annotation.load_contigs(resources, genome)
     chroms = [c for c in contigs if c != "chrY"]
-    panel = simulate.make_panel(units, contigs, backbone_per_chrom=50, backbone_size=1000, max_target=10**9,
+    panel = annotation.loci_panel(units, contigs, backbone_per_chrom=50, backbone_size=1000, max_target=10**9,
                                 chroms=chroms)
     tmp = Path(out_t).with_suffix(".loci.bed")
     panel.to_csv(tmp, sep="\t", header=False, index=False)
