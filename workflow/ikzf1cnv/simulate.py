@@ -162,3 +162,82 @@ def par1_event(units: pd.DataFrame, copies: int, fraction: float) -> Event:
 
 def chromosome_event(contigs: dict[str, int], chrom: str, copies: int, fraction: float) -> Event:
     return Event(chrom, 0, contigs[chrom], copies, fraction)
+
+
+def monosomy_event(contigs: dict[str, int], chrom: str, fraction: float) -> Event:
+    return Event(chrom, 0, contigs[chrom], -1, fraction)
+
+
+def random_exon_event(units: pd.DataFrame, gene: str, first: int, last: int, copies: int, fraction: float,
+                      rng: np.random.Generator, extend: int = 0) -> Event:
+    """Like exon_event, with each breakpoint drawn uniformly inside the flanking intron
+    (10-90% of its length) instead of at its middle."""
+    u = _ordered(units, gene).reset_index(drop=True)
+    sel = u.iloc[first - 1:last]
+    lo, hi = int(sel["start"].min()) - 1, int(sel["end"].max())
+    gs, ge = int(u["start"].min()) - 1, int(u["end"].max())
+    margin = max(extend, 2000)
+    left = u[u["end"] < lo + 1]["end"].max()
+    right = u[u["start"] > hi]["start"].min()
+    if pd.notna(left):
+        start = int(left) + int((lo - int(left)) * rng.uniform(0.1, 0.9))
+    else:
+        start = gs - margin
+    if pd.notna(right):
+        end = hi + int((int(right) - 1 - hi) * rng.uniform(0.1, 0.9))
+    else:
+        end = ge + margin
+    return Event(str(sel["chrom"].iloc[0]), start, end, copies, fraction)
+
+
+def events_from_spec(spec: dict, units: pd.DataFrame, contigs: dict[str, int], blast: float,
+                     rng: np.random.Generator | None = None) -> list[Event]:
+    """Events of a sample spec (the toy cohort's YAML form). Gene events take exon units
+    first..last in transcription order; `fraction` is of the blasts."""
+    out = []
+    for ev in spec.get("events") or []:
+        f = blast * ev.get("fraction", 1.0)
+        if "gene" in ev:
+            a, b = ev["exons"]
+            if rng is None:
+                out.append(exon_event(units, ev["gene"], a, b, ev["copies"], f, ev.get("extend", 0)))
+            else:
+                out.append(random_exon_event(units, ev["gene"], a, b, ev["copies"], f, rng, ev.get("extend", 0)))
+        elif ev.get("par1"):
+            out.append(par1_event(units, ev["copies"], f))
+        elif ev.get("monosomy"):
+            out.append(monosomy_event(contigs, ev["monosomy"], f))
+        else:
+            out.append(chromosome_event(contigs, ev["chrom"], ev["copies"], f))
+    return out
+
+
+def copies_lost(units: pd.DataFrame, gene: str, events: list[Event]) -> list[int]:
+    """Copies lost (in the affected cells) at each exon unit of a gene, from the geometry."""
+    out = []
+    for u in units[units["gene"] == gene].itertuples(index=False):
+        mid = (int(u.start) + int(u.end)) // 2
+        out.append(-sum(ev.copies for ev in events if ev.chrom == u.chrom and ev.start <= mid < ev.end
+                        and ev.copies < 0))
+    return out
+
+
+def gene_truth(units: pd.DataFrame, events: list[Event]) -> dict:
+    """Each gene's level and the IKZF1 exon sets as the event geometry dictates
+    (independent of the caller)."""
+    lv = {}
+    for g in ("CDKN2A", "CDKN2B"):
+        k = copies_lost(units, g, events)
+        lv[g] = "hom" if max(k) >= 2 else ("het" if max(k) >= 1 else "none")
+    k = copies_lost(units, "PAX5", events)
+    lv["PAX5"] = "whole" if min(k) >= 1 else ("partial" if max(k) >= 1 else "none")
+    for g in ("ERG", "EBF1", "ETV6", "BTG1", "RB1"):
+        lv[g] = "deleted" if max(copies_lost(units, g, events)) >= 1 else "none"
+    par = all(sum(x >= 1 for x in copies_lost(units, g, events)) * 2 >= len(copies_lost(units, g, events))
+              for g in ("CSF2RA", "IL3RA")) and max(copies_lost(units, "CRLF2", events)) == 0
+    lv["PAR1"] = "deleted" if par else "none"
+    ik = units[units["gene"] == "IKZF1"]["exon"].astype(int).tolist()
+    k = copies_lost(units, "IKZF1", events)
+    lv["ikzf1_lost"] = [e for e, x in zip(ik, k) if x >= 1]
+    lv["ikzf1_biallelic"] = [e for e, x in zip(ik, k) if x >= 2]
+    return lv
