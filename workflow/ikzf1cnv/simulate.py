@@ -57,8 +57,11 @@ def copy_number(chrom: str, pos: np.ndarray, sex: str, par1, events: list[Event]
 def simulate_reads(panel: pd.DataFrame, contigs: dict[str, int], sex: str, par1, events: list[Event],
                    depth: float, seed: int, read_length: int, capture_seed: int,
                    gc_slope_sd: float = 0.3, overdispersion_cv: float = 0.05,
-                   offtarget_per_mb: float = 4.0) -> dict[str, np.ndarray]:
-    """Sorted read start positions (0-based) per chromosome."""
+                   offtarget_per_mb: float = 4.0, lowmapq_rate: float = 0.0) -> dict[str, np.ndarray]:
+    """Sorted read start positions (0-based) per chromosome. With lowmapq_rate > 0, that
+    fraction of extra reads is spread over the targets regardless of copy number (reads
+    mis-placed from paralogues); write_bam gives them MAPQ 0-5 (they are returned as
+    negative positions, -1 - pos, so that one array carries both kinds)."""
     cap = np.random.default_rng(capture_seed)
     eff = np.exp(cap.normal(0.0, 0.3, len(panel)))          # capture efficiency per target
     gcl = cap.uniform(-1.0, 1.0, len(panel))                  # GC-like covariate per target
@@ -79,17 +82,26 @@ def simulate_reads(panel: pd.DataFrame, contigs: dict[str, int], sex: str, par1,
         for j, k in zip(idx, n):
             if k:
                 out[c].append(rng.integers(max(s[j] - read_length + 1, 0), e[j], k))
+    if lowmapq_rate > 0:
+        total = sum(len(x) for v in out.values() for x in v)
+        k = rng.poisson(lowmapq_rate * total)
+        tj = rng.integers(0, len(panel), k)
+        for c in panel["chrom"].unique():
+            sel = tj[panel["chrom"].to_numpy()[tj] == c]
+            if len(sel):
+                out[c].append(-1 - rng.integers(s[sel], e[sel]))
     for c, L in contigs.items():
         k = rng.poisson(offtarget_per_mb * L / 1e6)
         if k:
             pos = rng.integers(0, L - read_length, k)
             keep = rng.random(k) < copy_number(c, pos, sex, par1, events) / 2.0
             out[c].append(pos[keep])
-    return {c: np.sort(np.concatenate(v)) if v else np.zeros(0, dtype=np.int64) for c, v in out.items()}
+    return {c: np.concatenate(v)[np.argsort(np.abs(np.concatenate(v) + 0.5), kind="stable")] if v
+            else np.zeros(0, dtype=np.int64) for c, v in out.items()}
 
 
 def write_bam(path: str, sample: str, contigs: dict[str, int], reads: dict[str, np.ndarray],
-              read_length: int, seed: int) -> int:
+              read_length: int, seed: int, dup_rate: float = 0.0) -> int:
     """Write a coordinate-sorted, CSI-indexed BAM of unpaired reads; returns the read count."""
     import pysam
 
@@ -106,18 +118,22 @@ def write_bam(path: str, sample: str, contigs: dict[str, int], reads: dict[str, 
             if pos is None or not len(pos):
                 continue
             rev = rng.random(len(pos)) < 0.5
-            for p, r in zip(pos.tolist(), rev.tolist()):
-                a = pysam.AlignedSegment(bam.header)
-                a.query_name = f"{n:x}"
-                a.flag = 16 if r else 0
-                a.reference_id = tid
-                a.reference_start = p
-                a.mapping_quality = 60
-                a.cigartuples = [(0, read_length)]
-                a.query_sequence = seq
-                a.set_tag("RG", sample)
-                bam.write(a)
-                n += 1
+            dup = rng.random(len(pos)) < dup_rate if dup_rate > 0 else np.zeros(len(pos), bool)
+            mq = np.where(pos < 0, rng.integers(0, 6, len(pos)), 60) if (pos < 0).any() else np.full(len(pos), 60)
+            start = np.where(pos < 0, -1 - pos, pos)
+            for p, r, d, q in zip(start.tolist(), rev.tolist(), dup.tolist(), mq.tolist()):
+                for copy in range(2 if d else 1):
+                    a = pysam.AlignedSegment(bam.header)
+                    a.query_name = f"{n:x}"
+                    a.flag = (16 if r else 0) | (1024 if copy else 0)  # the copy: a marked duplicate
+                    a.reference_id = tid
+                    a.reference_start = p
+                    a.mapping_quality = q
+                    a.cigartuples = [(0, read_length)]
+                    a.query_sequence = seq
+                    a.set_tag("RG", sample)
+                    bam.write(a)
+                    n += 1
     pysam.index("-c", path)  # CSI: a few kB, where a BAI of a sparse hg38 BAM is 1.7 MB
     return n
 
@@ -241,3 +257,78 @@ def gene_truth(units: pd.DataFrame, events: list[Event]) -> dict:
     lv["ikzf1_lost"] = [e for e, x in zip(ik, k) if x >= 1]
     lv["ikzf1_biallelic"] = [e for e, x in zip(ik, k) if x >= 2]
     return lv
+
+
+# ------------------------------------------------------------------ random cohorts (benchmark)
+# Deletion types among IKZF1-deleted BCP-ALL (Boer 2016; resources/deletion_types.tsv).
+IKZF1_TYPES = [((4, 7), 0.37), ((1, 8), 0.30), ((2, 7), 0.08), ((4, 8), 0.066), ((2, 3), 0.063),
+               ((2, 8), 0.036), (None, 0.085)]
+SUBTYPES = ["B-other", "Ph+", "Ph-like", "ETV6-RUNX1", "hyperdiploid"]
+GAINS = ["chr4", "chr6", "chr10", "chr14", "chr17", "chr18", "chr21", "chr21", "chrX"]
+
+
+def _pick(rng, items):
+    p = np.array([w for _, w in items], dtype=float)
+    return items[int(rng.choice(len(items), p=p / p.sum()))][0]
+
+
+def random_tumour(name: str, rng: np.random.Generator, rates: dict, blast_range=(0.1, 0.95),
+                  depths=(50, 100, 200, 500, 1000)) -> dict:
+    """A random tumour spec (same form as the toy cohort's) with literature-like rates.
+    `rates`: probabilities of each event (keys: ikzf1, subclonal, biallelic, large_del18,
+    monosomy7, cdkn2a, cdkn2a_hom, cdkn2b_with_a, pax5, pax5_whole, par1, erg, ebf1, etv6,
+    btg1, rb1, hyperdiploid)."""
+    blast = float(np.round(rng.uniform(*blast_range), 3))
+    sex = "male" if rng.random() < 0.5 else "female"
+    hyper = rng.random() < rates["hyperdiploid"]
+    sub = "hyperdiploid" if hyper else str(rng.choice([s for s in SUBTYPES if s != "hyperdiploid"]))
+    ev: list[dict] = []
+    if rng.random() < rates["ikzf1"]:
+        c = float(np.round(rng.uniform(0.3, 0.8), 2)) if rng.random() < rates["subclonal"] else 1.0
+        kind = _pick(rng, IKZF1_TYPES)
+        if kind is None:  # a rarer run: one or a few exons
+            a = int(rng.integers(1, 9))
+            b = int(min(8, a + rng.integers(0, 3)))
+            kind = (a, b)
+        if kind == (1, 8) and rng.random() < rates["monosomy7"]:
+            ev.append({"monosomy": "chr7", "fraction": c})
+        elif kind == (1, 8):
+            ext = int(rng.uniform(2e4, 8e5)) if rng.random() < rates["large_del18"] else 0
+            ev.append({"gene": "IKZF1", "exons": [1, 8], "copies": -1, "fraction": c, "extend": ext})
+        else:
+            ev.append({"gene": "IKZF1", "exons": list(kind), "copies": -1, "fraction": c})
+        if c == 1.0 and rng.random() < rates["biallelic"]:
+            ev.append({"gene": "IKZF1", "exons": [4, 7], "copies": -1, "fraction": 1.0})
+    if rng.random() < rates["cdkn2a"]:
+        k = -2 if rng.random() < rates["cdkn2a_hom"] else -1
+        both = rng.random() < rates["cdkn2b_with_a"]
+        ev.append({"gene": "CDKN2A", "exons": [1, 4], "copies": k, "extend": 20000 if both else 3000})
+    if rng.random() < rates["pax5"]:
+        if rng.random() < rates["pax5_whole"]:
+            ev.append({"gene": "PAX5", "exons": [1, 10], "copies": -1, "extend": 50000})
+        else:
+            a = int(rng.integers(2, 8))
+            ev.append({"gene": "PAX5", "exons": [a, int(min(10, a + rng.integers(1, 4)))], "copies": -1})
+    if rng.random() < rates["par1"]:
+        ev.append({"par1": True, "copies": -1})
+    for gene, key, span in (("ERG", "erg", (6, 12)), ("EBF1", "ebf1", (8, 16)), ("ETV6", "etv6", (2, 8)),
+                            ("BTG1", "btg1", (1, 2)), ("RB1", "rb1", (10, 20))):
+        if rng.random() < rates[key]:
+            ev.append({"gene": gene, "exons": list(span), "copies": -1})
+    if hyper:
+        for c in GAINS:
+            if c == "chrX" and sex == "male":
+                continue
+            ev.append({"chrom": c, "copies": 1})
+    return {"sample": name, "type": "tumor", "subtype": sub, "age_group": str(rng.choice(["pediatric", "adult"])),
+            "sex": sex, "blast": blast, "depth": int(rng.choice(depths)), "events": ev}
+
+
+def sheet_blast(blast: float, rng: np.random.Generator, p_exact: float, p_noisy: float, noise_sd: float):
+    """What a lab writes in the sheet: the blast %, a noisy one, or nothing."""
+    u = rng.random()
+    if u < p_exact:
+        return round(100 * blast)
+    if u < p_exact + p_noisy:
+        return int(np.clip(round(100 * blast + rng.normal(0, noise_sd)), 1, 100))
+    return None

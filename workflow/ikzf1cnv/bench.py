@@ -1,0 +1,142 @@
+"""Accuracy benchmark: truth tables for simulated cohorts, CNVkit's segments read onto
+exons and genes at CNVkit's own thresholds, and the scores (benchmarks/accuracy)."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from . import calling, classify, labels, simulate
+from .cohort import CALL_COLS
+
+GENES = ["CDKN2A", "CDKN2B", "PAX5", "PAR1", "ERG", "EBF1", "ETV6", "BTG1", "RB1"]
+BLAST_BANDS = [(0.0, 0.2), (0.2, 0.4), (0.4, 0.7), (0.7, 1.01)]
+
+
+def truth_row(spec: dict, units: pd.DataFrame, events: list, rules: dict, pax5_mode: str = "any") -> dict:
+    geo = simulate.gene_truth(units, events)
+    lost, bial = geo["ikzf1_lost"], geo["ikzf1_biallelic"]
+    ik_f = [ev.fraction for ev in events if ev.copies < 0 and ev.chrom == "chr7"
+            and ev.start <= int(units[units["gene"] == "IKZF1"]["end"].max())
+            and ev.end >= int(units[units["gene"] == "IKZF1"]["start"].min())]
+    genes = {g: geo[g] for g in GENES}
+    calls = {"IKZF1": "deleted" if lost else "wildtype", **genes}
+    bcp = spec["subtype"] in rules["bcp_subtypes"]
+    return {"sample": spec["sample"], "subtype": spec["subtype"], "status": calls["IKZF1"],
+            "ikzf1_deletion": labels.deletion_label(lost), "ikzf1_exons_deleted": labels.exon_list(lost),
+            "ikzf1_exons_biallelic": labels.exon_list(bial),
+            "ikzf1_cell_fraction": f"{max(ik_f):.2f}" if lost else "NA", **genes,
+            "ikzf1plus": classify.ikzf1plus(calls, rules["ikzf1plus"], pax5_mode) if bcp else "NA",
+            "ukall_cna": classify.ukall_cna(calls, rules["ukall_cna"]) if bcp else "NA", "qc": "pass",
+            "blast": spec["blast"], "depth": spec["depth"]}
+
+
+# ------------------------------------------------------------------ CNVkit baseline
+def cnvkit_unit_states(segments: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
+    """Copies lost at each exon unit from CNVkit's called segments (.call.cns, column cn):
+    the segment overlapping the unit most decides; k = clip(2 - cn, 0, 2)."""
+    out = []
+    by = {c: g for c, g in segments.groupby("chromosome")}
+    for u in units.itertuples(index=False):
+        g = by.get(u.chrom)
+        k, n = 0, 0
+        if g is not None:
+            ov = np.minimum(g["end"].to_numpy(), u.end) - np.maximum(g["start"].to_numpy(), u.start - 1)
+            if (ov > 0).any():
+                cn = g["cn"].to_numpy()[int(np.argmax(ov))]
+                k, n = int(np.clip(2 - cn, 0, 2)), 1
+        out.append({"gene": u.gene, "exon": str(u.exon), "chrom": u.chrom, "start": int(u.start), "state": k,
+                    "n_bins": n})
+    return pd.DataFrame(out)
+
+
+def record_from_states(sample: str, subtype: str, st: pd.DataFrame, rules: dict) -> dict:
+    """A sample record (as steps.sample_record) from exon-unit states: how CNVkit's calls
+    become the same call table as ours."""
+    genes = {}
+    for g, kind in rules["genes"].items():
+        if g != "IKZF1":
+            u = st[st["gene"] == g]
+            genes[g] = calling.gene_level(kind, u["state"].tolist(), (u["n_bins"] > 0).tolist())
+    genes["PAR1"] = calling.par1_level(st[st["gene"].isin(rules["par1"]["context"])], rules["par1"])
+    ik = st[st["gene"] == "IKZF1"].assign(e=lambda d: d["exon"].astype(int)).sort_values("e")
+    lost = ik.loc[ik["state"] > 0, "e"].tolist()
+    bial = ik.loc[ik["state"] == 2, "e"].tolist()
+    return {"sample": sample, "subtype": subtype, "age_group": "", "status": "deleted" if lost else "wildtype",
+            "qc": "pass", "genes": genes,
+            "ikzf1": {"deletion": labels.deletion_label(lost), "exons_deleted": labels.exon_list(lost),
+                      "exons_biallelic": labels.exon_list(bial), "cell_fraction": None, "cf_low": None,
+                      "cf_high": None},
+            "purity": {"blast_fraction": None, "blast_low": None, "blast_high": None, "blast_source": "none"},
+            "metrics": {"median_depth": None, "noise": None}}
+
+
+# ------------------------------------------------------------------ scores
+def _rate(x) -> float:
+    x = list(x)
+    return float(np.mean(x)) if x else math.nan
+
+
+def per_sample(calls: pd.DataFrame, truth: pd.DataFrame) -> pd.DataFrame:
+    """One row per tumour: truth and call side by side, with agreement flags."""
+    m = truth.merge(calls[CALL_COLS], on="sample", suffixes=("_t", ""))
+    ev = m["status"] != "not_evaluable"
+    out = pd.DataFrame({"sample": m["sample"], "blast": m["blast"].astype(float), "depth": m["depth"].astype(int),
+                        "evaluable": ev, "truth_deleted": m["status_t"] == "deleted",
+                        "called_deleted": m["status"] == "deleted"})
+    tcf = pd.to_numeric(m["ikzf1_cell_fraction_t"], errors="coerce")
+    out["cell_fraction"] = tcf
+    out["type_exact"] = m["ikzf1_deletion"] == m["ikzf1_deletion_t"]
+    out["exons_exact"] = m["ikzf1_exons_deleted"] == m["ikzf1_exons_deleted_t"]
+    out["truth_biallelic"] = m["ikzf1_exons_biallelic_t"] != ""
+    out["biallelic_exact"] = m["ikzf1_exons_biallelic"] == m["ikzf1_exons_biallelic_t"]
+    for g in GENES:
+        out[f"{g}_t"] = m[f"{g}_t"]
+        out[f"{g}_ok"] = m[g] == m[f"{g}_t"]
+    out["ikzf1plus_t"] = m["ikzf1plus_t"]
+    out["ikzf1plus"] = m["ikzf1plus"]
+    out["ikzf1plus_ok"] = m["ikzf1plus"] == m["ikzf1plus_t"]
+    return out
+
+
+def summarise(ps: pd.DataFrame) -> dict:
+    """The scores of one tool over a set of samples."""
+    e = ps[ps["evaluable"]]
+    d = e[e["truth_deleted"]]
+    w = e[~e["truth_deleted"]]
+    s = {"n": len(ps), "not_evaluable": _rate(~ps["evaluable"]), "n_deleted": len(d),
+         "sensitivity": _rate(d["called_deleted"]), "specificity": _rate(~w["called_deleted"]),
+         "type_exact": _rate(d["type_exact"]), "exons_exact": _rate(e["exons_exact"]),
+         "biallelic_exact": _rate(e[e["truth_biallelic"] | (e["biallelic_exact"] == False)]["biallelic_exact"]),  # noqa: E712
+         "ikzf1plus_ok": _rate(e["ikzf1plus_ok"]),
+         "ikzf1plus_fp": int(((e["ikzf1plus"] == "yes") & (e["ikzf1plus_t"] != "yes")).sum()),
+         "ikzf1plus_fn": int(((e["ikzf1plus"] != "yes") & (e["ikzf1plus_t"] == "yes")).sum())}
+    for g in GENES:
+        s[g] = _rate(e[f"{g}_ok"])
+    return s
+
+
+def band_of(x: float) -> str:
+    for lo, hi in BLAST_BANDS:
+        if lo <= x < hi:
+            return f"{lo:.1f}-{min(hi, 1.0):.1f}"
+    return "?"
+
+
+def targets(ps: pd.DataFrame) -> dict:
+    """The issue's targets, measured."""
+    e = ps[ps["evaluable"]]
+    cl = e[e["truth_deleted"] & (e["cell_fraction"] >= 0.2) & (e["depth"] >= 200)]
+    low = e[e["truth_deleted"] & (e["cell_fraction"].between(0.05, 0.15)) & (e["depth"] >= 500)]
+    cd = e[(e["blast"] >= 0.4) & e["CDKN2A_t"].isin(["het", "hom"])]
+    wt = e[~e["truth_deleted"]]
+    return {"false IKZF1 deletions in wild type": int(wt["called_deleted"].sum()),
+            "false IKZF1plus in wild type": int((wt["ikzf1plus"] == "yes").sum()),
+            "detected, >=20% cells, >=200x": _rate(cl["called_deleted"]),
+            "exact type, >=20% cells, >=200x": _rate(cl["type_exact"]),
+            "n (>=20% cells, >=200x)": len(cl),
+            "detected, ~10% cells, >=500x": _rate(low["called_deleted"]), "n (~10% cells, >=500x)": len(low),
+            "CDKN2A het/hom right, blast >=40%": _rate(cd["CDKN2A_ok"]), "n (CDKN2A, blast >=40%)": len(cd),
+            "IKZF1plus right (evaluable)": _rate(e["ikzf1plus_ok"]),
+            "not_evaluable": _rate(~ps["evaluable"])}
