@@ -143,3 +143,45 @@ def test_exon_uncovered_by_panel_is_no_data_and_fails_qc(units, rules):
     res = call(units, rules, bins, 80)
     assert res.ikzf1_exons.loc[res.ikzf1_exons["exon"] == 2, "call"].item() == "no_data"
     assert res.status == "not_evaluable" and "7/8 IKZF1 exons" in res.qc
+
+
+def test_calibrated_penalty_grows_with_gene_size_and_stricter_rate(root):
+    calib = annotation.read_tsv(root / "resources" / "penalty_calibration.tsv")
+    caller = {"switch_penalty": None, "false_positive_rate": 0.001, "biallelic_penalty": 0.5,
+              "min_cell_fraction": 0.05, "sd_floor": 0.05, "blast_pct_tolerance": 0.1, "recentre_bandwidth": 0.1,
+              "gain_level": 0.15}
+    qc = {"min_depth": 30, "max_noise": 0.3, "min_ikzf1_exons_with_data": 8}
+    strict = calling.CallerParams.from_config(caller, qc, calib)
+    loose = calling.CallerParams.from_config({**caller, "false_positive_rate": 0.01}, qc, calib)
+    assert strict.model_for(2).switch_penalty < strict.model_for(8).switch_penalty < strict.model_for(30).switch_penalty
+    assert loose.model_for(8).switch_penalty < strict.model_for(8).switch_penalty
+    fixed = calling.CallerParams.from_config({**caller, "switch_penalty": 7.5}, qc, calib)
+    assert fixed.model_for(8).switch_penalty == 7.5 and fixed.model_for(30).switch_penalty == 7.5
+
+
+def test_calibration_holds_its_false_positive_rate(root):
+    """The penalty the table gives for 8 exons keeps null false positives near 1%."""
+    from ikzf1cnv.model import fit
+    calib = annotation.read_tsv(root / "resources" / "penalty_calibration.tsv")
+    pen = float(calib[(calib["n_units"] == 8) & (calib["fp_rate"] == 0.01)]["switch_penalty"].iloc[0])
+    rng = np.random.default_rng(99)  # a seed other than the calibration's
+    fp = np.mean([any(fit(x, np.full(8, 0.1), params=calling.ModelParams(switch_penalty=pen)).states)
+                  for x in rng.normal(0, 0.1, (2000, 8))])
+    assert 0.002 <= fp <= 0.025
+
+
+def test_erg_deletion_on_a_gained_chromosome_21(units, rules):
+    """+21 +21 in 90% blasts, and one of the four chr21 copies lost over ERG exons in all
+    blasts: against the diploid baseline ERG still looks gained, against chr21's own level
+    it is lost."""
+    p = 0.9
+    gain = np.log2(1 + p)                       # 2 extra copies of chr21 in 90% of cells
+    erg = set(units[units["gene"] == "ERG"]["exon"].astype(str).iloc[5:12])
+    ev = [("ERG", erg, np.log2((2 + 2 * p - p) / (2 + 2 * p)))]
+    bins = make_bins(units, 7, events=ev, chrom_shift={"chr21": gain})
+    res = call(units, rules, bins, 90)
+    assert res.genes["ERG"] == "deleted"
+    assert res.metrics["gained_chromosomes"] == "chr21"
+    # monosomy 7 is not "a loss of chromosome level": IKZF1 stays deleted
+    mono = make_bins(units, 8, chrom_shift={"chr7": np.log2(1 - p / 2)})
+    assert call(units, rules, mono, 90).ikzf1["deletion"] == "del1-8"

@@ -98,8 +98,8 @@ def make_cohort(d: Path, name, build, n_t, n_n, kind, seed):
 
 
 def run_ikzf1cnv(d: Path, cores: int):
-    cmd = [sys.executable, "-m", "snakemake", "--cores", str(cores), "--quiet", "rules", "--configfile",
-           str(d / "config.yaml"), str(d / "ikzf1cnv" / "cohort" / "ikzf1_calls.tsv")]
+    cmd = [sys.executable, "-m", "snakemake", str(d / "ikzf1cnv" / "cohort" / "ikzf1_calls.tsv"), "--cores",
+           str(cores), "--quiet", "rules", "--configfile", str(d / "config.yaml")]
     t = time.time()
     subprocess.run(cmd, cwd=ROOT, check=True, stdout=open(d / "ikzf1cnv.log", "w"), stderr=subprocess.STDOUT)
     return time.time() - t, pd.read_csv(d / "ikzf1cnv" / "cohort" / "ikzf1_calls.tsv", sep="\t", dtype=str,
@@ -137,6 +137,7 @@ def main():
     ap.add_argument("--cbs", action="store_true", help="also CNVkit with cbs (needs R's DNAcopy)")
     ap.add_argument("--cores", type=int, default=2)
     ap.add_argument("--seed", type=int, default=2026)
+    ap.add_argument("--resimulate", action="store_true", help="simulate again even if the cohort exists")
     a = ap.parse_args()
     want = a.cohorts.split(",")
     allps = []
@@ -147,8 +148,13 @@ def main():
         if a.quick:
             n_t = max(6, n_t // 3)
         d = a.outdir / name
-        log(f"{name}: simulating {n_t} tumours + {n_n} normals ({build})")
-        units, rules = make_cohort(d, name, build, n_t, n_n, kind, a.seed + 100 * i)
+        if (d / "truth.tsv").is_file() and not a.resimulate:
+            log(f"{name}: reusing the simulated cohort in {d}")
+            units = annotation.load_units(ROOT / "resources", build)
+            rules = annotation.load_rules(ROOT / "resources" / "rules.yaml")
+        else:
+            log(f"{name}: simulating {n_t} tumours + {n_n} normals ({build})")
+            units, rules = make_cohort(d, name, build, n_t, n_n, kind, a.seed + 100 * i)
         truth = pd.read_csv(d / "truth.tsv", sep="\t", dtype=str, keep_default_na=False)
         log(f"{name}: ikzf1-cnv")
         el, calls = run_ikzf1cnv(d, a.cores)

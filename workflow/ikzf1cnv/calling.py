@@ -8,7 +8,7 @@ Pure functions over DataFrames. Inputs:
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -27,18 +27,46 @@ class CallerParams:
     sd_floor: float = 0.05
     blast_pct_tolerance: float = 0.10
     recentre_bandwidth: float = 0.10
+    gain_level: float = 0.15
     min_bins_per_chrom: int = 3
     min_depth: float = 30.0
     max_noise: float = 0.30
     min_ikzf1_exons_with_data: int = 8
+    # ((n_units, switch_penalty), ...) ascending: the calibrated penalty for a gene of up
+    # to n_units exon units at the configured false-positive rate; empty = model's penalty
+    penalty_table: tuple = ()
+
+    def model_for(self, n_units: int) -> ModelParams:
+        """Model parameters for a gene of n_units exon units."""
+        for n, pen in self.penalty_table:
+            if n_units <= n:
+                return replace(self.model, switch_penalty=pen)
+        if self.penalty_table:
+            return replace(self.model, switch_penalty=self.penalty_table[-1][1])
+        return self.model
 
     @classmethod
-    def from_config(cls, caller: dict, qc: dict) -> "CallerParams":
-        m = ModelParams(switch_penalty=caller["switch_penalty"], biallelic_penalty=caller["biallelic_penalty"],
+    def from_config(cls, caller: dict, qc: dict, calibration: pd.DataFrame | None = None) -> "CallerParams":
+        """From the validated config. Without an explicit caller.switch_penalty, the penalty
+        comes from the calibration table at caller.false_positive_rate."""
+        table = ()
+        pen = caller.get("switch_penalty")
+        if pen is None:
+            if calibration is None:
+                raise ValueError("caller.switch_penalty is not set and no calibration table was given")
+            c = calibration[np.isclose(calibration["fp_rate"], caller["false_positive_rate"])]
+            if c.empty:
+                raise ValueError(f"caller.false_positive_rate {caller['false_positive_rate']} is not in the "
+                                 f"calibration table (rates: {sorted(set(calibration['fp_rate']))})")
+            table = tuple((int(n), float(p)) for n, p in sorted(zip(c["n_units"], c["switch_penalty"])))
+            pen = table[-1][1]
+        m = ModelParams(switch_penalty=float(pen), biallelic_penalty=caller["biallelic_penalty"],
                         f_min=caller["min_cell_fraction"])
         return cls(model=m, sd_floor=caller["sd_floor"], blast_pct_tolerance=caller["blast_pct_tolerance"],
-                   recentre_bandwidth=caller["recentre_bandwidth"], min_depth=qc["min_depth"],
-                   max_noise=qc["max_noise"], min_ikzf1_exons_with_data=qc["min_ikzf1_exons_with_data"])
+                   recentre_bandwidth=caller["recentre_bandwidth"], gain_level=caller["gain_level"],
+                   min_depth=qc["min_depth"],
+                   max_noise=qc["max_noise"], min_ikzf1_exons_with_data=qc["min_ikzf1_exons_with_data"],
+                   penalty_table=table)
 
 
 # ---------------------------------------------------------------- bins
@@ -132,6 +160,20 @@ def summarise_units(bins: pd.DataFrame, var: np.ndarray, scale: float, units: pd
     return pd.DataFrame(out)
 
 
+def relative_to_gained_chromosomes(units: pd.DataFrame, bins: pd.DataFrame, params: "CallerParams"):
+    """On a gained chromosome (its median log2 above gain_level: +21 over ERG, +X over PAR1
+    in hyperdiploid ALL) a deletion removes a copy from the gained level, not from two;
+    measure those genes against their chromosome's own level. Losses of whole chromosomes
+    are left alone: monosomy 7 is a deletion of IKZF1."""
+    lv = bins[np.isfinite(bins["log2"])].groupby("chromosome")["log2"].agg(["median", "size"])
+    lv = lv[lv["size"] >= params.min_bins_per_chrom]
+    gained = sorted(c for c, m in lv["median"].items() if m > params.gain_level)
+    if not gained:
+        return units, []
+    shift = units["chrom"].map(lambda c: lv.loc[c, "median"] if c in gained else 0.0)
+    return units.assign(log2=units["log2"] - shift), gained
+
+
 # ---------------------------------------------------------------- genes
 @dataclass
 class GroupFit:
@@ -140,8 +182,9 @@ class GroupFit:
     fit: Fit
 
 
-def fit_group(units: pd.DataFrame, f_max: float, p: ModelParams) -> GroupFit:
+def fit_group(units: pd.DataFrame, f_max: float, params: CallerParams) -> GroupFit:
     u = units.sort_values(["chrom", "start"]).reset_index(drop=True)
+    p = params.model_for(len(u))
     f = fit(u["log2"].to_numpy(), u["se"].to_numpy(), f_max=f_max, params=p)
     u = u.assign(state=f.states)
     return GroupFit(sorted(u["gene"].unique()), u, f)
@@ -204,13 +247,15 @@ def call_sample(sample: str, bins: pd.DataFrame, units_ann: pd.DataFrame, rules:
     scale = noise_scale(bins, var, params.min_bins_per_chrom)
     noise = sample_noise(bins)
     units = summarise_units(bins, var, scale, units_ann, params.sd_floor)
+    units, gained = relative_to_gained_chromosomes(units, bins, params)
     ik = units[units["gene"] == "IKZF1"]
     # depth over the autosomal bins: not over IKZF1, whose depth a deletion lowers
     auto = bins["chromosome"].isin(AUTOSOMES)
     depth = float(np.nanmedian(bins.loc[auto, "depth"])) if auto.any() else 0.0
     ik_depth = float(np.nanmedian(ik["depth"])) if ik["n_bins"].sum() else 0.0
     metrics = {"median_depth": depth, "ikzf1_depth": ik_depth, "noise": noise,
-               "noise_scale": scale, "recentre_shift": shift, "n_bins": int(len(bins))}
+               "noise_scale": scale, "recentre_shift": shift, "n_bins": int(len(bins)),
+               "gained_chromosomes": ",".join(gained)}
     reasons = []
     if not (depth >= params.min_depth):
         reasons.append(f"median depth {depth:.0f}x < {params.min_depth:g}x")
@@ -229,7 +274,7 @@ def call_sample(sample: str, bins: pd.DataFrame, units_ann: pd.DataFrame, rules:
     else:
         best = None
         for grp in groups:
-            gf = fit_group(units[units["gene"].isin(grp)], 1.0, params.model)
+            gf = fit_group(units[units["gene"].isin(grp)], 1.0, params)
             if gf.fit.cell_fraction is not None and (best is None or gf.fit.cell_fraction > best.cell_fraction):
                 best = gf.fit
         if best is None:
@@ -244,7 +289,7 @@ def call_sample(sample: str, bins: pd.DataFrame, units_ann: pd.DataFrame, rules:
     fits = {}
     parts = []
     for grp in groups:
-        gf = fit_group(units[units["gene"].isin(grp)], f_max, params.model)
+        gf = fit_group(units[units["gene"].isin(grp)], f_max, params)
         for g in grp:
             fits[g] = gf
         parts.append(gf.units)

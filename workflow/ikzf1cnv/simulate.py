@@ -146,12 +146,11 @@ def _ordered(units: pd.DataFrame, gene: str) -> pd.DataFrame:
 
 
 def exon_event(units: pd.DataFrame, gene: str, first: int, last: int, copies: int, fraction: float,
-               extend: int = 0) -> Event:
-    """A deletion of exon units first..last (transcription order) with breakpoints in the
-    middle of the flanking introns; at the gene's ends it reaches `extend` bp (default a
-    small margin) beyond the gene."""
+               extend: int = 0, rng: np.random.Generator | None = None) -> Event:
+    """A deletion of exon units first..last (transcription order) with breakpoints inside
+    the flanking introns: in their middle, or with `rng` drawn uniformly over 10-90% of
+    their length. At the gene's ends it reaches `extend` bp (at least 2 kb) beyond the gene."""
     u = _ordered(units, gene).reset_index(drop=True)
-    n = len(u)
     sel = u.iloc[first - 1:last]
     lo, hi = int(sel["start"].min()) - 1, int(sel["end"].max())
     gs, ge = int(u["start"].min()) - 1, int(u["end"].max())
@@ -159,10 +158,9 @@ def exon_event(units: pd.DataFrame, gene: str, first: int, last: int, copies: in
     # genomic neighbours of the selected block
     left = u[u["end"] < lo + 1]["end"].max()
     right = u[u["start"] > hi]["start"].min()
-    start = (int(left) + lo) // 2 if pd.notna(left) else gs - margin
-    end = (hi + int(right) - 1) // 2 if pd.notna(right) else ge + margin
-    if first == 1 and last == n:
-        start, end = gs - margin, ge + margin
+    t1, t2 = (0.5, 0.5) if rng is None else (rng.uniform(0.1, 0.9), rng.uniform(0.1, 0.9))
+    start = int(left) + int((lo - int(left)) * t1) if pd.notna(left) else gs - margin
+    end = hi + int((int(right) - 1 - hi) * t2) if pd.notna(right) else ge + margin
     return Event(str(sel["chrom"].iloc[0]), start, end, copies, fraction)
 
 
@@ -184,28 +182,6 @@ def monosomy_event(contigs: dict[str, int], chrom: str, fraction: float) -> Even
     return Event(chrom, 0, contigs[chrom], -1, fraction)
 
 
-def random_exon_event(units: pd.DataFrame, gene: str, first: int, last: int, copies: int, fraction: float,
-                      rng: np.random.Generator, extend: int = 0) -> Event:
-    """Like exon_event, with each breakpoint drawn uniformly inside the flanking intron
-    (10-90% of its length) instead of at its middle."""
-    u = _ordered(units, gene).reset_index(drop=True)
-    sel = u.iloc[first - 1:last]
-    lo, hi = int(sel["start"].min()) - 1, int(sel["end"].max())
-    gs, ge = int(u["start"].min()) - 1, int(u["end"].max())
-    margin = max(extend, 2000)
-    left = u[u["end"] < lo + 1]["end"].max()
-    right = u[u["start"] > hi]["start"].min()
-    if pd.notna(left):
-        start = int(left) + int((lo - int(left)) * rng.uniform(0.1, 0.9))
-    else:
-        start = gs - margin
-    if pd.notna(right):
-        end = hi + int((int(right) - 1 - hi) * rng.uniform(0.1, 0.9))
-    else:
-        end = ge + margin
-    return Event(str(sel["chrom"].iloc[0]), start, end, copies, fraction)
-
-
 def events_from_spec(spec: dict, units: pd.DataFrame, contigs: dict[str, int], blast: float,
                      rng: np.random.Generator | None = None) -> list[Event]:
     """Events of a sample spec (the toy cohort's YAML form). Gene events take exon units
@@ -215,10 +191,7 @@ def events_from_spec(spec: dict, units: pd.DataFrame, contigs: dict[str, int], b
         f = blast * ev.get("fraction", 1.0)
         if "gene" in ev:
             a, b = ev["exons"]
-            if rng is None:
-                out.append(exon_event(units, ev["gene"], a, b, ev["copies"], f, ev.get("extend", 0)))
-            else:
-                out.append(random_exon_event(units, ev["gene"], a, b, ev["copies"], f, rng, ev.get("extend", 0)))
+            out.append(exon_event(units, ev["gene"], a, b, ev["copies"], f, ev.get("extend", 0), rng))
         elif ev.get("par1"):
             out.append(par1_event(units, ev["copies"], f))
         elif ev.get("monosomy"):

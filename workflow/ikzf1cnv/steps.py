@@ -132,7 +132,8 @@ def step_call(sample: str, row: dict, cfg: dict, resources: str, rules_path: str
     bins = apply_denoise(bins, denoise_tsv)
     units_ann = annotation.load_units(resources, cfg["genome"])
     units_ann = units_ann[units_ann["gene"].isin(set(rules["genes"]) | set(rules["par1"]["context"]))]
-    params = calling.CallerParams.from_config(cfg["caller"], cfg["qc"])
+    calib = annotation.read_tsv(Path(resources) / "penalty_calibration.tsv")
+    params = calling.CallerParams.from_config(cfg["caller"], cfg["qc"], calib)
     read_length = json.loads(Path(bamjson).read_text())["read_length"]
     blast = row.get("blast_pct")
     blast = None if blast is None or pd.isna(blast) else float(blast)
@@ -220,8 +221,9 @@ METHODS = [
     "whole-chromosome gains (hyperdiploidy) cannot shift the diploid baseline.",
     "Exon estimates: inverse-variance mean of the target bins over each exon; variances from the reference spread and "
     "read counts, rescaled to the sample's own scatter; a floor (caller.sd_floor) for systematic error.",
-    "Exon caller: one cell fraction per gene, exon states 0/1/2 copies lost chosen by a Viterbi pass with a switch "
-    "penalty (caller.switch_penalty, log-likelihood units); expected log2 = log2(1 - f*k/2).",
+    "Exon caller: one cell fraction per gene, exon states 0/1/2 copies lost chosen by a Viterbi pass with a penalty "
+    "per breakpoint; expected log2 = log2(1 - f*k/2). The penalty is calibrated by Monte Carlo so that a gene of n "
+    "exon units gets a false call with probability caller.false_positive_rate under the null.",
     "Purity: the sheet's blast_pct bounds the cell fraction (plus caller.blast_pct_tolerance); without it the largest "
     "clonal event sets the estimate, reported with its interval as 'estimated'.",
     "IKZF1plus (Stanulla 2018): IKZF1 deletion with CDKN2A/B homozygous, PAX5 or PAR1 (P2RY8-CRLF2) deletion, no ERG "
