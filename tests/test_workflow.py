@@ -1,5 +1,6 @@
 """The workflow end to end on the bundled toy cohort (about 3-4 minutes on 2 cores)."""
 import csv
+import os
 import re
 import subprocess
 import sys
@@ -157,3 +158,22 @@ def test_bam_of_the_other_build_stops_with_a_clear_message(root, tmp_path):
     assert p.returncode != 0
     log = (out / "logs" / "coverage" / "P1.log").read_text()
     assert "sample 'P1'" in log and "not aligned to hg38" in log and "genome: hg19" in log
+
+
+@pytest.mark.skipif(os.environ.get("IKZF1CNV_TEST_SLURM") != "1",
+                    reason="needs a running SLURM (.ci/run starts one with .ci/slurm-up.sh)")
+def test_slurm_run_equals_local_run(runs, root, tmp_path):
+    """The toy cohort through --executor slurm with the shipped profile: byte-identical data."""
+    out = tmp_path / "slurm"
+    cmd = [sys.executable, "-m", "snakemake", "--workflow-profile", "workflow/profiles/slurm", "--slurm-no-account",
+           "--config", f"outdir={out}"]
+    try:
+        p = subprocess.run(cmd, cwd=root, capture_output=True, text=True, timeout=1500)
+    except subprocess.TimeoutExpired as e:
+        raise AssertionError(f"SLURM run did not finish in 25 min; last output:\n{(e.stdout or '')[-2000:]}")
+    assert p.returncode == 0, p.stdout[-3000:] + p.stderr[-3000:]
+    assert "has been submitted" in p.stdout + p.stderr  # it really went through sbatch
+    a = runs[0]
+    files = DATA_FILES + [str(x.relative_to(a)) for x in sorted((a / "samples").glob("*/*.tsv"))]
+    for f in files:
+        assert (a / f).read_bytes() == (out / f).read_bytes(), f

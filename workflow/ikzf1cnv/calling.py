@@ -25,7 +25,7 @@ AUTOSOMES = tuple(f"chr{i}" for i in range(1, 23))
 class CallerParams:
     model: ModelParams = ModelParams()
     sd_floor: float = 0.05
-    blast_pct_tolerance: float = 0.10
+    blast_pct_tolerance: float = 0.20
     recentre_bandwidth: float = 0.10
     gain_level: float = 0.15
     min_bins_per_chrom: int = 3

@@ -55,7 +55,8 @@ def step_coverage(sample: str, bam: str, genome: str, resources: str, tbins: str
     write_json(facts, out_json)
 
 
-def step_reference(normal_t: list[str], normal_a: list[str], prebuilt: str | None, tbins: str, abins: str,
+def step_reference(mode: str, normal_t: list[str], normal_a: list[str], prebuilt: str | None, tbins: str,
+                   abins: str,
                    par_genome: str | None, do_edge: bool, fasta: str | None, out_ref: str, out_json: str,
                    out_denoise: str, n_components: int):
     import shutil
@@ -63,10 +64,17 @@ def step_reference(normal_t: list[str], normal_a: list[str], prebuilt: str | Non
     from skgenome import tabio
 
     from . import cnv
-    if prebuilt:
+    if mode == "prebuilt":
         shutil.copyfile(prebuilt, out_ref)
         info = {"mode": "prebuilt", "source": prebuilt, "normals": [], "warning": ""}
-    elif normal_t:
+    elif mode == "cohort":
+        ref = cnv.build_reference(normal_t, normal_a, par_genome, do_edge, fasta)
+        tabio.write(ref, out_ref)
+        info = {"mode": "cohort", "normals": [],
+                "warning": f"no normals: the reference is the median of the cohort's {len(normal_t)} tumours. "
+                           "An event carried by most of the cohort at the same exons would be missed; give "
+                           "normals or a reference_cnn when you have them."}
+    elif mode == "pooled":
         ref = cnv.build_reference(normal_t, normal_a, par_genome, do_edge, fasta)
         tabio.write(ref, out_ref)
         info = {"mode": "pooled", "normals": [Path(p).name.split(".")[0] for p in normal_t], "warning": ""}

@@ -40,6 +40,15 @@ except inputs.InputError as _e:
 
 TUMOURS = sorted(samples.index[samples["type"] == "tumor"])
 NORMALS = sorted(samples.index[samples["type"] == "normal"])
+# The samples pooled into the reference: the normals; without normals (and without a
+# prebuilt reference) the tumours themselves when there are enough of them (median per
+# bin: an event carried by a minority of the cohort does not move it), else none (flat).
+if NORMALS or config["reference_cnn"]:
+    REFERENCE_MODE, REFERENCE_SAMPLES = ("pooled" if NORMALS else "prebuilt"), NORMALS
+elif config["no_normals_reference"] == "cohort" and len(TUMOURS) >= config["cohort_reference_min_samples"]:
+    REFERENCE_MODE, REFERENCE_SAMPLES = "cohort", TUMOURS
+else:
+    REFERENCE_MODE, REFERENCE_SAMPLES = "flat", []
 ALL_SAMPLES = sorted(samples.index)
 
 wildcard_constraints:

@@ -1,8 +1,8 @@
 rule reference:
-    """Pooled reference from the sheet's normals, else the given reference_cnn, else flat."""
+    """Pooled reference from the normals, else reference_cnn, else the cohort's tumours, else flat."""
     input:
-        targets=expand(f"{OUT}/coverage/{{sample}}.targetcoverage.cnn", sample=NORMALS),
-        antitargets=expand(f"{OUT}/coverage/{{sample}}.antitargetcoverage.cnn", sample=NORMALS),
+        targets=expand(f"{OUT}/coverage/{{sample}}.targetcoverage.cnn", sample=REFERENCE_SAMPLES),
+        antitargets=expand(f"{OUT}/coverage/{{sample}}.antitargetcoverage.cnn", sample=REFERENCE_SAMPLES),
         target_bins=rules.bins.output.targets,
         antitarget_bins=rules.bins.output.antitargets,
     output:
@@ -11,6 +11,7 @@ rule reference:
         denoise=f"{OUT}/reference/denoise.tsv",
     params:
         prebuilt=config["reference_cnn"],
+        mode=REFERENCE_MODE,
         genome=config["genome"],
         edge=config["edge_correction"],
         fasta=config["fasta"],

@@ -9,7 +9,7 @@ steps.setup_logging(snakemake.log[0])  # noqa: F821
 s = snakemake  # noqa: F821
 
 rules = steps.annotation.load_rules(s.params.rules)
-steps.step_reference(list(s.input.targets), list(s.input.antitargets), s.params.prebuilt, s.input.target_bins,
+steps.step_reference(s.params.mode, list(s.input.targets), list(s.input.antitargets), s.params.prebuilt, s.input.target_bins,
                      s.input.antitarget_bins, rules["cnvkit_par_genome"].get(s.params.genome), s.params.edge,
                      s.params.fasta, s.output.cnn, s.output.info, s.output.denoise,
                      s.params.n_components)

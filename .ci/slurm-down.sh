@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Stop every daemon slurm-up.sh started.
+RUN=${SLURM_CI_DIR:-/tmp/slurm-ci}
+for p in "$RUN/slurmd.pid" "$RUN/slurmctld.pid" "$RUN/munge/munged.pid"; do
+  [ -s "$p" ] && kill "$(cat "$p")" 2>/dev/null || true
+done
+sleep 1
+pkill -x slurmd 2>/dev/null || true
+pkill -x slurmctld 2>/dev/null || true
+pkill -x munged 2>/dev/null || true
+exit 0
