@@ -4,7 +4,6 @@ Every error names the sample, the column or file, and what to do about it.
 """
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import jsonschema
@@ -138,5 +137,3 @@ def check_bam(sample: str, bam: str, contigs: dict[str, int], genome: str,
     return {"sample": sample, "read_length": float(pd.Series(lens).median()) if lens else 100.0,
             "contigs_checked": len(shared)}
 
-
-SAFE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")

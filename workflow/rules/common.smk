@@ -21,10 +21,6 @@ OUT = config["outdir"].rstrip("/")
 SCRIPTS = "../scripts"
 
 
-def _fail(msg):
-    raise WorkflowError(msg) if "WorkflowError" in globals() else SystemExit(msg)
-
-
 for _key in ("targets", "reference_table", "reference_cnn", "fasta"):
     _v = config.get(_key)
     if _v and not Path(_v).is_file():
