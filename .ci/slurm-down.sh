@@ -10,8 +10,9 @@ pkill -x slurmctld 2>/dev/null || true
 pkill -x munged 2>/dev/null || true
 # bounded wait until they are gone
 for _ in $(seq 1 20); do
-  pgrep -x 'slurmd|slurmctld|munged' >/dev/null || exit 0
+  running=$(for n in slurmd slurmctld munged; do pgrep -x "$n"; done)
+  [ -z "$running" ] && exit 0
   sleep 0.5
 done
-echo "slurm-down: daemons still running after 10 s: $(pgrep -l -x 'slurmd|slurmctld|munged' | tr '\n' ' ')" >&2
+echo "slurm-down: daemons still running after 10 s: $(for n in slurmd slurmctld munged; do pgrep -l -x "$n"; done | tr '\n' ' ')" >&2
 exit 0
