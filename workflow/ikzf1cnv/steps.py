@@ -67,18 +67,16 @@ def step_reference(mode: str, normal_t: list[str], normal_a: list[str], prebuilt
     if mode == "prebuilt":
         shutil.copyfile(prebuilt, out_ref)
         info = {"mode": "prebuilt", "source": prebuilt, "normals": [], "warning": ""}
-    elif mode == "cohort":
+    elif mode in ("pooled", "cohort"):
         ref = cnv.build_reference(normal_t, normal_a, par_genome, do_edge, fasta)
         tabio.write(ref, out_ref)
-        info = {"mode": "cohort", "normals": [],
-                "warning": f"no normals: the reference is the median of the cohort's {len(normal_t)} tumours. "
-                           "An event carried by most of the cohort at the same exons would be missed; give "
-                           "normals or a reference_cnn when you have them."}
-    elif mode == "pooled":
-        ref = cnv.build_reference(normal_t, normal_a, par_genome, do_edge, fasta)
-        tabio.write(ref, out_ref)
-        info = {"mode": "pooled", "normals": [Path(p).name.split(".")[0] for p in normal_t], "warning": ""}
-        if len(normal_t) < 3:
+        info = {"mode": mode, "normals": [Path(p).name.split(".")[0] for p in normal_t] if mode == "pooled" else [],
+                "warning": ""}
+        if mode == "cohort":
+            info["warning"] = (f"no normals: the reference is the median of the cohort's {len(normal_t)} tumours. "
+                               "An event carried by most of the cohort at the same exons would be missed; give "
+                               "normals or a reference_cnn when you have them.")
+        elif len(normal_t) < 3:
             info["warning"] = (f"only {len(normal_t)} normal(s) in the pooled reference: per-bin spread is "
                                "poorly estimated; calls lean on the sample's own noise")
     else:
@@ -169,23 +167,23 @@ def apply_denoise(bins: pd.DataFrame, denoise_tsv: str) -> pd.DataFrame:
     return bins.assign(log2=l2)
 
 
-def write_exon_table(df: pd.DataFrame, path: str):
-    cols = ["exon", "chrom", "start", "end", "n_bins", "log2", "copy_number", "ci_low", "ci_high", "call",
-            "se", "ratio", "depth"]
-    nd = {"log2": 3, "copy_number": 2, "ci_low": 2, "ci_high": 2, "se": 3, "ratio": 3, "depth": 1}
+def _write_table(df: pd.DataFrame, cols: list[str], digits: dict[str, int], path: str):
+    """TSV with fixed float formatting (deterministic output)."""
     with open(path, "w") as fh:
         fh.write("\t".join(cols) + "\n")
         for r in df[cols].to_dict("records"):
-            fh.write("\t".join(fmt(r[c], nd[c]) if c in nd else str(r[c]) for c in cols) + "\n")
+            fh.write("\t".join(fmt(r[c], digits[c]) if c in digits else str(r[c]) for c in cols) + "\n")
+
+
+def write_exon_table(df: pd.DataFrame, path: str):
+    _write_table(df, ["exon", "chrom", "start", "end", "n_bins", "log2", "copy_number", "ci_low", "ci_high", "call",
+                      "se", "ratio", "depth"],
+                 {"log2": 3, "copy_number": 2, "ci_low": 2, "ci_high": 2, "se": 3, "ratio": 3, "depth": 1}, path)
 
 
 def write_units(df: pd.DataFrame, path: str):
-    cols = ["gene", "exon", "chrom", "start", "end", "n_bins", "log2", "se", "depth", "state"]
-    nd = {"log2": 3, "se": 3, "depth": 1}
-    with open(path, "w") as fh:
-        fh.write("\t".join(cols) + "\n")
-        for r in df[cols].to_dict("records"):
-            fh.write("\t".join(fmt(r[c], nd[c]) if c in nd else str(r[c]) for c in cols) + "\n")
+    _write_table(df, ["gene", "exon", "chrom", "start", "end", "n_bins", "log2", "se", "depth", "state"],
+                 {"log2": 3, "se": 3, "depth": 1}, path)
 
 
 def sample_record(res: calling.SampleCalls, row: dict) -> dict:
