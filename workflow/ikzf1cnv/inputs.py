@@ -100,6 +100,23 @@ def load_sample_sheet(path, schema: dict, check_files: bool = True) -> pd.DataFr
     return df.set_index("sample", drop=False)
 
 
+def batches(names: list[str], size: int, prefix: str) -> dict[str, list[str]]:
+    """Split names (kept in their order) into ceil(n / size) contiguous batches of near-equal
+    size, so that one job reads many BAMs (one Python start-up, one import of cnvlib) and a
+    scheduler sees n / size jobs instead of n. Keys are `{prefix}{i:03d}`, 1-based."""
+    if size < 1:
+        raise ValueError("batch size must be at least 1")
+    n = len(names)
+    k = -(-n // size)
+    width = max(3, len(str(k)))
+    out, start = {}, 0
+    for i in range(k):
+        stop = start + n // k + (1 if i < n % k else 0)
+        out[f"{prefix}{i + 1:0{width}d}"] = list(names[start:stop])
+        start = stop
+    return out
+
+
 def check_bam(sample: str, bam: str, contigs: dict[str, int], genome: str,
               other_builds: dict[str, dict[str, int]]) -> dict:
     """Check a BAM's header against the configured build; return facts about the BAM

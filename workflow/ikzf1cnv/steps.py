@@ -41,18 +41,29 @@ def step_bins(targets_bed: str, target_avg_size: float, antitarget_avg_size: int
 
 def step_coverage(sample: str, bam: str, genome: str, resources: str, tbins: str, abins: str,
                   min_mapq: int, out_t: str, out_a: str, out_json: str):
-    from skgenome import tabio
-
     from . import cnv
     builds = {b: annotation.load_contigs(resources, b) for b in ("hg38", "hg19")}
     facts = inputs.check_bam(sample, bam, builds[genome], genome, {b: c for b, c in builds.items() if b != genome})
     log.info("%s: BAM header matches %s (%d contigs checked); read length %.0f", sample, genome,
              facts["contigs_checked"], facts["read_length"])
-    for bins, out, kind in ((tbins, out_t, "target"), (abins, out_a, "antitarget")):
-        cna = cnv.coverage(bins, bam, sample, min_mapq)
-        tabio.write(cna, out)
-        log.info("%s: %s coverage of %d bins", sample, kind, len(cna))
+    tcov, acov = cnv.bin_coverages([tbins, abins], bam, min_mapq, str(Path(out_t).parent))
+    for cov, out, kind in ((tcov, out_t, "target"), (acov, out_a, "antitarget")):
+        cnv.write_cnn(cov, out)
+        log.info("%s: %s coverage of %d bins, median depth %.1f", sample, kind, len(cov),
+                 cov["depth"].median() if len(cov) else 0.0)
     write_json(facts, out_json)
+
+
+def step_coverage_batch(samples: list[str], bams: list[str], genome: str, resources: str, tbins: str, abins: str,
+                        min_mapq: int, out_t: list[str], out_a: list[str], out_json: list[str],
+                        out_stats: list[str]):
+    """step_coverage and samtools stats for each BAM of a batch, in one process."""
+    import time
+    t0 = time.time()
+    for i, (s, bam, t, a, j, st) in enumerate(zip(samples, bams, out_t, out_a, out_json, out_stats)):
+        step_coverage(s, bam, genome, resources, tbins, abins, min_mapq, t, a, j)
+        step_samtools_stats(bam, st)
+        log.info("[%d/%d] %s done (%.1f s elapsed)", i + 1, len(samples), s, time.time() - t0)
 
 
 def step_reference(mode: str, normal_t: list[str], normal_a: list[str], prebuilt: str | None, tbins: str,
@@ -149,6 +160,18 @@ def step_call(sample: str, row: dict, cfg: dict, resources: str, rules_path: str
     write_exon_table(res.ikzf1_exons, out_exons)
     write_units(res.units, out_units)
     write_json(sample_record(res, row), out_json)
+
+
+def step_call_batch(samples: list[str], rows: list[dict], cfg: dict, resources: str, rules_path: str,
+                    tcnn: list[str], acnn: list[str], ref: str, denoise_tsv: str, bamjson: list[str],
+                    out_cnr: list[str], out_exons: list[str], out_units: list[str], out_json: list[str]):
+    """step_call for each tumour of a batch, in one process."""
+    import time
+    t0 = time.time()
+    for i, args in enumerate(zip(samples, rows, tcnn, acnn, bamjson, out_cnr, out_exons, out_units, out_json)):
+        s, row, t, a, j, cnr, ex, un, rec = args
+        step_call(s, row, cfg, resources, rules_path, t, a, ref, denoise_tsv, j, cnr, ex, un, rec)
+        log.info("[%d/%d] %s done (%.1f s elapsed)", i + 1, len(samples), s, time.time() - t0)
 
 
 def apply_denoise(bins: pd.DataFrame, denoise_tsv: str) -> pd.DataFrame:

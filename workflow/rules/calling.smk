@@ -1,27 +1,35 @@
-rule call:
-    """Bias-corrected log2 ratios (CNVkit fix), then exon and gene calls (ikzf1cnv)."""
-    input:
-        targets=f"{OUT}/coverage/{{sample}}.targetcoverage.cnn",
-        antitargets=f"{OUT}/coverage/{{sample}}.antitargetcoverage.cnn",
-        bam_info=f"{OUT}/coverage/{{sample}}.bam.json",
-        reference=rules.reference.output.cnn,
-        denoise=rules.reference.output.denoise,
-    output:
-        cnr=f"{OUT}/samples/{{sample}}/{{sample}}.cnr",
-        exons=report(f"{OUT}/samples/{{sample}}/ikzf1_exons.tsv", caption="../report/exons.rst",
-                     category="Samples", subcategory="{sample}", labels={"sample": "{sample}", "table": "IKZF1 exons"}),
-        units=f"{OUT}/samples/{{sample}}/units.tsv",
-        record=f"{OUT}/samples/{{sample}}/calls.json",
-    params:
-        row=sample_row,
-        config=config,
-        resources=RESOURCES,
-        rules=RULES,
-    conda:
-        "../../envs/ikzf1cnv.yaml"
-    log:
-        f"{OUT}/logs/call/{{sample}}.log",
-    benchmark:
-        f"{OUT}/benchmarks/call/{{sample}}.tsv"
-    script:
-        f"{SCRIPTS}/call.py"
+for _batch, _members in CALL_BATCHES.items():
+
+    rule:
+        """Bias-corrected log2 ratios (CNVkit fix), then exon and gene calls (ikzf1cnv), per tumour of the batch."""
+        name:
+            _batch
+        input:
+            targets=per_sample(f"{OUT}/coverage/{{sample}}.targetcoverage.cnn", _members),
+            antitargets=per_sample(f"{OUT}/coverage/{{sample}}.antitargetcoverage.cnn", _members),
+            bam_info=per_sample(f"{OUT}/coverage/{{sample}}.bam.json", _members),
+            reference=rules.reference.output.cnn,
+            denoise=rules.reference.output.denoise,
+        output:
+            cnr=per_sample(f"{OUT}/samples/{{sample}}/{{sample}}.cnr", _members),
+            exons=[report(f"{OUT}/samples/{s}/ikzf1_exons.tsv", caption="../report/exons.rst", category="Samples",
+                          subcategory=s, labels={"sample": s, "table": "IKZF1 exons"}) for s in _members],
+            units=per_sample(f"{OUT}/samples/{{sample}}/units.tsv", _members),
+            record=per_sample(f"{OUT}/samples/{{sample}}/calls.json", _members),
+        params:
+            samples=_members,
+            rows=[sample_row(s) for s in _members],
+            config=config,
+            resources=RESOURCES,
+            rules=RULES,
+        resources:
+            mem_mb=1000,
+            runtime=10 + len(_members),
+        conda:
+            "../../envs/ikzf1cnv.yaml"
+        log:
+            f"{OUT}/logs/call/{_batch}.log",
+        benchmark:
+            f"{OUT}/benchmarks/call/{_batch}.tsv"
+        script:
+            f"{SCRIPTS}/call.py"

@@ -46,22 +46,22 @@ elif config["no_normals_reference"] == "cohort" and len(TUMOURS) >= config["coho
 else:
     REFERENCE_MODE, REFERENCE_SAMPLES = "flat", []
 ALL_SAMPLES = sorted(samples.index)
+# Per-sample steps run in batches (one job reads `batch_size` BAMs): one Python start-up
+# and one cnvlib import per batch, and n / batch_size jobs for a scheduler instead of n.
+COVERAGE_BATCHES = inputs.batches(ALL_SAMPLES, config["batch_size"], "coverage_")
+CALL_BATCHES = inputs.batches(TUMOURS, config["batch_size"], "call_")
 
 wildcard_constraints:
     sample="[A-Za-z0-9][A-Za-z0-9._-]*",
 
 
-def bam_of(wc):
-    return samples.loc[wc.sample, "bam"]
-
-
-def bai_of(wc):
-    return inputs.index_of(samples.loc[wc.sample, "bam"])
-
-
-def sample_row(wc):
-    r = samples.loc[wc.sample].to_dict()
+def sample_row(sample):
+    r = samples.loc[sample].to_dict()
     return {k: (None if isinstance(v, float) and v != v else v) for k, v in r.items()}
+
+
+def per_sample(pattern, names):
+    return [pattern.format(sample=s) for s in names]
 
 
 def all_outputs():

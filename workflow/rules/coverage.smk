@@ -21,43 +21,35 @@ rule bins:
         f"{SCRIPTS}/bins.py"
 
 
-rule coverage:
-    """Check the BAM against the build, then read depth of every bin."""
-    input:
-        bam=bam_of,
-        bai=bai_of,
-        targets=rules.bins.output.targets,
-        antitargets=rules.bins.output.antitargets,
-    output:
-        targets=f"{OUT}/coverage/{{sample}}.targetcoverage.cnn",
-        antitargets=f"{OUT}/coverage/{{sample}}.antitargetcoverage.cnn",
-        bam_info=f"{OUT}/coverage/{{sample}}.bam.json",
-    params:
-        genome=config["genome"],
-        resources=RESOURCES,
-        min_mapq=config["min_mapq"],
-    conda:
-        "../../envs/ikzf1cnv.yaml"
-    log:
-        f"{OUT}/logs/coverage/{{sample}}.log",
-    benchmark:
-        f"{OUT}/benchmarks/coverage/{{sample}}.tsv"
-    script:
-        f"{SCRIPTS}/coverage.py"
+for _batch, _members in COVERAGE_BATCHES.items():
 
-
-rule samtools_stats:
-    """samtools stats (through pysam) for MultiQC."""
-    input:
-        bam=bam_of,
-        bai=bai_of,
-    output:
-        f"{OUT}/qc/samtools/{{sample}}.stats",
-    conda:
-        "../../envs/ikzf1cnv.yaml"
-    log:
-        f"{OUT}/logs/samtools_stats/{{sample}}.log",
-    benchmark:
-        f"{OUT}/benchmarks/samtools_stats/{{sample}}.tsv"
-    script:
-        f"{SCRIPTS}/samtools_stats.py"
+    rule:
+        """Check each BAM of the batch against the build, read depth of every bin, samtools stats."""
+        name:
+            _batch
+        input:
+            bams=[samples.loc[s, "bam"] for s in _members],
+            bais=[inputs.index_of(samples.loc[s, "bam"]) for s in _members],
+            targets=rules.bins.output.targets,
+            antitargets=rules.bins.output.antitargets,
+        output:
+            targets=per_sample(f"{OUT}/coverage/{{sample}}.targetcoverage.cnn", _members),
+            antitargets=per_sample(f"{OUT}/coverage/{{sample}}.antitargetcoverage.cnn", _members),
+            bam_info=per_sample(f"{OUT}/coverage/{{sample}}.bam.json", _members),
+            stats=per_sample(f"{OUT}/qc/samtools/{{sample}}.stats", _members),
+        params:
+            samples=_members,
+            genome=config["genome"],
+            resources=RESOURCES,
+            min_mapq=config["min_mapq"],
+        resources:
+            mem_mb=1000,
+            runtime=10 + 2 * len(_members),
+        conda:
+            "../../envs/ikzf1cnv.yaml"
+        log:
+            f"{OUT}/logs/coverage/{_batch}.log",
+        benchmark:
+            f"{OUT}/benchmarks/coverage/{_batch}.tsv"
+        script:
+            f"{SCRIPTS}/coverage.py"

@@ -1,4 +1,4 @@
-"""Rule call: CNVkit fix, then the exon and gene caller (thin adapter)."""
+"""Call batch: CNVkit fix, then the exon and gene caller, for each tumour (thin adapter)."""
 import sys
 from pathlib import Path
 
@@ -8,6 +8,7 @@ from ikzf1cnv import steps  # noqa: E402
 steps.setup_logging(snakemake.log[0])  # noqa: F821
 s = snakemake  # noqa: F821
 
-steps.step_call(s.wildcards.sample, s.params.row, dict(s.params.config), s.params.resources, s.params.rules,
-                s.input.targets, s.input.antitargets, s.input.reference, s.input.denoise, s.input.bam_info,
-                s.output.cnr, s.output.exons, s.output.units, s.output.record)
+steps.step_call_batch(list(s.params.samples), list(s.params.rows), dict(s.params.config), s.params.resources,
+                      s.params.rules, list(s.input.targets), list(s.input.antitargets), s.input.reference,
+                      s.input.denoise, list(s.input.bam_info), list(s.output.cnr), list(s.output.exons),
+                      list(s.output.units), list(s.output.record))

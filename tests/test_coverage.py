@@ -1,0 +1,86 @@
+"""Bin coverage: our one-pass bedcov equals CNVkit's coverage, and counts what it should."""
+import numpy as np
+import pysam
+import pytest
+
+from ikzf1cnv import cnv, inputs
+
+
+def _bam(path, reads, contigs={"chr1": 10_000, "chr2": 10_000}):
+    header = {"HD": {"VN": "1.6", "SO": "coordinate"}, "SQ": [{"SN": c, "LN": n} for c, n in contigs.items()]}
+    with pysam.AlignmentFile(str(path), "wb", header=header) as fh:
+        for i, (ref, start, length, mapq, flag) in enumerate(sorted(reads)):
+            a = pysam.AlignedSegment(fh.header)
+            a.query_name, a.reference_id, a.reference_start = f"r{i}", ref, start
+            a.mapping_quality, a.flag, a.cigartuples, a.query_sequence = mapq, flag, [(0, length)], "A" * length
+            fh.write(a)
+    pysam.index(str(path))
+    return str(path)
+
+
+def _bed(path, rows):
+    path.write_text("".join("\t".join(map(str, r)) + "\n" for r in rows))
+    return str(path)
+
+
+def test_depth_counts_bases_and_skips_flagged_reads(tmp_path):
+    reads = [
+        (0, 100, 50, 60, 0),       # counted
+        (0, 120, 50, 0, 0),        # counted unless min_mapq > 0
+        (0, 100, 50, 60, 0x400),   # duplicate: never
+        (0, 100, 50, 60, 0x100),   # secondary: never
+        (0, 100, 50, 60, 0x200),   # QC fail: never
+        (1, 500, 40, 60, 0),       # the antitarget bin, 40 of its 100 bases
+    ]
+    bam = _bam(tmp_path / "s.bam", reads)
+    t = _bed(tmp_path / "t.bed", [("chr1", 100, 200, "A"), ("chr1", 1000, 1100, "B"), ("chrZ", 0, 100, "Z")])
+    a = _bed(tmp_path / "a.bed", [("chr2", 450, 550, "Antitarget")])
+    tc, ac = cnv.bin_coverages([t, a], bam, 0, str(tmp_path))
+    assert list(tc["gene"]) == ["A", "B"]            # chrZ is not in the BAM: dropped
+    assert tc["depth"].tolist() == [1.0, 0.0]         # (50 + 50) bases / 100 bp; none
+    assert tc["log2"].tolist() == [0.0, cnv.NULL_LOG2]
+    assert ac["depth"].tolist() == [0.4]
+    tq, _ = cnv.bin_coverages([t, a], bam, 10, str(tmp_path))
+    assert tq["depth"].tolist() == [0.5, 0.0] and tq["log2"].tolist()[0] == -1.0
+    assert list(tmp_path.glob("tmp*")) == []          # its temporary BED is removed
+
+
+@pytest.mark.parametrize("sample", ["N01", "T05"])
+def test_equals_cnvkit_coverage_on_toy_bams(root, tmp_path, sample):
+    """The same numbers (and, written, the same bytes) as cnvlib's coverage of the same bins."""
+    from cnvlib import coverage
+    from skgenome import tabio
+
+    units = tmp_path / "bins.bed"
+    # a slice of real bins: the toy panel's IKZF1 targets split as the workflow splits them
+    tgt, anti = cnv.make_bins(str(root / "resources" / "toy" / "panel_hg38.bed"), 267, 1_000_000)
+    tabio.write(tgt, str(units), "bed4")
+    anti_bed = tmp_path / "anti.bed"
+    tabio.write(anti, str(anti_bed), "bed4")
+    bam = str(root / "resources" / "toy" / "bams" / f"{sample}.bam")
+    ours_t, ours_a = cnv.bin_coverages([str(units), str(anti_bed)], bam, 0, str(tmp_path))
+    for ours, bed in ((ours_t, units), (ours_a, anti_bed)):
+        theirs = coverage.interval_coverages(str(bed), bam, by_count=False, min_mapq=0, processes=1).data
+        assert len(ours) == len(theirs) > 100
+        assert np.array_equal(ours["start"].to_numpy(), theirs["start"].to_numpy())
+        assert np.allclose(ours["depth"], theirs["depth"], rtol=0, atol=1e-12)
+        assert np.allclose(ours["log2"], theirs["log2"], rtol=0, atol=1e-12)
+        cnv.write_cnn(ours, tmp_path / "ours.cnn")
+        tabio.write(coverage.interval_coverages(str(bed), bam, False, 0, 1), str(tmp_path / "theirs.cnn"))
+        assert (tmp_path / "ours.cnn").read_bytes() == (tmp_path / "theirs.cnn").read_bytes()
+
+
+@pytest.mark.parametrize("n,size,want", [(18, 10, [9, 9]), (14, 10, [7, 7]), (10, 10, [10]), (1, 10, [1]),
+                                         (23, 5, [5, 5, 5, 4, 4]), (0, 10, [])])
+def test_batches_are_near_equal_and_keep_order(n, size, want):
+    names = [f"S{i:02d}" for i in range(n)]
+    b = inputs.batches(names, size, "coverage_")
+    assert [len(v) for v in b.values()] == want
+    assert [x for v in b.values() for x in v] == names    # every sample once, in order
+    assert all(len(v) <= size for v in b.values())
+    assert list(b)[:1] == (["coverage_001"] if n else [])
+
+
+def test_batch_keys_widen_past_999():
+    b = inputs.batches([str(i) for i in range(1500)], 1, "c")
+    assert list(b)[0] == "c0001" and list(b)[-1] == "c1500"
