@@ -156,7 +156,7 @@ def test_bam_of_the_other_build_stops_with_a_clear_message(root, tmp_path):
     out = tmp_path / "o"
     p = snakemake(root, "--config", f"samples={sheet}", f"outdir={out}", check=False)
     assert p.returncode != 0
-    log = (out / "logs" / "coverage" / "P1.log").read_text()
+    log = (out / "logs" / "coverage" / "coverage_001.log").read_text()  # P1 is the only sample
     assert "sample 'P1'" in log and "not aligned to hg38" in log and "genome: hg19" in log
 
 

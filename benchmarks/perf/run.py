@@ -1,20 +1,27 @@
 #!/usr/bin/env python3
-"""Performance benchmark (first part): where the time goes, against two yardsticks.
+"""Performance benchmark: where the time goes, against two yardsticks, and how it grows.
 
-    python benchmarks/perf/run.py --outdir bench/perf
+    python benchmarks/perf/run.py --outdir bench/perf                      # toy + scaling
+    python benchmarks/perf/run.py --outdir bench/perf --cohort DIR         # also a bigger cohort
+    python benchmarks/perf/run.py --outdir bench/perf --slurm              # also per-job cost on SLURM
 
-Measures, on the bundled toy cohort (18 BAMs, 2 cores):
-  * the floor: reading the same bins with `samtools bedcov` (pysam.bedcov, in-process,
-    one call per BAM for target and antitarget bins);
-  * ikzf1-cnv: the whole workflow's wall time, and each rule's wall time and peak memory
-    from Snakemake's benchmark files;
-  * `cnvkit.py batch` on the same BAMs and panel, same cores (hmm segmentation);
-  * DAG building time for cohorts of 10, 100 and 1,000 samples (`snakemake -n` on sheets
-    whose rows point at copies-by-link of the toy BAMs).
-Writes results.md beside the outputs.
+Side by side, on the same BAMs and cores (the bundled toy cohort, and with --cohort a
+directory holding samples.tsv and panel.bed, e.g. a cohort of benchmarks/accuracy/run.py):
+  * the floor: `samtools bedcov` (pysam.bedcov, in one process) over the same bins;
+  * ikzf1-cnv: the whole workflow's wall time; each rule's wall time and peak memory from
+    Snakemake's benchmark files; the per-sample cost (coverage + call jobs / samples);
+  * `cnvkit.py batch` (pooled normals, hmm segmentation).
+Scaling: cohorts of 10, 100 and 1,000 samples whose rows point at links to the toy BAMs
+(one in ten a normal): DAG build time (`snakemake -n`), and whole runs (up to --max-n):
+per-sample stages, cohort stages (reference, cohort, report, MultiQC) time and peak memory.
+With --slurm (a running SLURM, e.g. .ci/slurm-up.sh): the toy cohort through the SLURM
+profile with batch_size 10 and 1, giving the scheduler's cost per job.
+Writes results.md (and results.json) in --outdir.
 """
 import argparse
+import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -23,77 +30,176 @@ from pathlib import Path
 import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[2]
+SMK = [sys.executable, "-m", "snakemake"]
 
 
-def run(cmd, **kw):
+def run(cmd, log: Path, **kw):
+    """Wall time of a command and the peak RSS of its process tree's largest member (GNU time)."""
     t = time.time()
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **kw)
+    with open(log, "w") as fh:
+        subprocess.run(["/usr/bin/time", "-f", "MAXRSS_KB %M", *cmd], check=True, stdout=fh, stderr=fh, **kw)
+    rss = re.findall(r"MAXRSS_KB (\d+)", log.read_text())
+    return time.time() - t, (int(rss[-1]) / 1024 if rss else float("nan"))
+
+
+def stage_of(rule: str) -> str:
+    return re.sub(r"_\d+$", "", rule)
+
+
+def rule_table(outdir: Path) -> pd.DataFrame:
+    rows = []
+    for f in sorted((outdir / "benchmarks").rglob("*.tsv")):
+        b = pd.read_csv(f, sep="\t")
+        rows.append({"stage": stage_of(f.stem), "s": float(b["s"].iloc[0]),
+                     "max_rss_mb": float(b["max_rss"].iloc[0])})
+    return pd.DataFrame(rows).groupby("stage").agg(jobs=("s", "size"), mean_s=("s", "mean"), total_s=("s", "sum"),
+                                                   peak_mb=("max_rss_mb", "max"))
+
+
+def floor(bins_dir: Path, bams: list[str]) -> float:
+    import pysam
+    t = time.time()
+    for bam in bams:
+        for bed in ("targets.bed", "antitargets.bed"):
+            if (bins_dir / bed).stat().st_size:
+                pysam.bedcov(str(bins_dir / bed), bam)
     return time.time() - t
+
+
+# The same bins for both tools: CNVkit's default target size, and the toy config's
+# off-target bin size (the simulated BAMs have few off-target reads).
+BINS = (267, 1_000_000)
+
+
+def side_by_side(name, sheet_path: Path, panel: Path, out: Path, cores: int, genome: str):
+    """ikzf1-cnv, cnvkit batch and the bedcov floor on one cohort."""
+    sheet = pd.read_csv(sheet_path, sep="\t", dtype=str, keep_default_na=False)
+    bams = [str((Path.cwd() if Path(b).is_absolute() else ROOT) / b) for b in sheet["bam"]]
+    wf = out / f"{name}_ikzf1cnv"
+    t_wf, rss_wf = run([*SMK, "--cores", str(cores), "--config", f"samples={sheet_path}", f"targets={panel}",
+                        f"genome={genome}", f"outdir={wf}", f"target_avg_size={BINS[0]}",
+                        f"antitarget_avg_size={BINS[1]}"], out / f"{name}_ikzf1cnv.log", cwd=ROOT)
+    per_rule = rule_table(wf)
+    t_floor = floor(wf / "bins", bams)
+    tum = [b for b, t_ in zip(bams, sheet["type"]) if t_ != "normal"]
+    nor = [b for b, t_ in zip(bams, sheet["type"]) if t_ == "normal"]
+    t_cnvkit, rss_cnvkit = run(["cnvkit.py", "batch", *tum, "--normal", *nor, "--targets", str(panel),
+                                "--segment-method", "hmm", "-p", str(cores), "--target-avg-size", str(BINS[0]),
+                                "--antitarget-avg-size", str(BINS[1]), "--output-dir", str(out / f"{name}_cnvkit"),
+                                "--diploid-parx-genome", "grch38" if genome == "hg38" else "grch37"],
+                               out / f"{name}_cnvkit.log")
+    n = len(bams)
+    cov = per_rule.loc["coverage", "total_s"] if "coverage" in per_rule.index else float("nan")
+    call = per_rule.loc["call", "total_s"] if "call" in per_rule.index else float("nan")
+    mb = sum(os.path.getsize(b) for b in bams) / n / 1e6
+    return {"cohort": name, "bams": n, "tumours": len(tum), "normals": len(nor), "mean_bam_mb": round(mb, 1),
+            "ikzf1cnv_s": round(t_wf, 1), "cnvkit_s": round(t_cnvkit, 1), "speedup": round(t_cnvkit / t_wf, 2),
+            "floor_s": round(t_floor, 1), "floor_per_bam_s": round(t_floor / n, 3),
+            "coverage_per_bam_s": round(cov / n, 3), "call_per_tumour_s": round(call / max(len(tum), 1), 3),
+            "per_sample_s": round((cov + call) / n, 3), "per_sample_over_floor": round((cov + call) / t_floor, 2),
+            "ikzf1cnv_peak_mb": round(rss_wf), "cnvkit_peak_mb": round(rss_cnvkit),
+            "rules": per_rule.round(2).reset_index().to_dict("records")}
+
+
+def linked_cohort(d: Path, n: int) -> Path:
+    toy = pd.read_csv(ROOT / "config" / "samples.tsv", sep="\t", dtype=str, keep_default_na=False)
+    tumours = toy[toy["type"] == "tumor"].reset_index(drop=True)
+    d.mkdir(parents=True, exist_ok=True)
+    rows = []
+    for i in range(n):
+        src_row = tumours.iloc[i % len(tumours)] if i % 10 else toy[toy["type"] == "normal"].iloc[(i // 10) % 4]
+        src = ROOT / src_row["bam"]
+        dst = d / f"S{i:04d}.bam"
+        if not dst.exists():
+            os.symlink(src, dst)
+            os.symlink(str(src) + ".csi", str(dst) + ".csi")
+        rows.append({"sample": f"S{i:04d}", "bam": str(dst), "type": "normal" if i % 10 == 0 else "tumor",
+                     "subtype": src_row["subtype"], "age_group": src_row["age_group"],
+                     "blast_pct": src_row["blast_pct"], "sex": src_row["sex"]})
+    pd.DataFrame(rows).to_csv(d / "samples.tsv", sep="\t", index=False)
+    return d / "samples.tsv"
+
+
+def scaling(out: Path, cores: int, max_n: int) -> list[dict]:
+    res = []
+    for n in (10, 100, 1000):
+        d = out / f"scale{n}"
+        sheet = linked_cohort(d / "bams", n)
+        cfg = ["--config", f"samples={sheet}", f"outdir={d / 'out'}"]
+        t_dag, rss_dag = run([*SMK, "-n", "--cores", "1", *cfg], d / "dag.log", cwd=ROOT)
+        row = {"n": n, "dag_s": round(t_dag, 1), "dag_peak_mb": round(rss_dag)}
+        if n <= max_n:
+            t, rss = run([*SMK, "--cores", str(cores), *cfg], d / "run.log", cwd=ROOT)
+            rt = rule_table(d / "out")
+            row.update({"run_s": round(t, 1), "snakemake_peak_mb": round(rss),
+                        "per_sample_s": round((rt.loc["coverage", "total_s"] + rt.loc["call", "total_s"]) / n, 3)})
+            for st in ("bins", "reference", "cohort", "report", "multiqc"):
+                row[f"{st}_s"] = round(rt.loc[st, "total_s"], 1)
+                row[f"{st}_mb"] = round(rt.loc[st, "peak_mb"])
+            row["report_html_mb"] = round((d / "out" / "cohort" / "report.html").stat().st_size / 1e6, 1)
+        res.append(row)
+    return res
+
+
+def slurm_overhead(out: Path) -> dict:
+    res = {}
+    for bs in (10, 1):
+        d = out / f"slurm_bs{bs}"
+        t, _ = run(["timeout", "1800", *SMK, "--workflow-profile", "workflow/profiles/slurm", "--slurm-no-account",
+                    "--config", f"outdir={d}", f"batch_size={bs}"], out / f"slurm_bs{bs}.log", cwd=ROOT)
+        jobs = len(re.findall(r"has been submitted", (out / f"slurm_bs{bs}.log").read_text()))
+        res[bs] = {"wall_s": round(t, 1), "jobs": jobs}
+    dj = res[1]["jobs"] - res[10]["jobs"]
+    res["per_job_s"] = round((res[1]["wall_s"] - res[10]["wall_s"]) / dj, 2) if dj else None
+    return res
+
+
+def md_table(rows: list[dict], cols: list[str]) -> list[str]:
+    out = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
+    out += ["| " + " | ".join(str(r.get(c, "")) for c in cols) + " |" for r in rows]
+    return out
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--outdir", type=Path, required=True)
     ap.add_argument("--cores", type=int, default=2)
+    ap.add_argument("--cohort", type=Path, action="append", default=[],
+                    help="directory with samples.tsv and panel.bed (and optionally config.yaml's genome)")
+    ap.add_argument("--max-n", type=int, default=1000, help="largest scaling cohort run end to end (DAG for all)")
+    ap.add_argument("--slurm", action="store_true", help="measure the per-job cost on a running SLURM")
     a = ap.parse_args()
     out = a.outdir.resolve()
     out.mkdir(parents=True, exist_ok=True)
-    sheet = pd.read_csv(ROOT / "config" / "samples.tsv", sep="\t", dtype=str, keep_default_na=False)
-    md = ["# Performance (toy cohort, 18 BAMs)", ""]
+    results = {"cores": a.cores, "side_by_side": [], "scaling": [], "slurm": None}
+    results["side_by_side"].append(side_by_side("toy", ROOT / "config" / "samples.tsv",
+                                                ROOT / "resources" / "toy" / "panel_hg38.bed", out, a.cores, "hg38"))
+    for c in a.cohort:
+        c = c.resolve()
+        genome = "hg19" if "hg19" in (c / "config.yaml").read_text() else "hg38"
+        results["side_by_side"].append(side_by_side(c.name, c / "samples.tsv", c / "panel.bed", out, a.cores, genome))
+    results["scaling"] = scaling(out, a.cores, a.max_n)
+    if a.slurm:
+        results["slurm"] = slurm_overhead(out)
+    (out / "results.json").write_text(json.dumps(results, indent=1) + "\n")
 
-    # ikzf1-cnv, whole workflow
-    wf = out / "ikzf1cnv"
-    t_wf = run([sys.executable, "-m", "snakemake", "--cores", str(a.cores), "--config", f"outdir={wf}"], cwd=ROOT)
-    rows = []
-    for f in sorted((wf / "benchmarks").rglob("*.tsv")):
-        b = pd.read_csv(f, sep="\t")
-        rule = f.parent.name if f.parent.name != "benchmarks" else f.stem
-        rows.append({"rule": rule, "s": float(b["s"].iloc[0]), "max_rss_mb": float(b["max_rss"].iloc[0])})
-    per_rule = pd.DataFrame(rows).groupby("rule").agg(jobs=("s", "size"), mean_s=("s", "mean"),
-                                                      total_s=("s", "sum"), peak_mb=("max_rss_mb", "max"))
-
-    # the floor: samtools bedcov over the same bins
-    import pysam
-    t = time.time()
-    for bam in sheet["bam"]:
-        for bed in ("targets.bed", "antitargets.bed"):
-            pysam.bedcov(str(wf / "bins" / bed), str(ROOT / bam))
-    t_floor = time.time() - t
-
-    # cnvkit batch on the same BAMs
-    tum = [str(ROOT / b) for b, t_ in zip(sheet["bam"], sheet["type"]) if t_ == "tumor"]
-    nor = [str(ROOT / b) for b, t_ in zip(sheet["bam"], sheet["type"]) if t_ == "normal"]
-    t_cnvkit = run(["cnvkit.py", "batch", *tum, "--normal", *nor, "--targets",
-                    str(ROOT / "resources/toy/panel_hg38.bed"), "--segment-method", "hmm", "-p", str(a.cores),
-                    "--output-dir", str(out / "cnvkit"), "--diploid-parx-genome", "grch38"])
-
-    # DAG build time as the cohort grows
-    dag = []
-    for n in (10, 100, 1000):
-        d = out / f"dag{n}"
-        d.mkdir(exist_ok=True)
-        rows = []
-        for i in range(n):
-            src = ROOT / sheet["bam"].iloc[4 + i % 14]
-            dst = d / f"S{i:04d}.bam"
-            if not dst.exists():
-                os.symlink(src, dst)
-                os.symlink(str(src) + ".csi", str(dst) + ".csi")
-            rows.append({"sample": f"S{i:04d}", "bam": str(dst), "type": "normal" if i % 10 == 0 else "tumor"})
-        pd.DataFrame(rows).to_csv(d / "samples.tsv", sep="\t", index=False)
-        t_dag = run([sys.executable, "-m", "snakemake", "-n", "--cores", "1", "--config", f"samples={d / 'samples.tsv'}",
-                     f"outdir={d / 'out'}"], cwd=ROOT)
-        dag.append((n, t_dag))
-
-    md += ["| what | wall time (s) |", "|---|---|",
-           f"| ikzf1-cnv, whole workflow, {a.cores} cores | {t_wf:.1f} |",
-           f"| `cnvkit.py batch` (hmm), same BAMs, {a.cores} cores | {t_cnvkit:.1f} |",
-           f"| floor: `samtools bedcov` over the same bins, all 18 BAMs, 1 core | {t_floor:.1f} |", ""]
-    md += ["Per rule (Snakemake benchmark files):", "", "| rule | jobs | mean s | total s | peak MB |", "|---|---|---|---|---|"]
-    for r, v in per_rule.iterrows():
-        md.append(f"| {r} | {int(v.jobs)} | {v.mean_s:.2f} | {v.total_s:.1f} | {v.peak_mb:.0f} |")
-    md += ["", "DAG build (`snakemake -n`) as the cohort grows:", "", "| samples | s |", "|---|---|"]
-    md += [f"| {n} | {t:.1f} |" for n, t in dag]
+    md = [f"# Performance ({a.cores} cores)", "", "## Side by side", ""]
+    md += md_table(results["side_by_side"], ["cohort", "bams", "mean_bam_mb", "ikzf1cnv_s", "cnvkit_s", "speedup",
+                                             "floor_per_bam_s", "coverage_per_bam_s", "call_per_tumour_s",
+                                             "per_sample_s", "per_sample_over_floor", "ikzf1cnv_peak_mb",
+                                             "cnvkit_peak_mb"])
+    for r in results["side_by_side"]:
+        md += ["", f"Per stage, {r['cohort']} (Snakemake benchmark files):", ""]
+        md += md_table(r["rules"], ["stage", "jobs", "mean_s", "total_s", "peak_mb"])
+    md += ["", "## Scaling", ""]
+    md += md_table(results["scaling"], ["n", "dag_s", "dag_peak_mb", "run_s", "snakemake_peak_mb", "per_sample_s",
+                                        "bins_s", "reference_s", "reference_mb", "cohort_s", "cohort_mb", "report_s",
+                                        "report_mb", "report_html_mb", "multiqc_s", "multiqc_mb"])
+    if results["slurm"]:
+        s = results["slurm"]
+        md += ["", "## SLURM", "", f"- batch_size 10: {s[10]['jobs']} jobs, {s[10]['wall_s']} s",
+               f"- batch_size 1: {s[1]['jobs']} jobs, {s[1]['wall_s']} s",
+               f"- cost per extra job: {s['per_job_s']} s"]
     (out / "results.md").write_text("\n".join(md) + "\n")
     print("\n".join(md))
 
