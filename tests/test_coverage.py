@@ -84,3 +84,27 @@ def test_batches_are_near_equal_and_keep_order(n, size, want):
 def test_batch_keys_widen_past_999():
     b = inputs.batches([str(i) for i in range(1500)], 1, "c")
     assert list(b)[0] == "c0001" and list(b)[-1] == "c1500"
+
+
+def test_coverage_batch_writes_idxstats_and_optional_samtools_stats(root, tmp_path):
+    from ikzf1cnv import steps
+
+    tbins, abins = str(tmp_path / "t.bed"), str(tmp_path / "a.bed")
+    _bed(tmp_path / "t.bed", [("chr7", 50304700, 50305000, "IKZF1")])
+    _bed(tmp_path / "a.bed", [("chr1", 0, 1_000_000, "Antitarget")])
+    bams = [str(root / "resources" / "toy" / "bams" / f"{s}.bam") for s in ("N01", "T01")]
+    o = {k: [str(tmp_path / f"{s}.{k}") for s in ("N01", "T01")] for k in ("t", "a", "json", "idx", "stats")}
+    steps.step_coverage_batch(["N01", "T01"], bams, "hg38", str(root / "resources"), tbins, abins, 0, o["t"], o["a"],
+                              o["json"], o["idx"], o["stats"])
+    for bam, idx, st in zip(bams, o["idx"], o["stats"]):
+        with pysam.AlignmentFile(bam) as fh:
+            want = {s.contig: s.mapped for s in fh.get_index_statistics()}
+        got = {line.split("\t")[0]: int(line.split("\t")[2]) for line in open(idx) if not line.startswith("*")}
+        assert {c: n for c, n in got.items() if n} == {c: n for c, n in want.items() if n}
+        assert "This file was produced by samtools stats" in open(st).read()
+    before = sorted(tmp_path.rglob("*"))
+    o2 = [str(tmp_path / f"x{i}") for i in range(4)]
+    steps.step_coverage_batch(["N01"], bams[:1], "hg38", str(root / "resources"), tbins, abins, 0, [o2[0]], [o2[1]],
+                              [o2[2]], [o2[3]], [])
+    # without out_stats: the four outputs and nothing else (no samtools stats pass)
+    assert sorted(set(tmp_path.rglob("*")) - set(before)) == sorted(tmp_path / f"x{i}" for i in range(4))

@@ -56,20 +56,27 @@ def step_coverage(sample: str, bam: str, genome: str, resources: str, tbins: str
 
 def step_coverage_batch(samples: list[str], bams: list[str], genome: str, resources: str, tbins: str, abins: str,
                         min_mapq: int, out_t: list[str], out_a: list[str], out_json: list[str],
-                        out_stats: list[str]):
-    """step_coverage and samtools stats for each BAM of a batch, in one process."""
+                        out_idxstats: list[str], out_stats: list[str]):
+    """step_coverage, samtools idxstats (from the index) and, when out_stats is not empty,
+    samtools stats (a second pass over the BAM) for each BAM of a batch, in one process."""
     import time
+
+    import pysam
     t0 = time.time()
-    for i, (s, bam, t, a, j, st) in enumerate(zip(samples, bams, out_t, out_a, out_json, out_stats)):
+    stats = out_stats or [None] * len(samples)
+    for i, (s, bam, t, a, j, ix, st) in enumerate(zip(samples, bams, out_t, out_a, out_json, out_idxstats, stats)):
         step_coverage(s, bam, genome, resources, tbins, abins, min_mapq, t, a, j)
-        step_samtools_stats(bam, st)
+        Path(ix).write_text(pysam.idxstats(bam))
+        if st:
+            step_samtools_stats(bam, st)
         log.info("[%d/%d] %s done (%.1f s elapsed)", i + 1, len(samples), s, time.time() - t0)
 
 
 def step_reference(mode: str, normal_t: list[str], normal_a: list[str], prebuilt: str | None, tbins: str,
                    abins: str,
                    par_genome: str | None, do_edge: bool, fasta: str | None, out_ref: str, out_json: str,
-                   out_denoise: str, n_components: int):
+                   out_denoise: str, n_components: int, spread_prior_df: float = 0.0, cohort_trim: float = 2.5,
+                   cohort_window: int = 1):
     import shutil
 
     from skgenome import tabio
@@ -80,6 +87,12 @@ def step_reference(mode: str, normal_t: list[str], normal_a: list[str], prebuilt
         info = {"mode": "prebuilt", "source": prebuilt, "normals": [], "warning": ""}
     elif mode in ("pooled", "cohort"):
         ref = cnv.build_reference(normal_t, normal_a, par_genome, do_edge, fasta)
+        tabio.write(ref, out_ref)
+        n_behind = len(normal_t)
+        if mode == "cohort":
+            ref, n_behind = robust_cohort_reference(ref, normal_t, normal_a, out_ref, par_genome, do_edge, fasta,
+                                                    cohort_trim, cohort_window)
+        ref = shrink_reference_spread(ref, n_behind, spread_prior_df)
         tabio.write(ref, out_ref)
         info = {"mode": mode, "normals": [Path(p).name.split(".")[0] for p in normal_t] if mode == "pooled" else [],
                 "warning": ""}
@@ -107,6 +120,62 @@ def step_reference(mode: str, normal_t: list[str], normal_a: list[str], prebuilt
     comps.to_csv(out_denoise, sep="\t", index=False, float_format="%.6f", lineterminator="\n")
     log.info("reference: %s; %d denoising component(s)", info["mode"], info["denoise_components"])
     write_json(info, out_json)
+
+
+def _target_rows(ref):
+    return (ref.data["gene"] != "Antitarget").to_numpy()
+
+
+def robust_cohort_reference(ref, tumour_t, tumour_a, ref_path, par_genome, do_edge, fasta, trim: float,
+                            window: int):
+    """Re-estimate each target bin of a tumour-pooled reference from the tumours' log2
+    ratios against it, leaving out values far below the bin's centre (refine.py)."""
+    import numpy as np
+
+    from . import cnv, refine
+    keys = ["chromosome", "start", "end"]
+    data = ref.data.reset_index(drop=True)
+    tgt = data.loc[data["gene"] != "Antitarget", keys].reset_index()
+    cols = []
+    for i, (t, a) in enumerate(zip(tumour_t, tumour_a)):
+        cnr = cnv.fix(t, a, ref_path, par_genome, do_edge, fasta is not None)
+        d = cnr.data[cnr.data["gene"] != "Antitarget"][keys + ["log2"]]
+        cols.append(tgt.merge(d, on=keys, how="left")["log2"].to_numpy())
+        log.info("cohort reference: [%d/%d] %s against the first pass", i + 1, len(tumour_t), Path(t).name)
+    loc, sd, kept = refine.lower_trimmed_location(np.column_stack(cols), trim, tgt["chromosome"].to_numpy(), window)
+    ok = np.isfinite(loc)
+    rows = tgt["index"].to_numpy()
+    data.loc[rows[ok], "log2"] = data.loc[rows[ok], "log2"].to_numpy() + loc[ok]
+    data.loc[rows[ok], "spread"] = sd[ok]
+    moved = np.abs(loc[ok])
+    log.info("cohort reference: %d target bins re-estimated; median |shift| %.3f, max %.3f; median kept %d of %d",
+             int(ok.sum()), float(np.median(moved)) if len(moved) else 0.0, float(moved.max()) if len(moved) else 0.0,
+             int(np.median(kept)), len(tumour_t))
+    n_behind = np.full(len(data), len(tumour_t), dtype=float)
+    n_behind[rows] = kept
+    ref.data = data
+    return ref, n_behind
+
+
+def shrink_reference_spread(ref, n_behind, prior_df: float):
+    """Target bins' spread shrunk towards the fitted prior (refine.shrink_spread)."""
+    import numpy as np
+
+    from . import refine
+    if prior_df <= 0 or "spread" not in ref.data.columns:
+        return ref
+    data = ref.data.reset_index(drop=True)
+    t = _target_rows(ref)
+    n = np.broadcast_to(np.asarray(n_behind, dtype=float), (len(data),))[t]
+    before = data.loc[t, "spread"].to_numpy(dtype=float)
+    after = refine.shrink_spread(before, data.loc[t, "depth"].to_numpy(dtype=float),
+                                 (data.loc[t, "end"] - data.loc[t, "start"]).to_numpy(dtype=float), n, prior_df)
+    data.loc[t, "spread"] = after
+    log.info("reference spread shrunk (prior df %.1f, %s sample(s) per bin): median %.3f -> %.3f, max %.3f -> %.3f",
+             prior_df, int(np.median(n)) if len(n) else 0, float(np.nanmedian(before)), float(np.nanmedian(after)),
+             float(np.nanmax(before)), float(np.nanmax(after)))
+    ref.data = data
+    return ref
 
 
 def denoise_components(normal_t, normal_a, ref, par_genome, do_edge, fasta, k) -> pd.DataFrame:

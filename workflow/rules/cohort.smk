@@ -47,9 +47,10 @@ rule report:
 
 
 rule multiqc:
-    """MultiQC: samtools stats per sample plus the workflow's results as custom content."""
+    """MultiQC: samtools idxstats (and stats) per sample plus the workflow's results as custom content."""
     input:
-        stats=expand(f"{OUT}/qc/samtools/{{sample}}.stats", sample=ALL_SAMPLES),
+        idxstats=expand(f"{OUT}/qc/samtools/{{sample}}.idxstats", sample=ALL_SAMPLES),
+        stats=expand(f"{OUT}/qc/samtools/{{sample}}.stats", sample=ALL_SAMPLES) if SAMTOOLS_STATS else [],
         mqc=rules.cohort.output.mqc,
     output:
         f"{OUT}/multiqc/multiqc_report.html",

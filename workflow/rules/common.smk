@@ -15,6 +15,7 @@ for _key in ("caller", "qc"):  # nested defaults: validate fills only the top le
 validate(config, "../schemas/config.schema.yaml")
 
 BASE = Path(workflow.basedir)
+SAMTOOLS_STATS = config["qc"]["samtools_stats"]
 RESOURCES = str(BASE / "resources")
 RULES = str(BASE / "resources" / "rules.yaml")
 OUT = config["outdir"].rstrip("/")

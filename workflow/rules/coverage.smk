@@ -24,7 +24,7 @@ rule bins:
 for _batch, _members in COVERAGE_BATCHES.items():
 
     rule:
-        """Check each BAM of the batch against the build, read depth of every bin, samtools stats."""
+        """Check each BAM of the batch against the build, read depth of every bin; idxstats (and samtools stats)."""
         name:
             _batch
         input:
@@ -36,7 +36,8 @@ for _batch, _members in COVERAGE_BATCHES.items():
             targets=per_sample(f"{OUT}/coverage/{{sample}}.targetcoverage.cnn", _members),
             antitargets=per_sample(f"{OUT}/coverage/{{sample}}.antitargetcoverage.cnn", _members),
             bam_info=per_sample(f"{OUT}/coverage/{{sample}}.bam.json", _members),
-            stats=per_sample(f"{OUT}/qc/samtools/{{sample}}.stats", _members),
+            idxstats=per_sample(f"{OUT}/qc/samtools/{{sample}}.idxstats", _members),
+            stats=per_sample(f"{OUT}/qc/samtools/{{sample}}.stats", _members) if SAMTOOLS_STATS else [],
         params:
             samples=_members,
             genome=config["genome"],

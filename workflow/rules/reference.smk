@@ -17,6 +17,9 @@ rule reference:
         fasta=config["fasta"],
         rules=RULES,
         n_components=config["caller"]["denoise_components"],
+        spread_prior_df=config["caller"]["spread_prior_df"],
+        cohort_trim=config["cohort_reference_trim"],
+        cohort_window=config["cohort_reference_window"],
     conda:
         "../../envs/ikzf1cnv.yaml"
     log:

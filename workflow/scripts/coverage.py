@@ -11,7 +11,8 @@ s = snakemake  # noqa: F821
 try:
     steps.step_coverage_batch(list(s.params.samples), list(s.input.bams), s.params.genome, s.params.resources,
                               s.input.targets, s.input.antitargets, s.params.min_mapq, list(s.output.targets),
-                              list(s.output.antitargets), list(s.output.bam_info), list(s.output.stats))
+                              list(s.output.antitargets), list(s.output.bam_info), list(s.output.idxstats),
+                              list(s.output.stats))
 except steps.inputs.InputError as e:
     steps.log.error(str(e))
     sys.exit(1)

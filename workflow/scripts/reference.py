@@ -12,4 +12,5 @@ rules = steps.annotation.load_rules(s.params.rules)
 steps.step_reference(s.params.mode, list(s.input.targets), list(s.input.antitargets), s.params.prebuilt, s.input.target_bins,
                      s.input.antitarget_bins, rules["cnvkit_par_genome"].get(s.params.genome), s.params.edge,
                      s.params.fasta, s.output.cnn, s.output.info, s.output.denoise,
-                     s.params.n_components)
+                     s.params.n_components, s.params.spread_prior_df, s.params.cohort_trim,
+                     s.params.cohort_window)
