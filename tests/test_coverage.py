@@ -108,3 +108,43 @@ def test_coverage_batch_writes_idxstats_and_optional_samtools_stats(root, tmp_pa
                               [o2[2]], [o2[3]], [])
     # without out_stats: the four outputs and nothing else (no samtools stats pass)
     assert sorted(set(tmp_path.rglob("*")) - set(before)) == sorted(tmp_path / f"x{i}" for i in range(4))
+
+
+def test_par_table_is_cnvkits(root):
+    from skgenome.genomebuild import get_genome_build
+
+    from ikzf1cnv import annotation
+    par = annotation.read_tsv(root / "resources" / "cnvkit_par_regions.tsv")
+    for r in par.itertuples():
+        assert tuple(get_genome_build(r.genome).par_regions[r.region]) == (r.start, r.end)
+
+
+@pytest.mark.parametrize("sample", ["T05", "T07", "N02"])
+def test_fix_fast_equals_cnvkit_fix_byte_for_byte(root, tmp_path, sample):
+    """Our fix on plain tables gives CNVkit's .cnr: same rows, log2, depth and weight, same bytes."""
+    from skgenome import tabio
+
+    from ikzf1cnv import annotation, steps
+    tbins, abins = str(tmp_path / "t.bed"), str(tmp_path / "a.bed")
+    steps.step_bins(str(root / "resources" / "toy" / "panel_hg38.bed"), 267, 1_000_000, tbins, abins)
+    cnn = {}
+    for n in ("N01", "N03", "N04", sample):
+        t, a = cnv.bin_coverages([tbins, abins], str(root / "resources" / "toy" / "bams" / f"{n}.bam"), 0,
+                                 str(tmp_path))
+        cnn[n] = (str(tmp_path / f"{n}.t.cnn"), str(tmp_path / f"{n}.a.cnn"))
+        cnv.write_cnn(t, cnn[n][0])
+        cnv.write_cnn(a, cnn[n][1])
+    ref = str(tmp_path / "ref.cnn")
+    normals = ("N01", "N03", "N04")
+    tabio.write(cnv.build_reference([cnn[n][0] for n in normals], [cnn[n][1] for n in normals], "grch38", False,
+                                    None), ref)
+    par = annotation.read_tsv(root / "resources" / "cnvkit_par_regions.tsv")
+    ours = cnv.fix_fast(*cnn[sample], cnv.read_cnn(ref), par[par["genome"] == "grch38"])
+    theirs = cnv.fix(*cnn[sample], ref, "grch38", False, False)
+    cnv.write_cnn(ours, tmp_path / "ours.cnr")
+    tabio.write(theirs, str(tmp_path / "theirs.cnr"))
+    assert len(ours) > 1000 and (ours["chromosome"] == "chrX").any()
+    assert (tmp_path / "ours.cnr").read_bytes() == (tmp_path / "theirs.cnr").read_bytes()
+    # and where it does not apply (edge correction, chrY bins), fix_table falls back to cnvlib
+    assert not cnv.fast_fix_applies(True, False, ours)
+    assert not cnv.fast_fix_applies(False, False, ours.assign(chromosome="chrY"))

@@ -76,7 +76,7 @@ def step_reference(mode: str, normal_t: list[str], normal_a: list[str], prebuilt
                    abins: str,
                    par_genome: str | None, do_edge: bool, fasta: str | None, out_ref: str, out_json: str,
                    out_denoise: str, n_components: int, spread_prior_df: float = 0.0, cohort_trim: float = 2.5,
-                   cohort_window: int = 1):
+                   cohort_window: int = 1, par_table: str | None = None):
     import shutil
 
     from skgenome import tabio
@@ -91,7 +91,7 @@ def step_reference(mode: str, normal_t: list[str], normal_a: list[str], prebuilt
         n_behind = len(normal_t)
         if mode == "cohort":
             ref, n_behind = robust_cohort_reference(ref, normal_t, normal_a, out_ref, par_genome, do_edge, fasta,
-                                                    cohort_trim, cohort_window)
+                                                    cohort_trim, cohort_window, par_table)
         ref = shrink_reference_spread(ref, n_behind, spread_prior_df)
         tabio.write(ref, out_ref)
         info = {"mode": mode, "normals": [Path(p).name.split(".")[0] for p in normal_t] if mode == "pooled" else [],
@@ -113,7 +113,7 @@ def step_reference(mode: str, normal_t: list[str], normal_a: list[str], prebuilt
         log.warning(info["warning"])
     comps = pd.DataFrame(columns=["chromosome", "start", "end"])
     if info["mode"] == "pooled" and len(normal_t) >= 2 and n_components > 0:
-        comps = denoise_components(normal_t, normal_a, out_ref, par_genome, do_edge, fasta, n_components)
+        comps = denoise_components(normal_t, normal_a, out_ref, par_genome, do_edge, fasta, n_components, par_table)
         info["denoise_components"] = comps.shape[1] - 3
     else:
         info["denoise_components"] = 0
@@ -126,20 +126,30 @@ def _target_rows(ref):
     return (ref.data["gene"] != "Antitarget").to_numpy()
 
 
+def _fixed(t: str, a: str, ref_path: str, par_genome, do_edge: bool, fasta, par_table: str | None):
+    """A sample's .cnr table against a reference: fix_fast when a PAR table is given (and
+    it applies), else cnvlib."""
+    from . import cnv
+    if par_table is None:
+        return cnv.fix(t, a, ref_path, par_genome, do_edge, fasta is not None).data.reset_index(drop=True)
+    return cnv.fix_table(t, a, cnv.read_cnn(ref_path), ref_path, par_genome, annotation.read_tsv(par_table),
+                         do_edge, fasta is not None)
+
+
 def robust_cohort_reference(ref, tumour_t, tumour_a, ref_path, par_genome, do_edge, fasta, trim: float,
-                            window: int):
+                            window: int, par_table: str | None = None):
     """Re-estimate each target bin of a tumour-pooled reference from the tumours' log2
     ratios against it, leaving out values far below the bin's centre (refine.py)."""
     import numpy as np
 
-    from . import cnv, refine
+    from . import refine
     keys = ["chromosome", "start", "end"]
     data = ref.data.reset_index(drop=True)
     tgt = data.loc[data["gene"] != "Antitarget", keys].reset_index()
     cols = []
     for i, (t, a) in enumerate(zip(tumour_t, tumour_a)):
-        cnr = cnv.fix(t, a, ref_path, par_genome, do_edge, fasta is not None)
-        d = cnr.data[cnr.data["gene"] != "Antitarget"][keys + ["log2"]]
+        cnr = _fixed(t, a, ref_path, par_genome, do_edge, fasta, par_table)
+        d = cnr[cnr["gene"] != "Antitarget"][keys + ["log2"]]
         cols.append(tgt.merge(d, on=keys, how="left")["log2"].to_numpy())
         log.info("cohort reference: [%d/%d] %s against the first pass", i + 1, len(tumour_t), Path(t).name)
     loc, sd, kept = refine.lower_trimmed_location(np.column_stack(cols), trim, tgt["chromosome"].to_numpy(), window)
@@ -178,7 +188,7 @@ def shrink_reference_spread(ref, n_behind, prior_df: float):
     return ref
 
 
-def denoise_components(normal_t, normal_a, ref, par_genome, do_edge, fasta, k) -> pd.DataFrame:
+def denoise_components(normal_t, normal_a, ref, par_genome, do_edge, fasta, k, par_table=None) -> pd.DataFrame:
     """Bias patterns of the normals (see denoise.py) on the target bins."""
     import numpy as np
 
@@ -186,7 +196,7 @@ def denoise_components(normal_t, normal_a, ref, par_genome, do_edge, fasta, k) -
     cols = []
     keys = None
     for t, a in zip(normal_t, normal_a):
-        cnr = cnv.fix(t, a, ref, par_genome, do_edge, fasta is not None)
+        cnr = _fixed(t, a, ref, par_genome, do_edge, fasta, par_table)
         b = cnv.target_bins_with_spread(cnr, ref)
         auto = b["chromosome"].isin(calling.AUTOSOMES)
         cols.append((b["log2"] - np.nanmedian(b.loc[auto, "log2"])).to_numpy())
@@ -205,16 +215,16 @@ def denoise_components(normal_t, normal_a, ref, par_genome, do_edge, fasta, k) -
 
 def step_call(sample: str, row: dict, cfg: dict, resources: str, rules_path: str, tcnn: str, acnn: str,
               ref: str, denoise_tsv: str, bamjson: str, out_cnr: str, out_exons: str, out_units: str,
-              out_json: str):
-    from skgenome import tabio
-
+              out_json: str, ref_table: pd.DataFrame | None = None):
     from . import cnv
     rules = annotation.load_rules(rules_path)
     par_genome = rules["cnvkit_par_genome"].get(cfg["genome"])
     has_fasta = bool(cfg.get("fasta"))
-    cnr = cnv.fix(tcnn, acnn, ref, par_genome, cfg["edge_correction"], has_fasta)
-    tabio.write(cnr, out_cnr)
-    bins = cnv.target_bins_with_spread(cnr, ref)
+    ref_table = cnv.read_cnn(ref) if ref_table is None else ref_table
+    par = annotation.read_tsv(Path(resources) / "cnvkit_par_regions.tsv")
+    cnr = cnv.fix_table(tcnn, acnn, ref_table, ref, par_genome, par, cfg["edge_correction"], has_fasta)
+    cnv.write_cnn(cnr, out_cnr)
+    bins = cnv.target_bins_with_spread(cnr, ref_table)
     bins = apply_denoise(bins, denoise_tsv)
     units_ann = annotation.load_units(resources, cfg["genome"])
     units_ann = units_ann[units_ann["gene"].isin(set(rules["genes"]) | set(rules["par1"]["context"]))]
@@ -236,10 +246,13 @@ def step_call_batch(samples: list[str], rows: list[dict], cfg: dict, resources: 
                     out_cnr: list[str], out_exons: list[str], out_units: list[str], out_json: list[str]):
     """step_call for each tumour of a batch, in one process."""
     import time
+
+    from . import cnv
     t0 = time.time()
+    ref_table = cnv.read_cnn(ref)
     for i, args in enumerate(zip(samples, rows, tcnn, acnn, bamjson, out_cnr, out_exons, out_units, out_json)):
         s, row, t, a, j, cnr, ex, un, rec = args
-        step_call(s, row, cfg, resources, rules_path, t, a, ref, denoise_tsv, j, cnr, ex, un, rec)
+        step_call(s, row, cfg, resources, rules_path, t, a, ref, denoise_tsv, j, cnr, ex, un, rec, ref_table)
         log.info("[%d/%d] %s done (%.1f s elapsed)", i + 1, len(samples), s, time.time() - t0)
 
 

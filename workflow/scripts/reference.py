@@ -13,4 +13,4 @@ steps.step_reference(s.params.mode, list(s.input.targets), list(s.input.antitarg
                      s.input.antitarget_bins, rules["cnvkit_par_genome"].get(s.params.genome), s.params.edge,
                      s.params.fasta, s.output.cnn, s.output.info, s.output.denoise,
                      s.params.n_components, s.params.spread_prior_df, s.params.cohort_trim,
-                     s.params.cohort_window)
+                     s.params.cohort_window, str(Path(s.params.rules).parent / "cnvkit_par_regions.tsv"))
