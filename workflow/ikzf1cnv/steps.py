@@ -327,7 +327,11 @@ def step_cohort(record_paths: list[str], cfg: dict, rules_path: str, out_calls: 
 
 
 METHODS = [
-    "Coverage, pooled reference and bias correction: CNVkit (cnvlib) as a library; per-bin log2 ratios of target bins.",
+    "Coverage: CNVkit's definition (samtools bedcov base counts / bin length, duplicates and secondary reads "
+    "skipped), read in one pass per BAM. Pooled reference: CNVkit (cnvlib); each bin's spread shrunk towards a "
+    "prior fitted over all bins (caller.spread_prior_df); without normals the tumours are pooled and each bin "
+    "re-estimated without the tumours far below it (cohort_reference_trim). Bias correction: CNVkit's fix (on plain "
+    "tables where no GC/edge/repeat correction is asked, byte-identical to cnvlib).",
     "Recentring: each autosome votes with its median log2; the most common level (not the median bin) is log2 0, so "
     "whole-chromosome gains (hyperdiploidy) cannot shift the diploid baseline.",
     "Exon estimates: inverse-variance mean of the target bins over each exon; variances from the reference spread and "
