@@ -5,7 +5,11 @@ from snakemake.utils import min_version
 min_version("9.0")
 
 
-configfile: "config/config.yaml"
+# The toy cohort's config, unless the user gives their own with --configfile: then theirs
+# replaces it (keys they leave out take the schema's defaults, not the toy's settings).
+if not workflow.overwrite_configfiles:
+
+    configfile: "config/config.yaml"
 
 
 include: "workflow/rules/common.smk"

@@ -178,3 +178,21 @@ def test_slurm_run_equals_local_run(runs, root, tmp_path):
     files = DATA_FILES + [str(x.relative_to(a)) for x in sorted((a / "samples").glob("*/*.tsv"))]
     for f in files:
         assert (a / f).read_bytes() == (out / f).read_bytes(), f
+
+
+def test_a_users_configfile_replaces_the_toy_config(runs, root, tmp_path):
+    """With --configfile, keys the user leaves out take the schema's defaults, not the toy's
+    (the toy config sets 1 Mb off-target bins; the default is 150 kb)."""
+    import yaml
+    schema = yaml.safe_load((root / "workflow" / "schemas" / "config.schema.yaml").read_text())
+    toy = yaml.safe_load((root / "config" / "config.yaml").read_text())
+    default = schema["properties"]["antitarget_avg_size"]["default"]
+    assert toy["antitarget_avg_size"] >= 5 * default       # the premise of this test
+    cfg = tmp_path / "my.yaml"
+    cfg.write_text(f"samples: config/samples.tsv\ntargets: resources/toy/panel_hg38.bed\noutdir: {tmp_path / 'o'}\n")
+    snakemake(root, str(tmp_path / "o" / "bins" / "antitargets.bed"), "--configfile", str(cfg))
+    mine = (tmp_path / "o" / "bins" / "antitargets.bed").read_text().splitlines()
+    toys = (runs[0] / "bins" / "antitargets.bed").read_text().splitlines()
+    sizes = [int(x.split("\t")[2]) - int(x.split("\t")[1]) for x in mine]
+    assert len(mine) > 4 * len(toys)
+    assert max(sizes) <= 2 * default < toy["antitarget_avg_size"]

@@ -46,6 +46,11 @@ def log(msg):
     print(f"[{time.strftime('%H:%M:%S')}] {msg}", flush=True)
 
 
+# Settings for the simulated BAMs, as for the toy cohort (config/config.yaml): they carry
+# few off-target reads, so off-target bins are 1 Mb.
+SIM_CONFIG = {"antitarget_avg_size": 1_000_000}
+
+
 def make_cohort(d: Path, name, build, n_t, n_n, kind, seed):
     rng = np.random.default_rng(seed)
     res = ROOT / "resources"
@@ -93,7 +98,8 @@ def make_cohort(d: Path, name, build, n_t, n_n, kind, seed):
     pd.DataFrame(truth).to_csv(d / "truth.tsv", sep="\t", index=False)
     (d / "specs.json").write_text(json.dumps(specs, indent=1))
     cfg = {"samples": str(d / "samples.tsv"), "genome": build, "targets": str(d / "panel.bed"),
-           "outdir": str(d / "ikzf1cnv"), "reference_table": str(res / "reference_frequencies.tsv")}
+           "outdir": str(d / "ikzf1cnv"), "reference_table": str(res / "reference_frequencies.tsv"),
+           **SIM_CONFIG}
     (d / "config.yaml").write_text(yaml.safe_dump(cfg))
     return units, rules
 
@@ -154,6 +160,9 @@ def main():
         d = a.outdir / name
         if (d / "truth.tsv").is_file() and not a.resimulate:
             log(f"{name}: reusing the simulated cohort in {d}")
+            cfg = yaml.safe_load((d / "config.yaml").read_text())
+            if any(cfg.get(k) != v for k, v in SIM_CONFIG.items()):
+                (d / "config.yaml").write_text(yaml.safe_dump({**cfg, **SIM_CONFIG}))
             units = annotation.load_units(ROOT / "resources", build)
             rules = annotation.load_rules(ROOT / "resources" / "rules.yaml")
         else:
