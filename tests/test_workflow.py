@@ -196,3 +196,16 @@ def test_a_users_configfile_replaces_the_toy_config(runs, root, tmp_path):
     sizes = [int(x.split("\t")[2]) - int(x.split("\t")[1]) for x in mine]
     assert len(mine) > 4 * len(toys)
     assert max(sizes) <= 2 * default < toy["antitarget_avg_size"]
+
+
+@pytest.mark.parametrize("on", [True, False])
+def test_samtools_stats_is_opt_in(root, tmp_path, on):
+    """qc.samtools_stats adds samtools stats to the coverage batches and to MultiQC's inputs."""
+    cfg = tmp_path / "my.yaml"
+    cfg.write_text(f"samples: config/samples.tsv\ntargets: resources/toy/panel_hg38.bed\noutdir: {tmp_path / 'o'}\n"
+                   f"qc:\n  samtools_stats: {'true' if on else 'false'}\n")
+    p = snakemake(root, "-n", "--configfile", str(cfg))
+    out = p.stdout + p.stderr
+    stats = out.count(str(tmp_path / "o" / "qc" / "samtools" / "N01.stats"))
+    assert (stats >= 2) if on else (stats == 0)        # a coverage output and a MultiQC input, or none
+    assert out.count(str(tmp_path / "o" / "qc" / "samtools" / "N01.idxstats")) >= 2
