@@ -25,11 +25,22 @@ EXCLUDE_FLAGS = 0x704
 NULL_LOG2 = -20.0  # CNVkit's log2 for a bin without reads
 
 
-def bin_coverages(bin_beds: list[str], bam: str, min_mapq: int, tmpdir: str) -> list[pd.DataFrame]:
-    """Mean read depth and log2 depth of every bin of each BED file, as CNVkit's `coverage`
-    computes them (samtools bedcov sums of per-base depth / bin length), but in one bedcov
-    call over all bins through the BAM index and without importing cnvlib. Bins on contigs
-    the BAM lacks are dropped, as CNVkit does. Returns one table per BED, in its order."""
+BIN_COLS = ["chromosome", "start", "end", "gene"]
+
+
+def read_bins(bin_beds: list[str]) -> list[pd.DataFrame]:
+    """The bins of each BED4 file (an empty file: no bins)."""
+    import os
+    return [pd.read_csv(p, sep="\t", header=None, names=BIN_COLS, dtype={"chromosome": str, "gene": str})
+            if os.path.getsize(p) else pd.DataFrame(columns=BIN_COLS) for p in bin_beds]
+
+
+def bin_coverages(bins: list, bam: str, min_mapq: int, tmpdir: str) -> list[pd.DataFrame]:
+    """Mean read depth and log2 depth of every bin of each bin set (a BED path or the table
+    read_bins gives), as CNVkit's `coverage` computes them (samtools bedcov sums of per-base
+    depth / bin length), but in one bedcov call over all bins through the BAM index and
+    without importing cnvlib. Bins on contigs the BAM lacks are dropped, as CNVkit does.
+    Returns one table per bin set, in its order."""
     import os
     import tempfile
 
@@ -38,11 +49,10 @@ def bin_coverages(bin_beds: list[str], bam: str, min_mapq: int, tmpdir: str) -> 
 
     with pysam.AlignmentFile(bam, "rb") as fh:
         contigs = set(fh.references)
-    cols = ["chromosome", "start", "end", "gene"]
+    cols = BIN_COLS
     parts = []
-    for i, path in enumerate(bin_beds):
-        b = (pd.read_csv(path, sep="\t", header=None, names=cols, dtype={"chromosome": str, "gene": str})
-             if os.path.getsize(path) else pd.DataFrame(columns=cols))
+    tables = [read_bins([b])[0] if isinstance(b, str) else b for b in bins]
+    for i, b in enumerate(tables):
         dropped = ~b["chromosome"].isin(contigs)
         if dropped.any():
             log.warning("%s: %d bin(s) on contigs missing from the BAM are skipped (%s)", bam, int(dropped.sum()),
@@ -68,22 +78,12 @@ def bin_coverages(bin_beds: list[str], bam: str, min_mapq: int, tmpdir: str) -> 
         l2 = np.where(depth > 0, np.log2(np.where(depth > 0, depth, 1.0)), NULL_LOG2)
     allbins = allbins.assign(gene=allbins["gene"].fillna("-"), depth=depth, log2=l2)
     return [allbins[allbins["part"] == i][cols + ["depth", "log2"]].reset_index(drop=True)
-            for i in range(len(bin_beds))]
+            for i in range(len(tables))]
 
 
 def write_cnn(table: pd.DataFrame, path: str):
     """A coverage table in CNVkit's .cnn layout and number format."""
     table.to_csv(path, sep="\t", index=False, float_format="%.6g", lineterminator="\n")
-
-
-def coverage(bins_bed: str, bam: str, sample: str, min_mapq: int):
-    """Mean read depth and log2 coverage of every bin. The BAM's index must exist (checked
-    before): unlike cnvkit's CLI we never write an index next to the user's BAM."""
-    from cnvlib import coverage as cov
-
-    cna = cov.interval_coverages(bins_bed, bam, by_count=False, min_mapq=min_mapq, processes=1)
-    cna.meta["sample_id"] = sample
-    return cna
 
 
 def build_reference(target_cnns: list[str], antitarget_cnns: list[str], par_genome: str | None,

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -39,14 +40,15 @@ def step_bins(targets_bed: str, target_avg_size: float, antitarget_avg_size: int
     log.info("%d target bins, %d antitarget bins from %s", len(tgt), len(anti), targets_bed)
 
 
-def step_coverage(sample: str, bam: str, genome: str, resources: str, tbins: str, abins: str,
-                  min_mapq: int, out_t: str, out_a: str, out_json: str):
+def step_coverage(sample: str, bam: str, genome: str, builds: dict, bins: list, min_mapq: int, out_t: str,
+                  out_a: str, out_json: str):
+    """Check the BAM's header against `builds` (contigs of every build) and write the depth of
+    `bins` (the target and antitarget bin tables, or their BED paths)."""
     from . import cnv
-    builds = {b: annotation.load_contigs(resources, b) for b in ("hg38", "hg19")}
     facts = inputs.check_bam(sample, bam, builds[genome], genome, {b: c for b, c in builds.items() if b != genome})
     log.info("%s: BAM header matches %s (%d contigs checked); read length %.0f", sample, genome,
              facts["contigs_checked"], facts["read_length"])
-    tcov, acov = cnv.bin_coverages([tbins, abins], bam, min_mapq, str(Path(out_t).parent))
+    tcov, acov = cnv.bin_coverages(bins, bam, min_mapq, str(Path(out_t).parent))
     for cov, out, kind in ((tcov, out_t, "target"), (acov, out_a, "antitarget")):
         cnv.write_cnn(cov, out)
         log.info("%s: %s coverage of %d bins, median depth %.1f", sample, kind, len(cov),
@@ -62,10 +64,14 @@ def step_coverage_batch(samples: list[str], bams: list[str], genome: str, resour
     import time
 
     import pysam
+
+    from . import cnv
     t0 = time.time()
+    builds = {b: annotation.load_contigs(resources, b) for b in ("hg38", "hg19")}
+    bins = cnv.read_bins([tbins, abins])
     stats = out_stats or [None] * len(samples)
     for i, (s, bam, t, a, j, ix, st) in enumerate(zip(samples, bams, out_t, out_a, out_json, out_idxstats, stats)):
-        step_coverage(s, bam, genome, resources, tbins, abins, min_mapq, t, a, j)
+        step_coverage(s, bam, genome, builds, bins, min_mapq, t, a, j)
         Path(ix).write_text(pysam.idxstats(bam))
         if st:
             step_samtools_stats(bam, st)
@@ -87,9 +93,9 @@ def step_reference(mode: str, normal_t: list[str], normal_a: list[str], prebuilt
         info = {"mode": "prebuilt", "source": prebuilt, "normals": [], "warning": ""}
     elif mode in ("pooled", "cohort"):
         ref = cnv.build_reference(normal_t, normal_a, par_genome, do_edge, fasta)
-        tabio.write(ref, out_ref)
         n_behind = len(normal_t)
         if mode == "cohort":
+            tabio.write(ref, out_ref)  # the first pass, which the tumours are compared with
             ref, n_behind = robust_cohort_reference(ref, normal_t, normal_a, out_ref, par_genome, do_edge, fasta,
                                                     cohort_trim, cohort_window, par_table)
         ref = shrink_reference_spread(ref, n_behind, spread_prior_df)
@@ -122,18 +128,15 @@ def step_reference(mode: str, normal_t: list[str], normal_a: list[str], prebuilt
     write_json(info, out_json)
 
 
-def _target_rows(ref):
-    return (ref.data["gene"] != "Antitarget").to_numpy()
-
-
-def _fixed(t: str, a: str, ref_path: str, par_genome, do_edge: bool, fasta, par_table: str | None):
-    """A sample's .cnr table against a reference: fix_fast when a PAR table is given (and
-    it applies), else cnvlib."""
+def _fixer(ref_path: str, par_genome, do_edge: bool, fasta, par_table: str | None):
+    """fix(target_cnn, antitarget_cnn) -> a sample's .cnr table against the reference at
+    ref_path: fix_fast when a PAR table is given (and it applies), else cnvlib. The
+    reference and the PAR table are read once."""
     from . import cnv
     if par_table is None:
-        return cnv.fix(t, a, ref_path, par_genome, do_edge, fasta is not None).data.reset_index(drop=True)
-    return cnv.fix_table(t, a, cnv.read_cnn(ref_path), ref_path, par_genome, annotation.read_tsv(par_table),
-                         do_edge, fasta is not None)
+        return lambda t, a: cnv.fix(t, a, ref_path, par_genome, do_edge, fasta is not None).data.reset_index(drop=True)
+    ref_table, par = cnv.read_cnn(ref_path), annotation.read_tsv(par_table)
+    return lambda t, a: cnv.fix_table(t, a, ref_table, ref_path, par_genome, par, do_edge, fasta is not None)
 
 
 def robust_cohort_reference(ref, tumour_t, tumour_a, ref_path, par_genome, do_edge, fasta, trim: float,
@@ -147,8 +150,9 @@ def robust_cohort_reference(ref, tumour_t, tumour_a, ref_path, par_genome, do_ed
     data = ref.data.reset_index(drop=True)
     tgt = data.loc[data["gene"] != "Antitarget", keys].reset_index()
     cols = []
+    fix = _fixer(ref_path, par_genome, do_edge, fasta, par_table)
     for i, (t, a) in enumerate(zip(tumour_t, tumour_a)):
-        cnr = _fixed(t, a, ref_path, par_genome, do_edge, fasta, par_table)
+        cnr = fix(t, a)
         d = cnr[cnr["gene"] != "Antitarget"][keys + ["log2"]]
         cols.append(tgt.merge(d, on=keys, how="left")["log2"].to_numpy())
         log.info("cohort reference: [%d/%d] %s against the first pass", i + 1, len(tumour_t), Path(t).name)
@@ -175,7 +179,7 @@ def shrink_reference_spread(ref, n_behind, prior_df: float):
     if prior_df <= 0 or "spread" not in ref.data.columns:
         return ref
     data = ref.data.reset_index(drop=True)
-    t = _target_rows(ref)
+    t = (data["gene"] != "Antitarget").to_numpy()
     n = np.broadcast_to(np.asarray(n_behind, dtype=float), (len(data),))[t]
     before = data.loc[t, "spread"].to_numpy(dtype=float)
     after = refine.shrink_spread(before, data.loc[t, "depth"].to_numpy(dtype=float),
@@ -195,9 +199,10 @@ def denoise_components(normal_t, normal_a, ref, par_genome, do_edge, fasta, k, p
     from . import cnv, denoise
     cols = []
     keys = None
+    fix = _fixer(ref, par_genome, do_edge, fasta, par_table)
+    ref_table = cnv.read_cnn(ref)
     for t, a in zip(normal_t, normal_a):
-        cnr = _fixed(t, a, ref, par_genome, do_edge, fasta, par_table)
-        b = cnv.target_bins_with_spread(cnr, ref)
+        b = cnv.target_bins_with_spread(fix(t, a), ref_table)
         auto = b["chromosome"].isin(calling.AUTOSOMES)
         cols.append((b["log2"] - np.nanmedian(b.loc[auto, "log2"])).to_numpy())
         keys = b[["chromosome", "start", "end"]]
@@ -213,27 +218,45 @@ def denoise_components(normal_t, normal_a, ref, par_genome, do_edge, fasta, k, p
     return out
 
 
-def step_call(sample: str, row: dict, cfg: dict, resources: str, rules_path: str, tcnn: str, acnn: str,
-              ref: str, denoise_tsv: str, bamjson: str, out_cnr: str, out_exons: str, out_units: str,
-              out_json: str, ref_table: pd.DataFrame | None = None):
+@dataclass
+class CallContext:
+    """What every tumour of a call batch shares, read once per batch."""
+    cfg: dict
+    rules: dict
+    par_genome: str | None
+    par: pd.DataFrame
+    units: pd.DataFrame
+    params: calling.CallerParams
+    ref_path: str
+    ref_table: pd.DataFrame
+    denoise: pd.DataFrame
+
+
+def call_context(cfg: dict, resources: str, rules_path: str, ref: str, denoise_tsv: str) -> CallContext:
     from . import cnv
     rules = annotation.load_rules(rules_path)
-    par_genome = rules["cnvkit_par_genome"].get(cfg["genome"])
-    has_fasta = bool(cfg.get("fasta"))
-    ref_table = cnv.read_cnn(ref) if ref_table is None else ref_table
-    par = annotation.read_tsv(Path(resources) / "cnvkit_par_regions.tsv")
-    cnr = cnv.fix_table(tcnn, acnn, ref_table, ref, par_genome, par, cfg["edge_correction"], has_fasta)
-    cnv.write_cnn(cnr, out_cnr)
-    bins = cnv.target_bins_with_spread(cnr, ref_table)
-    bins = apply_denoise(bins, denoise_tsv)
-    units_ann = annotation.load_units(resources, cfg["genome"])
-    units_ann = units_ann[units_ann["gene"].isin(set(rules["genes"]) | set(rules["par1"]["context"]))]
+    units = annotation.load_units(resources, cfg["genome"])
+    units = units[units["gene"].isin(set(rules["genes"]) | set(rules["par1"]["context"]))]
     calib = annotation.read_tsv(Path(resources) / "penalty_calibration.tsv")
-    params = calling.CallerParams.from_config(cfg["caller"], cfg["qc"], calib)
+    return CallContext(cfg, rules, rules["cnvkit_par_genome"].get(cfg["genome"]),
+                       annotation.read_tsv(Path(resources) / "cnvkit_par_regions.tsv"), units,
+                       calling.CallerParams.from_config(cfg["caller"], cfg["qc"], calib), ref, cnv.read_cnn(ref),
+                       pd.read_csv(denoise_tsv, sep="\t"))
+
+
+def step_call(sample: str, row: dict, ctx: CallContext, tcnn: str, acnn: str, bamjson: str, out_cnr: str,
+              out_exons: str, out_units: str, out_json: str):
+    from . import cnv
+    cfg = ctx.cfg
+    cnr = cnv.fix_table(tcnn, acnn, ctx.ref_table, ctx.ref_path, ctx.par_genome, ctx.par, cfg["edge_correction"],
+                        bool(cfg.get("fasta")))
+    cnv.write_cnn(cnr, out_cnr)
+    bins = cnv.target_bins_with_spread(cnr, ctx.ref_table)
+    bins = apply_denoise(bins, ctx.denoise)
     read_length = json.loads(Path(bamjson).read_text())["read_length"]
     blast = row.get("blast_pct")
     blast = None if blast is None or pd.isna(blast) else float(blast)
-    res = calling.call_sample(sample, bins, units_ann, rules, params, blast, read_length)
+    res = calling.call_sample(sample, bins, ctx.units, ctx.rules, ctx.params, blast, read_length)
     log.info("%s: qc %s, IKZF1 %s (%s), shift %.3f, noise %.3f", sample, res.qc, res.status,
              res.ikzf1["deletion"], res.metrics["recentre_shift"], res.metrics["noise"])
     write_exon_table(res.ikzf1_exons, out_exons)
@@ -246,21 +269,19 @@ def step_call_batch(samples: list[str], rows: list[dict], cfg: dict, resources: 
                     out_cnr: list[str], out_exons: list[str], out_units: list[str], out_json: list[str]):
     """step_call for each tumour of a batch, in one process."""
     import time
-
-    from . import cnv
     t0 = time.time()
-    ref_table = cnv.read_cnn(ref)
+    ctx = call_context(cfg, resources, rules_path, ref, denoise_tsv)
     for i, args in enumerate(zip(samples, rows, tcnn, acnn, bamjson, out_cnr, out_exons, out_units, out_json)):
         s, row, t, a, j, cnr, ex, un, rec = args
-        step_call(s, row, cfg, resources, rules_path, t, a, ref, denoise_tsv, j, cnr, ex, un, rec, ref_table)
+        step_call(s, row, ctx, t, a, j, cnr, ex, un, rec)
         log.info("[%d/%d] %s done (%.1f s elapsed)", i + 1, len(samples), s, time.time() - t0)
 
 
-def apply_denoise(bins: pd.DataFrame, denoise_tsv: str) -> pd.DataFrame:
+def apply_denoise(bins: pd.DataFrame, comps: pd.DataFrame) -> pd.DataFrame:
+    """Remove the normals' bias patterns (the reference's denoise.tsv, read) from the bins."""
     import numpy as np
 
     from . import denoise
-    comps = pd.read_csv(denoise_tsv, sep="\t")
     pcs = [c for c in comps.columns if c.startswith("pc")]
     if not pcs:
         return bins
