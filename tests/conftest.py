@@ -16,3 +16,11 @@ def root():
 def rules(root):
     from ikzf1cnv import annotation
     return annotation.load_rules(root / "resources" / "rules.yaml")
+
+
+@pytest.fixture(scope="session")
+def schema_defaults(root):
+    """The config schema's defaults for the nested `caller` and `qc` blocks."""
+    import yaml
+    props = yaml.safe_load((root / "workflow" / "schemas" / "config.schema.yaml").read_text())["properties"]
+    return {blk: {k: v["default"] for k, v in props[blk]["properties"].items()} for blk in ("caller", "qc")}

@@ -3,7 +3,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ikzf1cnv import annotation, calling
+from ikzf1cnv import annotation, calling, genes
 from ikzf1cnv.purity import expected_log2
 
 
@@ -11,6 +11,12 @@ from ikzf1cnv.purity import expected_log2
 def units(root, rules):
     u = annotation.load_units(root / "resources", "hg38")
     return u[u["gene"].isin(set(rules["genes"]) | set(rules["par1"]["context"]))]
+
+
+@pytest.fixture(scope="module")
+def ann(root, rules, units):
+    return calling.Annotation(units, annotation.load_arms(root / "resources", "hg38"),
+                              annotation.load_introns(root / "resources", "hg38"), rules)
 
 
 def make_bins(units, seed, sd=0.08, events=(), chrom_shift=None, depth=300.0):
@@ -66,7 +72,7 @@ def test_recentring_ignores_hyperdiploid_gains():
     ("any", [0, 0, 0, 0], [True] * 4, "none"),
 ])
 def test_gene_level(kind, states, data, want):
-    assert calling.gene_level(kind, states, data) == want
+    assert genes.gene_level(kind, states, data) == want
 
 
 def par1_units(lost_genes):
@@ -79,23 +85,23 @@ def par1_units(lost_genes):
 
 def test_par1_pattern(rules):
     r = rules["par1"]
-    assert calling.par1_level(par1_units({"CSF2RA", "IL3RA", "P2RY8"}), r) == "deleted"
+    assert genes.par1_level(par1_units({"CSF2RA", "IL3RA", "P2RY8"}), r) == "deleted"
     # a loss that takes CRLF2 as well is not the P2RY8-CRLF2 deletion
-    assert calling.par1_level(par1_units({"CRLF2", "CSF2RA", "IL3RA", "P2RY8"}), r) == "none"
+    assert genes.par1_level(par1_units({"CRLF2", "CSF2RA", "IL3RA", "P2RY8"}), r) == "none"
     # a loss of one gene near CRLF2 is not either
-    assert calling.par1_level(par1_units({"CSF2RA"}), r) == "none"
-    assert calling.par1_level(par1_units(set()), r) == "none"
+    assert genes.par1_level(par1_units({"CSF2RA"}), r) == "none"
+    assert genes.par1_level(par1_units(set()), r) == "none"
 
 
-def call(units, rules, bins, blast):
-    return calling.call_sample("S", bins, units, rules, calling.CallerParams(), blast, 100.0)
+def call(ann, bins, blast):
+    return calling.call_sample("S", bins, ann, calling.CallerParams(), blast, 100.0)
 
 
-def test_call_sample_del4_7_with_hom_cdkn2a(units, rules):
+def test_call_sample_del4_7_with_hom_cdkn2a(units, rules, ann):
     f = 0.6
     ev = [("IKZF1", {"4", "5", "6", "7"}, expected_log2(f, 1)),
           ("CDKN2A", None, expected_log2(f, 2)), ("CDKN2B", None, expected_log2(f, 1))]
-    res = call(units, rules, make_bins(units, 1, events=ev), 60)
+    res = call(ann, make_bins(units, 1, events=ev), 60)
     assert res.qc == "pass" and res.status == "deleted"
     assert res.ikzf1["deletion"] == "del4-7" and res.ikzf1["exons_biallelic"] == ""
     assert res.ikzf1["cf_low"] <= f <= res.ikzf1["cf_high"]
@@ -109,48 +115,46 @@ def test_call_sample_del4_7_with_hom_cdkn2a(units, rules):
     assert ex.loc[~ex["exon"].between(4, 7), "copy_number"].between(1.5, 2.5).all()
 
 
-def test_hyperdiploid_sample_gets_no_deletion(units, rules):
+def test_hyperdiploid_sample_gets_no_deletion(units, rules, ann):
     gains = {c: np.log2(1 + 0.9 / 2) for c in ("chr4", "chr6", "chr10", "chr14", "chr17", "chr18", "chr21")}
     for seed in range(5):
-        res = call(units, rules, make_bins(units, seed, chrom_shift=gains), 90)
+        res = call(ann, make_bins(units, seed, chrom_shift=gains), 90)
         assert res.status == "wildtype", seed
         assert all(v == "none" for v in res.genes.values()), res.genes
 
 
-def test_purity_estimated_when_blast_pct_missing(units, rules):
+def test_purity_estimated_when_blast_pct_missing(units, rules, ann):
     ev = [("IKZF1", {"2", "3", "4", "5", "6", "7"}, expected_log2(0.8, 1))]
-    res = call(units, rules, make_bins(units, 2, events=ev), None)
+    res = call(ann, make_bins(units, 2, events=ev), None)
     assert res.purity["blast_source"] == "estimated"
     assert res.purity["blast_low"] <= 0.8 <= res.purity["blast_high"]
     assert res.ikzf1["deletion"] == "del2-7"
-    wt = call(units, rules, make_bins(units, 3), None)
+    wt = call(ann, make_bins(units, 3), None)
     assert wt.purity["blast_fraction"] is None and wt.purity["blast_source"].startswith("unknown")
 
 
-def test_shallow_or_noisy_sample_is_not_evaluable(units, rules):
+def test_shallow_or_noisy_sample_is_not_evaluable(units, rules, ann):
     ev = [("IKZF1", {"4", "5", "6", "7"}, -0.5)]
-    shallow = call(units, rules, make_bins(units, 4, events=ev, depth=8.0), 80)
+    shallow = call(ann, make_bins(units, 4, events=ev, depth=8.0), 80)
     assert shallow.status == "not_evaluable" and shallow.qc.startswith("fail:") and "depth" in shallow.qc
     assert shallow.ikzf1["deletion"] == "NA" and set(shallow.genes.values()) == {"NA"}
-    noisy = call(units, rules, make_bins(units, 4, sd=0.6), 80)
+    noisy = call(ann, make_bins(units, 4, sd=0.6), 80)
     assert noisy.status == "not_evaluable" and "noise" in noisy.qc
 
 
-def test_exon_uncovered_by_panel_is_no_data_and_fails_qc(units, rules):
+def test_exon_uncovered_by_panel_is_no_data_and_fails_qc(units, rules, ann):
     bins = make_bins(units, 5)
     ex2 = units[(units["gene"] == "IKZF1") & (units["exon"] == "2")].iloc[0]
     bins = bins[~((bins["chromosome"] == "chr7") & (bins["start"] == int(ex2.start) - 1))]
-    res = call(units, rules, bins, 80)
+    res = call(ann, bins, 80)
     assert res.ikzf1_exons.loc[res.ikzf1_exons["exon"] == 2, "call"].item() == "no_data"
     assert res.status == "not_evaluable" and "7/8 IKZF1 exons" in res.qc
 
 
-def test_calibrated_penalty_grows_with_gene_size_and_stricter_rate(root):
+def test_calibrated_penalty_grows_with_gene_size_and_stricter_rate(root, schema_defaults):
     calib = annotation.read_tsv(root / "resources" / "penalty_calibration.tsv")
-    caller = {"switch_penalty": None, "false_positive_rate": 0.001, "biallelic_penalty": 0.5,
-              "min_cell_fraction": 0.05, "sd_floor": 0.05, "blast_pct_tolerance": 0.1, "recentre_bandwidth": 0.1,
-              "gain_level": 0.15}
-    qc = {"min_depth": 30, "max_noise": 0.3, "min_ikzf1_exons_with_data": 8}
+    caller, qc = schema_defaults["caller"], schema_defaults["qc"]
+    assert caller["switch_penalty"] is None and caller["false_positive_rate"] == 0.001
     strict = calling.CallerParams.from_config(caller, qc, calib)
     loose = calling.CallerParams.from_config({**caller, "false_positive_rate": 0.01}, qc, calib)
     assert strict.model_for(2).switch_penalty < strict.model_for(8).switch_penalty < strict.model_for(30).switch_penalty
@@ -170,7 +174,7 @@ def test_calibration_holds_its_false_positive_rate(root):
     assert 0.002 <= fp <= 0.025
 
 
-def test_erg_deletion_on_a_gained_chromosome_21(units, rules):
+def test_erg_deletion_on_a_gained_chromosome_21(units, rules, ann):
     """+21 +21 in 90% blasts, and one of the four chr21 copies lost over ERG exons in all
     blasts: against the diploid baseline ERG still looks gained, against chr21's own level
     it is lost."""
@@ -179,9 +183,9 @@ def test_erg_deletion_on_a_gained_chromosome_21(units, rules):
     erg = set(units[units["gene"] == "ERG"]["exon"].astype(str).iloc[5:12])
     ev = [("ERG", erg, np.log2((2 + 2 * p - p) / (2 + 2 * p)))]
     bins = make_bins(units, 7, events=ev, chrom_shift={"chr21": gain})
-    res = call(units, rules, bins, 90)
+    res = call(ann, bins, 90)
     assert res.genes["ERG"] == "deleted"
     assert res.metrics["gained_chromosomes"] == "chr21"
     # monosomy 7 is not "a loss of chromosome level": IKZF1 stays deleted
     mono = make_bins(units, 8, chrom_shift={"chr7": np.log2(1 - p / 2)})
-    assert call(units, rules, mono, 90).ikzf1["deletion"] == "del1-8"
+    assert call(ann, mono, 90).ikzf1["deletion"] == "del1-8"

@@ -25,6 +25,16 @@ def load_regions(resources: Path | str, build: str) -> pd.DataFrame:
     return read_tsv(Path(resources) / build / "regions.tsv")
 
 
+def load_arms(resources: Path | str, build: str) -> pd.DataFrame:
+    """Chromosome arms: chrom, arm, start, end (1-based inclusive)."""
+    return read_tsv(Path(resources) / build / "arms.tsv")
+
+
+def load_introns(resources: Path | str, build: str) -> pd.DataFrame:
+    """IKZF1 introns: gene, intron, chrom, start, end (1-based inclusive)."""
+    return read_tsv(Path(resources) / build / "introns.tsv")
+
+
 def load_rules(path: Path | str) -> dict:
     with open(path) as fh:
         return yaml.safe_load(fh)

@@ -1,9 +1,16 @@
-"""Per-sample calling: CNVkit bin log2 ratios -> exon units -> gene calls.
+"""Per-sample calling: CNVkit bin log2 ratios -> gene windows and chromosome arms -> calls.
 
 Pure functions over DataFrames. Inputs:
-  bins   : one row per target bin (chromosome, start, end, log2, depth, spread), with the
-           sample's log2 ratios against the reference (CNVkit `fix` output, targets only)
-  units  : the annotation's exon units (gene, exon, chrom, start, end), 1-based inclusive
+  bins : one row per bin (chromosome, start, end, log2, depth, spread, offtarget), the
+         sample's log2 ratios against the reference (CNVkit `fix` output), target and
+         off-target bins (`offtarget` True for CNVkit's antitarget bins)
+  Annotation : the exon units (gene, exon, chrom, start, end; 1-based inclusive), the
+         chromosome arms, the IKZF1 introns and the rules (rules.yaml)
+
+Each group of genes is modelled over every position of its window (window.py): exon
+units, intronic and flanking target bins, off-target bins. Each arm's level is tested
+for a loss (arms.py); a group inside a lost arm takes the arm's loss, and is then
+modelled relative to the arm for further (e.g. biallelic) losses.
 """
 from __future__ import annotations
 
@@ -13,9 +20,12 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
-from . import labels
+from . import arms as armlib
+from . import genes as genelib
+from . import labels, lod, window
 from .model import Fit, ModelParams, fit
-from .purity import tumour_copy_number
+
+gene_level, par1_level = genelib.gene_level, genelib.par1_level  # their home is genes.py
 
 LN2 = math.log(2.0)
 AUTOSOMES = tuple(f"chr{i}" for i in range(1, 23))
@@ -25,6 +35,10 @@ AUTOSOMES = tuple(f"chr{i}" for i in range(1, 23))
 class CallerParams:
     model: ModelParams = ModelParams()
     sd_floor: float = 0.05
+    offtarget_sd_floor: float = 0.05
+    min_offtarget_reads: float = 20.0
+    arm_sd_floor: float = 0.02
+    false_positive_rate: float = 0.001
     blast_pct_tolerance: float = 0.20
     recentre_bandwidth: float = 0.10
     gain_level: float = 0.15
@@ -32,12 +46,12 @@ class CallerParams:
     min_depth: float = 30.0
     max_noise: float = 0.30
     min_ikzf1_exons_with_data: int = 8
-    # ((n_units, switch_penalty), ...) ascending: the calibrated penalty for a gene of up
-    # to n_units exon units at the configured false-positive rate; empty = model's penalty
+    # ((n_positions, switch_penalty), ...) ascending: the calibrated penalty for a window of
+    # up to n positions at the configured false-positive rate; empty = model's penalty
     penalty_table: tuple = ()
 
     def model_for(self, n_units: int) -> ModelParams:
-        """Model parameters for a gene of n_units exon units."""
+        """Model parameters for a window of n_units positions."""
         for n, pen in self.penalty_table:
             if n_units <= n:
                 return replace(self.model, switch_penalty=pen)
@@ -61,12 +75,24 @@ class CallerParams:
             table = tuple((int(n), float(p)) for n, p in sorted(zip(c["n_units"], c["switch_penalty"])))
             pen = table[-1][1]
         m = ModelParams(switch_penalty=float(pen), biallelic_penalty=caller["biallelic_penalty"],
-                        f_min=caller["min_cell_fraction"])
-        return cls(model=m, sd_floor=caller["sd_floor"], blast_pct_tolerance=caller["blast_pct_tolerance"],
+                        f_min=caller["min_cell_fraction"], huber_k=caller["huber_k"])
+        return cls(model=m, sd_floor=caller["sd_floor"], offtarget_sd_floor=caller["offtarget_sd_floor"],
+                   min_offtarget_reads=caller["min_offtarget_reads"], arm_sd_floor=caller["arm_sd_floor"],
+                   false_positive_rate=caller["false_positive_rate"],
+                   blast_pct_tolerance=caller["blast_pct_tolerance"],
                    recentre_bandwidth=caller["recentre_bandwidth"], gain_level=caller["gain_level"],
-                   min_depth=qc["min_depth"],
-                   max_noise=qc["max_noise"], min_ikzf1_exons_with_data=qc["min_ikzf1_exons_with_data"],
-                   penalty_table=table)
+                   min_depth=qc["min_depth"], max_noise=qc["max_noise"],
+                   min_ikzf1_exons_with_data=qc["min_ikzf1_exons_with_data"], penalty_table=table)
+
+
+@dataclass(frozen=True)
+class Annotation:
+    """What the caller needs to know about the genome: exon units of the called genes,
+    chromosome arms, IKZF1 introns, and the rules (rules.yaml)."""
+    units: pd.DataFrame
+    arms: pd.DataFrame
+    introns: pd.DataFrame
+    rules: dict
 
 
 # ---------------------------------------------------------------- bins
@@ -97,11 +123,13 @@ def recentre_shift(bins: pd.DataFrame, bandwidth: float, min_bins: int) -> float
     return float(np.sum(m[win] * n[win]) / np.sum(n[win]))
 
 
-def bin_variance(bins: pd.DataFrame, read_length: float) -> np.ndarray:
-    """Prior variance of each bin's log2: the reference's spread plus read-count noise."""
-    nreads = np.maximum(bins["depth"].to_numpy() * (bins["end"] - bins["start"]).to_numpy() / read_length, 1.0)
+def bin_variance(bins: pd.DataFrame, read_length: float, reads=None) -> np.ndarray:
+    """Prior variance of each bin's log2: the reference's spread plus read-count noise
+    (from the bin's own reads, or the `reads` given)."""
+    if reads is None:
+        reads = bins["depth"].to_numpy() * (bins["end"] - bins["start"]).to_numpy() / read_length
     spread = np.nan_to_num(bins["spread"].to_numpy(dtype=float), nan=0.0)
-    return spread ** 2 + 1.0 / (LN2 ** 2 * nreads)
+    return spread ** 2 + 1.0 / (LN2 ** 2 * np.maximum(reads, 1.0))
 
 
 def robust_sd(x) -> float:
@@ -134,90 +162,145 @@ def sample_noise(bins: pd.DataFrame) -> float:
     return robust_sd(np.concatenate(d)) / math.sqrt(2.0)
 
 
-# ---------------------------------------------------------------- units
-def summarise_units(bins: pd.DataFrame, var: np.ndarray, scale: float, units: pd.DataFrame,
-                    sd_floor: float) -> pd.DataFrame:
-    """Inverse-variance mean log2 per exon unit over the target bins that overlap it."""
-    out = []
-    byc = {c: (g, var[g.index.to_numpy()]) for c, g in bins.reset_index(drop=True).groupby("chromosome", sort=False)}
-    for u in units.itertuples(index=False):
-        g, v = byc.get(u.chrom, (None, None))
-        if g is None:
-            sel = np.zeros(0, dtype=bool)
-        else:
-            sel = ((g["start"].to_numpy() < u.end) & (g["end"].to_numpy() > u.start - 1)
-                   & np.isfinite(g["log2"].to_numpy()))
-        n = int(sel.sum())
-        if n:
-            w = 1.0 / v[sel]
-            l2 = float(np.sum(w * g["log2"].to_numpy()[sel]) / np.sum(w))
-            se = math.sqrt(scale / np.sum(w) + sd_floor ** 2)
-            depth = float(np.median(g["depth"].to_numpy()[sel]))
-        else:
-            l2, se, depth = float("nan"), float("nan"), float("nan")
-        out.append({"gene": u.gene, "exon": str(u.exon), "chrom": u.chrom, "start": int(u.start),
-                    "end": int(u.end), "n_bins": n, "log2": l2, "se": se, "depth": depth})
-    return pd.DataFrame(out)
+@dataclass
+class PreparedBins:
+    bins: pd.DataFrame          # recentred log2; `offtarget` column
+    var: np.ndarray             # per-bin variance (scaled prior + systematic floor)
+    expected_reads: np.ndarray  # off-target bins: reads expected at their size; targets: their reads
+    metrics: dict
 
 
-def relative_to_gained_chromosomes(units: pd.DataFrame, bins: pd.DataFrame, params: "CallerParams"):
-    """On a gained chromosome (its median log2 above gain_level: +21 over ERG, +X over PAR1
-    in hyperdiploid ALL) a deletion removes a copy from the gained level, not from two;
-    measure those genes against their chromosome's own level. Losses of whole chromosomes
-    are left alone: monosomy 7 is a deletion of IKZF1."""
-    lv = bins[np.isfinite(bins["log2"])].groupby("chromosome")["log2"].agg(["median", "size"])
+def prepare_bins(bins: pd.DataFrame, params: CallerParams, read_length: float) -> PreparedBins:
+    """Recentre target and off-target bins (each on its own most common chromosome level),
+    and give every bin a variance: its prior (reference spread, read counts) scaled to the
+    sample's own scatter of its kind, plus a systematic error per bin (sd_floor for target
+    bins, offtarget_sd_floor for off-target bins)."""
+    bins = bins.reset_index(drop=True)
+    if "offtarget" not in bins.columns:
+        bins = bins.assign(offtarget=False)
+    off = bins["offtarget"].to_numpy(dtype=bool)
+    shift = recentre_shift(bins[~off], params.recentre_bandwidth, params.min_bins_per_chrom)
+    shift_off = recentre_shift(bins[off], params.recentre_bandwidth, params.min_bins_per_chrom) if off.any() else 0.0
+    bins = bins.assign(log2=bins["log2"] - np.where(off, shift_off, shift))
+    reads = bins["depth"].to_numpy() * (bins["end"] - bins["start"]).to_numpy() / read_length
+    if off.any():
+        auto = off & bins["chromosome"].isin(AUTOSOMES).to_numpy()
+        per_bp = float(np.median(bins["depth"].to_numpy()[auto])) if auto.any() else 0.0
+        reads = np.where(off, per_bp * (bins["end"] - bins["start"]).to_numpy() / read_length, reads)
+    prior = bin_variance(bins, read_length, reads)
+    var = np.empty(len(bins))
+    scales = {}
+    for kind, sel, floor in (("target", ~off, params.sd_floor), ("offtarget", off, params.offtarget_sd_floor)):
+        if sel.any():
+            scales[kind] = noise_scale(bins[sel], prior[sel], params.min_bins_per_chrom)
+            var[sel] = scales[kind] * prior[sel] + floor ** 2
+    tg = bins[~off]
+    auto = tg["chromosome"].isin(AUTOSOMES)
+    metrics = {"median_depth": float(np.nanmedian(tg.loc[auto, "depth"])) if auto.any() else 0.0,
+               "noise": sample_noise(tg), "noise_scale": scales.get("target", 1.0),
+               "offtarget_noise_scale": scales.get("offtarget"), "recentre_shift": shift,
+               "n_bins": int((~off).sum()), "n_offtarget_bins": int(off.sum())}
+    return PreparedBins(bins, var, reads, metrics)
+
+
+def chromosome_gains(bins: pd.DataFrame, params: CallerParams) -> dict[str, float]:
+    """Gained chromosomes (median log2 above gain_level: +21 over ERG, +X over PAR1 in
+    hyperdiploid ALL) and their levels; a deletion there removes a copy from the gained
+    level, not from two, so those genes are measured against their chromosome's level.
+    Losses of whole chromosomes are not levelled away: monosomy 7 is a deletion of IKZF1."""
+    tg = bins[~bins["offtarget"] & np.isfinite(bins["log2"])]
+    lv = tg.groupby("chromosome")["log2"].agg(["median", "size"])
     lv = lv[lv["size"] >= params.min_bins_per_chrom]
-    gained = sorted(c for c, m in lv["median"].items() if m > params.gain_level)
-    if not gained:
-        return units, []
-    shift = units["chrom"].map(lambda c: lv.loc[c, "median"] if c in gained else 0.0)
-    return units.assign(log2=units["log2"] - shift), gained
+    return {c: float(m) for c, m in lv["median"].items() if m > params.gain_level}
 
 
-# ---------------------------------------------------------------- genes
+# ---------------------------------------------------------------- gene windows
 @dataclass
 class GroupFit:
     genes: list[str]
-    units: pd.DataFrame  # with 'state'
+    positions: pd.DataFrame  # window positions with 'state'
     fit: Fit
+    penalty: float
+    arm: dict | None = None  # the lost arm the group lies in (its row of the arm calls)
 
 
-def fit_group(units: pd.DataFrame, f_max: float, params: CallerParams) -> GroupFit:
-    u = units.sort_values(["chrom", "start"]).reset_index(drop=True)
-    p = params.model_for(len(u))
-    f = fit(u["log2"].to_numpy(), u["se"].to_numpy(), f_max=f_max, params=p)
-    u = u.assign(state=f.states)
-    return GroupFit(sorted(u["gene"].unique()), u, f)
+def fit_group(genes: list[str], pos: pd.DataFrame, f_max: float, params: CallerParams,
+              arm: dict | None = None) -> GroupFit:
+    """Fit the model over a group's window. Inside a lost arm, the positions are modelled
+    relative to the arm's level and every position carries the arm's loss (state + 1)."""
+    p = params.model_for(len(pos))
+    l2 = pos["log2"].to_numpy(dtype=float) - (arm["level"] if arm else 0.0)
+    f = fit(l2, pos["se"].to_numpy(dtype=float), f_max=f_max, params=p)
+    states = np.asarray(f.states)
+    if arm:
+        states = np.minimum(states + 1, 2)
+    return GroupFit(genes, pos.assign(state=states), f, p.switch_penalty, arm)
 
 
-def gene_level(kind: str, states: list[int], has_data: list[bool]) -> str:
-    """Summarise one gene's exon states in the contract's vocabulary."""
-    st = [s for s, d in zip(states, has_data) if d]
-    lost = [s > 0 for s in st]
-    if kind == "zygosity":
-        return "hom" if any(s == 2 for s in st) else ("het" if any(lost) else "none")
-    if kind == "extent":
-        if not any(lost):
-            return "none"
-        return "whole" if all(lost) else "partial"
-    if kind == "any":
-        return "deleted" if any(lost) else "none"
-    raise ValueError(f"unknown gene kind {kind!r}")
+def _groups(rules: dict) -> list[list[str]]:
+    grouped = [list(g) for g in rules.get("groups", [])] + [list(rules["par1"]["context"])]
+    seen = {g for grp in grouped for g in grp}
+    return grouped + [[g] for g in rules["genes"] if g not in seen]
 
 
-def par1_level(units: pd.DataFrame, rule: dict) -> str:
-    """P2RY8-CRLF2 pattern: every `lost` gene has >= min_fraction of its units lost and no
-    `kept` gene has any unit lost."""
-    d = units[units["n_bins"] > 0]
-    frac = d.assign(lost=d["state"] > 0).groupby("gene")["lost"].mean()
-    if any(g not in frac.index for g in rule["lost"]):
-        return "none"
-    if all(frac[g] >= rule["min_fraction"] for g in rule["lost"]) and \
-            not any(frac.get(g, 0.0) > 0 for g in rule["kept"]):
-        return "deleted"
-    return "none"
+def tested_arms(ann: Annotation) -> list[str]:
+    """Both arms of every autosome that holds a called gene (rules.yaml `genes`)."""
+    chroms = set(ann.units.loc[ann.units["gene"].isin(ann.rules["genes"]), "chrom"]) & set(AUTOSOMES)
+    return sorted(ann.arms.loc[ann.arms["chrom"].isin(chroms), "arm"])
 
 
+def group_positions(pb: PreparedBins, ann: Annotation, params: CallerParams) -> dict[str, pd.DataFrame]:
+    """Every group's window positions, measured against a gained chromosome's own level."""
+    exons, in_exon = window.exon_positions(pb.bins, pb.var, ann.units)
+    gains = chromosome_gains(pb.bins, params)
+    out = {}
+    for grp in _groups(ann.rules):
+        pos = window.window_positions(grp, exons, pb.bins, pb.var, in_exon, ann.units, ann.rules["windows"],
+                                      params.min_offtarget_reads, pb.expected_reads)
+        out[window.group_key(grp)] = pos.assign(log2=pos["log2"] - pos["chrom"].map(gains).fillna(0.0))
+    return out
+
+
+def in_windows(bins: pd.DataFrame, ann: Annotation) -> np.ndarray:
+    """Bins inside any group's window."""
+    out = np.zeros(len(bins), dtype=bool)
+    for grp in _groups(ann.rules):
+        c, s, e = window.window_of(ann.units, grp, ann.rules["windows"])
+        out |= (bins["chromosome"] == c).to_numpy() & (bins["end"].to_numpy() > s) & (bins["start"].to_numpy() < e)
+    return out
+
+
+def arm_for(pos: pd.DataFrame, arm_calls: pd.DataFrame, ann: Annotation) -> dict | None:
+    """The called-lost arm a window lies in, if any."""
+    ex = pos[pos["kind"] == "exon"]
+    mid = int((ex["start"].min() + ex["end"].max()) // 2)
+    name = armlib.arm_of(ann.arms, str(ex["chrom"].iloc[0]), mid)
+    hit = arm_calls[(arm_calls["arm"] == name) & arm_calls["called"]]
+    return hit.iloc[0].to_dict() if len(hit) else None
+
+
+def purity_of(blast_pct, positions: dict, arm_calls: pd.DataFrame, ann: Annotation, params: CallerParams):
+    """The sheet's blast fraction, else the largest clonal fraction among the sample's
+    events (gene windows and lost arms), reported as estimated; and the cell-fraction bound."""
+    if blast_pct is not None and not (isinstance(blast_pct, float) and math.isnan(blast_pct)):
+        p = blast_pct / 100.0
+        return {"blast_fraction": p, "blast_low": None, "blast_high": None, "blast_source": "sheet"}, \
+            min(1.0, p + params.blast_pct_tolerance)
+    cands = []
+    for key, pos in positions.items():
+        f = fit_group(key.split("+"), pos, 1.0, params).fit
+        if f.cell_fraction is not None:
+            cands.append((f.cell_fraction, f.cf_low, f.cf_high))
+    cands += [(r.cell_fraction, r.cf_low, r.cf_high) for r in arm_calls[arm_calls["called"]].itertuples()]
+    if not cands:
+        return {"blast_fraction": None, "blast_low": None, "blast_high": None,
+                "blast_source": "unknown (no event to estimate from)"}, 1.0
+    best = max(cands, key=lambda c: c[0])
+    return {"blast_fraction": best[0], "blast_low": best[1], "blast_high": best[2], "blast_source": "estimated"}, \
+        min(1.0, best[2])
+
+
+# ---------------------------------------------------------------- the sample
 @dataclass
 class SampleCalls:
     sample: str
@@ -229,121 +312,113 @@ class SampleCalls:
     ikzf1: dict = field(default_factory=dict)
     purity: dict = field(default_factory=dict)
     metrics: dict = field(default_factory=dict)
+    positions: pd.DataFrame = None
+    arms: pd.DataFrame = None
 
 
-def _groups(rules: dict) -> list[list[str]]:
-    grouped = [list(g) for g in rules.get("groups", [])] + [list(rules["par1"]["context"])]
-    seen = {g for grp in grouped for g in grp}
-    return grouped + [[g] for g in rules["genes"] if g not in seen]
-
-
-def call_sample(sample: str, bins: pd.DataFrame, units_ann: pd.DataFrame, rules: dict,
-                params: CallerParams, blast_pct: float | None, read_length: float) -> SampleCalls:
-    """Everything for one sample, from target-bin log2 ratios to gene-level calls."""
-    bins = bins.reset_index(drop=True)
-    shift = recentre_shift(bins, params.recentre_bandwidth, params.min_bins_per_chrom)
-    bins = bins.assign(log2=bins["log2"] - shift)
-    var = bin_variance(bins, read_length)
-    scale = noise_scale(bins, var, params.min_bins_per_chrom)
-    noise = sample_noise(bins)
-    units = summarise_units(bins, var, scale, units_ann, params.sd_floor)
-    units, gained = relative_to_gained_chromosomes(units, bins, params)
-    ik = units[units["gene"] == "IKZF1"]
-    # depth over the autosomal bins: not over IKZF1, whose depth a deletion lowers
-    auto = bins["chromosome"].isin(AUTOSOMES)
-    depth = float(np.nanmedian(bins.loc[auto, "depth"])) if auto.any() else 0.0
-    ik_depth = float(np.nanmedian(ik["depth"])) if ik["n_bins"].sum() else 0.0
-    metrics = {"median_depth": depth, "ikzf1_depth": ik_depth, "noise": noise,
-               "noise_scale": scale, "recentre_shift": shift, "n_bins": int(len(bins)),
-               "gained_chromosomes": ",".join(gained)}
+def qc_verdict(metrics: dict, ik: pd.DataFrame, params: CallerParams) -> str:
     reasons = []
-    if not (depth >= params.min_depth):
-        reasons.append(f"median depth {depth:.0f}x < {params.min_depth:g}x")
-    if not (noise <= params.max_noise):
-        reasons.append(f"noise {noise:.2f} > {params.max_noise:g}")
-    if int((ik["n_bins"] > 0).sum()) < params.min_ikzf1_exons_with_data:
-        reasons.append(f"{int((ik['n_bins'] > 0).sum())}/8 IKZF1 exons covered")
-    qc = "pass" if not reasons else "fail:" + "; ".join(reasons)
+    if not (metrics["median_depth"] >= params.min_depth):
+        reasons.append(f"median depth {metrics['median_depth']:.0f}x < {params.min_depth:g}x")
+    if not (metrics["noise"] <= params.max_noise):
+        reasons.append(f"noise {metrics['noise']:.2f} > {params.max_noise:g}")
+    covered = int((ik["n_bins"] > 0).sum())
+    if covered < params.min_ikzf1_exons_with_data:
+        reasons.append(f"{covered}/8 IKZF1 exons covered")
+    return "pass" if not reasons else "fail:" + "; ".join(reasons)
 
-    groups = _groups(rules)
-    # purity: the sheet's blast fraction, else the largest clonal fraction among events
-    if blast_pct is not None and not (isinstance(blast_pct, float) and math.isnan(blast_pct)):
-        p = blast_pct / 100.0
-        purity = {"blast_fraction": p, "blast_low": None, "blast_high": None, "blast_source": "sheet"}
-        f_max = min(1.0, p + params.blast_pct_tolerance)
-    else:
-        best = None
-        for grp in groups:
-            gf = fit_group(units[units["gene"].isin(grp)], 1.0, params)
-            if gf.fit.cell_fraction is not None and (best is None or gf.fit.cell_fraction > best.cell_fraction):
-                best = gf.fit
-        if best is None:
-            purity = {"blast_fraction": None, "blast_low": None, "blast_high": None,
-                      "blast_source": "unknown (no event to estimate from)"}
-            f_max = 1.0
-        else:
-            purity = {"blast_fraction": best.cell_fraction, "blast_low": best.cf_low,
-                      "blast_high": best.cf_high, "blast_source": "estimated"}
-            f_max = min(1.0, best.cf_high)
 
-    fits = {}
+def units_of(fits: dict[str, GroupFit]) -> pd.DataFrame:
+    """The exon units of every group with their states (1-based coordinates)."""
     parts = []
-    for grp in groups:
-        gf = fit_group(units[units["gene"].isin(grp)], f_max, params)
-        for g in grp:
-            fits[g] = gf
-        parts.append(gf.units)
-    units = pd.concat(parts).sort_values(["chrom", "start", "gene"]).reset_index(drop=True)
+    for gf in fits.values():
+        ex = gf.positions[gf.positions["kind"] == "exon"]
+        parts.append(ex.assign(start=ex["start"] + 1)[["gene", "exon", "chrom", "start", "end", "n_bins", "log2",
+                                                      "se", "depth", "state"]])
+    return pd.concat(parts).sort_values(["chrom", "start", "gene"]).reset_index(drop=True)
 
-    genes = {}
-    for g, kind in rules["genes"].items():
-        if g == "IKZF1":
-            continue
-        u = units[units["gene"] == g]
-        genes[g] = gene_level(kind, u["state"].tolist(), (u["n_bins"] > 0).tolist())
-    genes["PAR1"] = par1_level(units[units["gene"].isin(rules["par1"]["context"])], rules["par1"])
 
-    iku = units[units["gene"] == "IKZF1"].copy()
-    iku["exon_n"] = iku["exon"].astype(int)
-    iku = iku.sort_values("exon_n")
-    lost = [int(e) for e, s, n in zip(iku["exon_n"], iku["state"], iku["n_bins"]) if s > 0 and n > 0]
-    bial = [int(e) for e, s, n in zip(iku["exon_n"], iku["state"], iku["n_bins"]) if s == 2 and n > 0]
-    f = fits["IKZF1"].fit
-    ikzf1 = {"deletion": labels.deletion_label(lost), "exons_deleted": labels.exon_list(lost),
-             "exons_biallelic": labels.exon_list(bial),
-             "cell_fraction": f.cell_fraction if lost else None,
-             "cf_low": f.cf_low if lost else None, "cf_high": f.cf_high if lost else None,
-             "llr": f.llr}
-    status = "deleted" if lost else "wildtype"
+def call_sample(sample: str, bins: pd.DataFrame, ann: Annotation, params: CallerParams, blast_pct: float | None,
+                read_length: float) -> SampleCalls:
+    """Everything for one sample, from bin log2 ratios to gene-level calls."""
+    pb = prepare_bins(bins, params, read_length)
+    positions = group_positions(pb, ann, params)
+    tested = tested_arms(ann)
+    skip = in_windows(pb.bins, ann)
+    arm_calls = armlib.call_arms(armlib.arm_levels(pb.bins, ann.arms, params.min_bins_per_chrom, skip), tested,
+                                 params.false_positive_rate, params.arm_sd_floor, AUTOSOMES)
+    purity, f_max = purity_of(blast_pct, positions, arm_calls, ann, params)
+    fits = {key: fit_group(key.split("+"), pos, f_max, params, arm_for(pos, arm_calls, ann))
+            for key, pos in positions.items()}
+    units = units_of(fits)
+    ik = units[units["gene"] == "IKZF1"]
+    metrics = {**pb.metrics, "ikzf1_depth": float(np.nanmedian(ik["depth"])) if ik["n_bins"].sum() else 0.0,
+               "gained_chromosomes": ",".join(sorted(chromosome_gains(pb.bins, params)))}
+    qc = qc_verdict(metrics, ik, params)
+    genes = genelib.gene_levels(units, ann.rules)
+    ikzf1 = ikzf1_summary(fits["IKZF1"], arm_calls, ann, tested)
+    status = "deleted" if ikzf1["exons_deleted"] else "wildtype"
     if qc != "pass":
         status = "not_evaluable"
         genes = {g: "NA" for g in genes}
-        ikzf1 = {"deletion": "NA", "exons_deleted": "", "exons_biallelic": "", "cell_fraction": None,
-                 "cf_low": None, "cf_high": None, "llr": f.llr}
-    exon_table = ikzf1_exon_table(iku, purity["blast_fraction"], evaluable=qc == "pass")
-    return SampleCalls(sample, qc, status, exon_table, units, genes, ikzf1, purity, metrics)
+        ikzf1 = {**ikzf1, "deletion": "NA", "exons_deleted": "", "exons_biallelic": "", "cell_fraction": None,
+                 "cf_low": None, "cf_high": None, "mechanism": "NA", "lod": "NA"}
+    iku = units[units["gene"] == "IKZF1"].assign(exon_n=lambda d: d["exon"].astype(int)).sort_values("exon_n")
+    exon_table = genelib.ikzf1_exon_table(iku, purity["blast_fraction"], evaluable=qc == "pass")
+    allpos = pd.concat([gf.positions for gf in fits.values()], ignore_index=True)
+    return SampleCalls(sample, qc, status, exon_table, units, genes, ikzf1, purity, metrics, allpos, arm_calls)
 
 
-CALL_NAMES = {0: "normal", 1: "loss", 2: "biallelic_loss"}
+def ikzf1_summary(gf: GroupFit, arm_calls: pd.DataFrame, ann: Annotation, tested: list[str]) -> dict:
+    """IKZF1's label, cell fraction, how it was lost, the evidence and the limits of detection."""
+    pos = gf.positions
+    ex = pos[(pos["kind"] == "exon") & (pos["gene"] == "IKZF1") & (pos["n_bins"] > 0)]
+    order = ex["exon"].astype(int)
+    lost = sorted(int(e) for e, s in zip(order, ex["state"]) if s > 0)
+    bial = sorted(int(e) for e, s in zip(order, ex["state"]) if s == 2)
+    f, arm = gf.fit, gf.arm
+    if arm:
+        cf = (arm["cell_fraction"], arm["cf_low"], arm["cf_high"])
+    else:
+        cf = (f.cell_fraction, f.cf_low, f.cf_high) if lost else (None, None, None)
+    limits = {name: lod.limit(pos, lod.type_interval(ann.units, ann.introns, "IKZF1", a, b), gf.penalty)
+              for name, (a, b) in ann.rules["lod_types"]["IKZF1"].items()}
+    return {"deletion": labels.deletion_label(lost), "exons_deleted": labels.exon_list(lost),
+            "exons_biallelic": labels.exon_list(bial), "cell_fraction": cf[0], "cf_low": cf[1], "cf_high": cf[2],
+            "llr": f.llr, "mechanism": mechanism(gf, lost, arm_calls), "lod": lod.label(limits),
+            "evidence": evidence_text(gf, lost)}
 
 
-def ikzf1_exon_table(iku: pd.DataFrame, purity: float | None, evaluable: bool) -> pd.DataFrame:
-    """The contract's per-exon table. copy_number is the copy number in the tumour cells
-    (purity-adjusted, assuming diploid normal cells); without a purity it is the mixture's
-    average copy number. ci_low/ci_high bound copy_number (95%)."""
-    rows = []
-    for r in iku.itertuples(index=False):
-        if r.n_bins == 0 or not math.isfinite(r.log2):
-            cn = lo = hi = float("nan")
-            call = "no_data"
-        else:
-            def cnf(x):
-                return tumour_copy_number(x, purity) if purity else 2.0 * 2.0 ** x
-            cn, lo, hi = cnf(r.log2), cnf(r.log2 - 1.96 * r.se), cnf(r.log2 + 1.96 * r.se)
-            cn, lo, hi = (max(x, 0.0) for x in (cn, lo, hi))
-            call = CALL_NAMES[int(r.state)] if evaluable else "NA"
-        rows.append({"exon": int(r.exon), "chrom": r.chrom, "start": int(r.start), "end": int(r.end),
-                     "n_bins": int(r.n_bins), "log2": r.log2, "copy_number": cn, "ci_low": lo,
-                     "ci_high": hi, "call": call, "se": r.se, "ratio": 2.0 ** r.log2 if r.n_bins else float("nan"),
-                     "depth": r.depth})
-    return pd.DataFrame(rows)
+def mechanism(gf: GroupFit, lost: list[int], arm_calls: pd.DataFrame) -> str:
+    """focal (both ends of the deleted run inside the window), interstitial (a run reaching
+    the window's edge through positions outside the gene: evidence that it goes on beyond
+    the window), arm (the arm called lost), chromosome (both arms lost). A run that reaches
+    the edge only through the gene's own exons (nothing measured beyond them) is focal."""
+    if not lost:
+        return "NA"
+    if gf.arm:
+        same = arm_calls[(arm_calls["chrom"] == gf.arm["chrom"])]
+        return "chromosome" if len(same) >= 2 and same["called"].all() else "arm"
+    pos = gf.positions
+    st = pos["state"].to_numpy()
+    ik = ((pos["kind"] == "exon") & (pos["gene"] == "IKZF1")).to_numpy()
+    outside = (pos["kind"].isin(["flank", "offtarget"]) & np.isfinite(pos["log2"])).to_numpy()
+    edge = any(ik[a:b + 1].any() and ((a == 0 and outside[a]) or (b == len(st) - 1 and outside[b]))
+               for a, b in window.runs(st))
+    return "interstitial" if edge else "focal"
+
+
+def evidence_text(gf: GroupFit, lost: list[int]) -> str:
+    """Which positions a call rests on: the deleted runs' (or, wild type, the window's)
+    exon, intronic, flanking and off-target bins; and the arm when its loss was taken."""
+    pos = gf.positions
+    if lost and not gf.arm:
+        st = pos["state"].to_numpy()
+        keep = np.zeros(len(pos), dtype=bool)
+        ik = ((pos["kind"] == "exon") & (pos["gene"] == "IKZF1")).to_numpy()
+        for a, b in window.runs(st):
+            if ik[a:b + 1].any():
+                keep[a:b + 1] = True
+        return "deleted run: " + window.evidence(pos[keep])
+    text = "window: " + window.evidence(pos)
+    return f"arm {gf.arm['arm']} ({int(gf.arm['n_bins'])} bins); {text}" if gf.arm else text

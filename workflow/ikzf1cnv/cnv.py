@@ -113,16 +113,23 @@ def fix(target_cnn: str, antitarget_cnn: str, reference_cnn: str, par_genome: st
                        do_gc=has_fasta, do_edge=do_edge, do_rmask=has_fasta)
 
 
-def target_bins_with_spread(cnr, reference) -> pd.DataFrame:
-    """Target bins of a .cnr with the reference's spread attached (for the exon caller);
+def bins_with_spread(cnr, reference, offtarget: bool = True) -> pd.DataFrame:
+    """Bins of a .cnr with the reference's spread attached (for the caller), `offtarget`
+    True for CNVkit's antitarget bins; without `offtarget`, target bins only.
     `reference`: a .cnn path or its table."""
     ref = read_cnn(reference) if isinstance(reference, str) else reference
     d = cnr.data if hasattr(cnr, "data") else cnr
-    d = d[d["gene"] != "Antitarget"]
+    if not offtarget:
+        d = d[~d["gene"].isin(ANTITARGET_ALIASES)]
     keys = ["chromosome", "start", "end"]
     spread = ref[keys + ["spread"]] if "spread" in ref.columns else ref[keys].assign(spread=0.0)
     out = d[keys + ["gene", "log2", "depth", "weight"]].merge(spread, on=keys, how="left")
-    return out.reset_index(drop=True)
+    return out.assign(offtarget=out["gene"].isin(ANTITARGET_ALIASES)).reset_index(drop=True)
+
+
+def target_bins_with_spread(cnr, reference) -> pd.DataFrame:
+    """Target bins of a .cnr with the reference's spread attached."""
+    return bins_with_spread(cnr, reference, offtarget=False).drop(columns="offtarget")
 
 
 # ---------------------------------------------------------------- fix without cnvlib objects

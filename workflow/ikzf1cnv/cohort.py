@@ -12,7 +12,7 @@ from .purity import fmt
 CALL_COLS = ["sample", "subtype", "status", "ikzf1_deletion", "ikzf1_exons_deleted",
              "ikzf1_exons_biallelic", "ikzf1_cell_fraction", "CDKN2A", "CDKN2B", "PAX5", "PAR1",
              "ERG", "EBF1", "ETV6", "BTG1", "RB1", "ikzf1plus", "ukall_cna", "qc"]
-EXTRA_COLS = ["age_group", "ikzf1_cf_low", "ikzf1_cf_high", "blast_fraction", "blast_low", "blast_high",
+EXTRA_COLS = ["ikzf1_mechanism", "ikzf1_lod", "ikzf1_evidence", "arm_losses", "age_group", "ikzf1_cf_low", "ikzf1_cf_high", "blast_fraction", "blast_low", "blast_high",
               "blast_source", "median_depth", "noise"]
 GENE_COLS = ["CDKN2A", "CDKN2B", "PAX5", "PAR1", "ERG", "EBF1", "ETV6", "BTG1", "RB1"]
 FREQ_COLS = ["group", "label", "n", "n_altered", "observed", "ci_low", "ci_high", "reference_low",
@@ -34,6 +34,8 @@ def call_row(rec: dict, rules: dict, pax5_mode: str) -> dict:
            "ikzf1plus": classify.ikzf1plus(calls, rules["ikzf1plus"], pax5_mode) if bcp else "NA",
            "ukall_cna": classify.ukall_cna(calls, rules["ukall_cna"]) if bcp else "NA",
            "qc": rec["qc"],
+           "ikzf1_mechanism": ik.get("mechanism", "NA"), "ikzf1_lod": ik.get("lod", "NA"),
+           "ikzf1_evidence": ik.get("evidence", "NA"), "arm_losses": rec.get("arm_losses", "NA"),
            "age_group": rec.get("age_group") or "NA",
            "ikzf1_cf_low": fmt(ik["cf_low"], 2), "ikzf1_cf_high": fmt(ik["cf_high"], 2),
            "blast_fraction": fmt(pur["blast_fraction"], 2), "blast_low": fmt(pur["blast_low"], 2),

@@ -15,6 +15,12 @@ between two runs is kept whenever the exons in between say so.
 
 The switch penalty is an evidence threshold in log-likelihood units: an isolated event
 is called only if it improves the fit by more than 2 * switch_penalty over "no event".
+
+Positions need not be exons: a gene's window (calling.window_positions) adds intronic
+target bins, flanking bins and off-target bins, which carry evidence for the same run
+of states and place its ends between probes. With dozens of positions a single bad bin
+must not make a call: the per-position cost is Huber's (squared within huber_k SE,
+linear beyond), so one outlier adds evidence linearly, not quadratically.
 """
 from __future__ import annotations
 
@@ -27,6 +33,12 @@ from .purity import expected_log2
 STATES = (0, 1, 2)
 
 
+def huber(z, k: float):
+    """Half the squared residual within +-k, linear beyond (Huber's loss, in SE units)."""
+    a = np.abs(z)
+    return np.where(a <= k, 0.5 * a * a, k * a - 0.5 * k * k)
+
+
 @dataclass(frozen=True)
 class ModelParams:
     switch_penalty: float = 6.0
@@ -35,6 +47,7 @@ class ModelParams:
     f_step: float = 0.01
     f_min: float = 0.05
     ci_drop: float = 1.92  # half the 95% chi-square(1) quantile: profile-likelihood interval
+    huber_k: float = 3.0   # residuals beyond this many SE cost linearly (robust to single bad bins)
 
 
 @dataclass
@@ -62,7 +75,7 @@ def _viterbi_costs(l, s, fgrid, p: ModelParams):
     prev = np.tile(trans[0], (nf, 1))  # entering from the diploid flank (state 0)
     for i in range(n):
         if np.isfinite(obs[i]):
-            em = (obs[i] - mu) ** 2 / (2.0 * s[i] ** 2) + state_pen
+            em = huber((obs[i] - mu) / s[i], p.huber_k) + state_pen
         else:
             em = np.zeros((nf, 3)) + state_pen  # no data: no evidence either way
         if i == 0:
@@ -86,7 +99,7 @@ def fit(log2, se, f_max: float = 1.0, params: ModelParams = ModelParams()) -> Fi
     if fgrid[-1] < f_max - 1e-9:
         fgrid = np.append(fgrid, f_max)
     finite = np.isfinite(l)
-    null_cost = float(np.sum((np.maximum(l[finite], params.log2_floor)) ** 2 / (2 * s[finite] ** 2)))
+    null_cost = float(np.sum(huber(np.maximum(l[finite], params.log2_floor) / s[finite], params.huber_k)))
     cost, back = _viterbi_costs(l, s, fgrid, params)
     end_state = np.argmin(cost, axis=1)
     best_per_f = cost[np.arange(len(fgrid)), end_state]

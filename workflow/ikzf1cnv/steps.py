@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import annotation, calling, inputs
+from . import annotation, arms, calling, inputs
 from .purity import fmt
 
 log = logging.getLogger("ikzf1cnv")
@@ -222,10 +222,9 @@ def denoise_components(normal_t, normal_a, ref, par_genome, do_edge, fasta, k, p
 class CallContext:
     """What every tumour of a call batch shares, read once per batch."""
     cfg: dict
-    rules: dict
     par_genome: str | None
     par: pd.DataFrame
-    units: pd.DataFrame
+    ann: calling.Annotation
     params: calling.CallerParams
     ref_path: str
     ref_table: pd.DataFrame
@@ -237,43 +236,50 @@ def call_context(cfg: dict, resources: str, rules_path: str, ref: str, denoise_t
     rules = annotation.load_rules(rules_path)
     units = annotation.load_units(resources, cfg["genome"])
     units = units[units["gene"].isin(set(rules["genes"]) | set(rules["par1"]["context"]))]
+    ann = calling.Annotation(units, annotation.load_arms(resources, cfg["genome"]),
+                             annotation.load_introns(resources, cfg["genome"]), rules)
     calib = annotation.read_tsv(Path(resources) / "penalty_calibration.tsv")
-    return CallContext(cfg, rules, rules["cnvkit_par_genome"].get(cfg["genome"]),
-                       annotation.read_tsv(Path(resources) / "cnvkit_par_regions.tsv"), units,
+    return CallContext(cfg, rules["cnvkit_par_genome"].get(cfg["genome"]),
+                       annotation.read_tsv(Path(resources) / "cnvkit_par_regions.tsv"), ann,
                        calling.CallerParams.from_config(cfg["caller"], cfg["qc"], calib), ref, cnv.read_cnn(ref),
                        pd.read_csv(denoise_tsv, sep="\t"))
 
 
 def step_call(sample: str, row: dict, ctx: CallContext, tcnn: str, acnn: str, bamjson: str, out_cnr: str,
-              out_exons: str, out_units: str, out_json: str):
+              out_exons: str, out_units: str, out_json: str, out_positions: str):
     from . import cnv
     cfg = ctx.cfg
     cnr = cnv.fix_table(tcnn, acnn, ctx.ref_table, ctx.ref_path, ctx.par_genome, ctx.par, cfg["edge_correction"],
                         bool(cfg.get("fasta")))
     cnv.write_cnn(cnr, out_cnr)
-    bins = cnv.target_bins_with_spread(cnr, ctx.ref_table)
-    bins = apply_denoise(bins, ctx.denoise)
+    bins = cnv.bins_with_spread(cnr, ctx.ref_table)
+    tg = ~bins["offtarget"].to_numpy()
+    bins = pd.concat([apply_denoise(bins[tg], ctx.denoise), bins[~tg]]).sort_index()
     read_length = json.loads(Path(bamjson).read_text())["read_length"]
     blast = row.get("blast_pct")
     blast = None if blast is None or pd.isna(blast) else float(blast)
-    res = calling.call_sample(sample, bins, ctx.units, ctx.rules, ctx.params, blast, read_length)
-    log.info("%s: qc %s, IKZF1 %s (%s), shift %.3f, noise %.3f", sample, res.qc, res.status,
-             res.ikzf1["deletion"], res.metrics["recentre_shift"], res.metrics["noise"])
+    res = calling.call_sample(sample, bins, ctx.ann, ctx.params, blast, read_length)
+    log.info("%s: qc %s, IKZF1 %s (%s, %s), arm losses %s, shift %.3f, noise %.3f", sample, res.qc, res.status,
+             res.ikzf1["deletion"], res.ikzf1["mechanism"], arms.losses_label(res.arms),
+             res.metrics["recentre_shift"], res.metrics["noise"])
     write_exon_table(res.ikzf1_exons, out_exons)
     write_units(res.units, out_units)
+    write_positions(res.positions, out_positions)
     write_json(sample_record(res, row), out_json)
 
 
 def step_call_batch(samples: list[str], rows: list[dict], cfg: dict, resources: str, rules_path: str,
                     tcnn: list[str], acnn: list[str], ref: str, denoise_tsv: str, bamjson: list[str],
-                    out_cnr: list[str], out_exons: list[str], out_units: list[str], out_json: list[str]):
+                    out_cnr: list[str], out_exons: list[str], out_units: list[str], out_json: list[str],
+                    out_positions: list[str]):
     """step_call for each tumour of a batch, in one process."""
     import time
     t0 = time.time()
     ctx = call_context(cfg, resources, rules_path, ref, denoise_tsv)
-    for i, args in enumerate(zip(samples, rows, tcnn, acnn, bamjson, out_cnr, out_exons, out_units, out_json)):
-        s, row, t, a, j, cnr, ex, un, rec = args
-        step_call(s, row, ctx, t, a, j, cnr, ex, un, rec)
+    for i, args in enumerate(zip(samples, rows, tcnn, acnn, bamjson, out_cnr, out_exons, out_units, out_json,
+                                 out_positions)):
+        s, row, t, a, j, cnr, ex, un, rec, pos = args
+        step_call(s, row, ctx, t, a, j, cnr, ex, un, rec, pos)
         log.info("[%d/%d] %s done (%.1f s elapsed)", i + 1, len(samples), s, time.time() - t0)
 
 
@@ -312,6 +318,19 @@ def write_units(df: pd.DataFrame, path: str):
                  {"log2": 3, "se": 3, "depth": 1}, path)
 
 
+def write_positions(df: pd.DataFrame, path: str):
+    """Every position of every gene window the model saw (start 0-based), with its state."""
+    _write_table(df, ["group", "chrom", "start", "end", "kind", "gene", "exon", "n_bins", "log2", "se", "depth",
+                      "state"], {"log2": 3, "se": 3, "depth": 1}, path)
+
+
+def arm_record(a: pd.DataFrame) -> dict:
+    return {r.arm: {"n_bins": int(r.n_bins), "level": round(float(r.level), 3), "se": round(float(r.se), 3),
+                    "z": round(float(r.z), 2), "lost": bool(r.called), "cell_fraction": round(float(r.cell_fraction), 2),
+                    "cf_low": round(float(r.cf_low), 2), "cf_high": round(float(r.cf_high), 2)}
+            for r in a.itertuples(index=False)}
+
+
 def sample_record(res: calling.SampleCalls, row: dict) -> dict:
     """Everything the cohort step needs about one sample, JSON-ready and rounded."""
     def r(x, nd=3):
@@ -324,6 +343,7 @@ def sample_record(res: calling.SampleCalls, row: dict) -> dict:
         "genes": res.genes,
         "purity": {k: (r(v, 2) if isinstance(v, float) else v) for k, v in res.purity.items()},
         "metrics": {k: r(v, 3) if isinstance(v, float) else v for k, v in res.metrics.items()},
+        "arms": arm_record(res.arms), "arm_losses": arms.losses_label(res.arms),
     }
 
 

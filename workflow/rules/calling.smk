@@ -16,6 +16,7 @@ for _batch, _members in CALL_BATCHES.items():
                           subcategory=s, labels={"sample": s, "table": "IKZF1 exons"}) for s in _members],
             units=per_sample(f"{OUT}/samples/{{sample}}/units.tsv", _members),
             record=per_sample(f"{OUT}/samples/{{sample}}/calls.json", _members),
+            positions=per_sample(f"{OUT}/samples/{{sample}}/window_bins.tsv", _members),
         params:
             samples=_members,
             rows=[sample_row(s) for s in _members],

@@ -11,4 +11,4 @@ s = snakemake  # noqa: F821
 steps.step_call_batch(list(s.params.samples), list(s.params.rows), dict(s.params.config), s.params.resources,
                       s.params.rules, list(s.input.targets), list(s.input.antitargets), s.input.reference,
                       s.input.denoise, list(s.input.bam_info), list(s.output.cnr), list(s.output.exons),
-                      list(s.output.units), list(s.output.record))
+                      list(s.output.units), list(s.output.record), list(s.output.positions))

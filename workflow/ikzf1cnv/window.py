@@ -1,0 +1,109 @@
+"""A gene's window: every bin the BAM gives in and around it, as positions for the model.
+
+The model (model.py) runs over positions in genomic order. For each group of genes
+(rules.yaml `genes`/`groups`) the positions are:
+
+  exon      one per exon unit: the inverse-variance mean of the target bins over it
+            (the labels are made of these)
+  intronic  each target bin inside a gene's span that overlaps none of its exons
+            (intronic tiling probes, breakpoint-region probes)
+  flank     each target bin outside the gene spans but inside the window (backbone or
+            neighbouring probes)
+  offtarget each off-target (antitarget) bin in the window with enough expected reads
+
+The window reaches `left`/`right` bp beyond the group's outermost exons (rules.yaml
+`windows`, per group, with a default): far enough to see where a large deletion ends
+(for IKZF1 past COBL, a hotspot for the ends of interstitial del1-8).
+
+Every bin carries its own variance (calling.bin_variances): a systematic error per bin
+plus its read-count and reference noise, scaled to the sample's own scatter, off-target
+bins on their own scale. Exon units with no bin keep a position without data.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+KINDS = ("exon", "intronic", "flank", "offtarget")
+POSITION_COLS = ["group", "chrom", "start", "end", "kind", "gene", "exon", "n_bins", "log2", "se", "depth"]
+
+
+def group_key(genes: list[str]) -> str:
+    return "+".join(genes)
+
+
+def window_of(units: pd.DataFrame, genes: list[str], windows: dict) -> tuple[str, int, int]:
+    """(chrom, start0, end) of a group's window; windows: rules.yaml `windows`
+    ({'default': {left, right}, '<group key or gene>': {left, right}})."""
+    u = units[units["gene"].isin(genes)]
+    w = windows.get(group_key(genes)) or windows.get(genes[0]) or windows["default"]
+    return str(u["chrom"].iloc[0]), max(int(u["start"].min()) - 1 - int(w["left"]), 0), int(u["end"].max()) + int(w["right"])
+
+
+def exon_positions(bins: pd.DataFrame, var: np.ndarray, units: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
+    """One row per exon unit (1-based inclusive coordinates, as the annotation): the
+    inverse-variance mean of the target bins overlapping it. Also returns, per bin, whether
+    it overlaps one of these units (those bins are not positions of their own)."""
+    out = []
+    used = np.zeros(len(bins), dtype=bool)
+    chrom = bins["chromosome"].to_numpy()
+    bs, be = bins["start"].to_numpy(), bins["end"].to_numpy()
+    l2, dp = bins["log2"].to_numpy(), bins["depth"].to_numpy()
+    tgt = ~bins["offtarget"].to_numpy()
+    for u in units.itertuples(index=False):
+        hit = tgt & (chrom == u.chrom) & (bs < u.end) & (be > u.start - 1)
+        used |= hit
+        sel = hit & np.isfinite(l2)
+        n = int(sel.sum())
+        if n:
+            w = 1.0 / var[sel]
+            m, se, depth = float(np.sum(w * l2[sel]) / np.sum(w)), float(np.sqrt(1.0 / np.sum(w))), float(np.median(dp[sel]))
+        else:
+            m, se, depth = float("nan"), float("nan"), float("nan")
+        out.append({"gene": u.gene, "exon": str(u.exon), "chrom": u.chrom, "start": int(u.start), "end": int(u.end),
+                    "n_bins": n, "log2": m, "se": se, "depth": depth})
+    return pd.DataFrame(out, columns=["gene", "exon", "chrom", "start", "end", "n_bins", "log2", "se", "depth"]), used
+
+
+def window_positions(group: list[str], exons: pd.DataFrame, bins: pd.DataFrame, var: np.ndarray,
+                     in_exon: np.ndarray, units: pd.DataFrame, windows: dict, min_offtarget_reads: float,
+                     expected_reads: np.ndarray) -> pd.DataFrame:
+    """The positions of one group's window in genomic order (POSITION_COLS; start 0-based)."""
+    key = group_key(group)
+    chrom, ws, we = window_of(units, group, windows)
+    ex = exons[exons["gene"].isin(group)]
+    rows = [{"group": key, "chrom": r.chrom, "start": int(r.start) - 1, "end": int(r.end), "kind": "exon",
+             "gene": r.gene, "exon": r.exon, "n_bins": int(r.n_bins), "log2": r.log2, "se": r.se, "depth": r.depth}
+            for r in ex.itertuples(index=False)]
+    spans = units[units["gene"].isin(group)].groupby("gene").agg(s=("start", "min"), e=("end", "max"))
+    sel = ((bins["chromosome"] == chrom).to_numpy() & (bins["start"].to_numpy() >= ws)
+           & (bins["end"].to_numpy() <= we) & ~in_exon & np.isfinite(bins["log2"].to_numpy()))
+    off = bins["offtarget"].to_numpy()
+    sel &= ~off | (expected_reads >= min_offtarget_reads)
+    for i in np.flatnonzero(sel):
+        b = bins.iloc[i]
+        inside = spans[(spans["s"] - 1 < b["end"]) & (spans["e"] > b["start"])]
+        kind = "offtarget" if off[i] else ("intronic" if len(inside) else "flank")
+        rows.append({"group": key, "chrom": chrom, "start": int(b["start"]), "end": int(b["end"]), "kind": kind,
+                     "gene": inside.index[0] if len(inside) else "", "exon": "", "n_bins": 1,
+                     "log2": float(b["log2"]), "se": float(np.sqrt(var[i])), "depth": float(b["depth"])})
+    pos = pd.DataFrame(rows, columns=POSITION_COLS)
+    return pos.sort_values(["start", "end"], kind="mergesort").reset_index(drop=True)
+
+
+def evidence(pos: pd.DataFrame) -> str:
+    """'exon=4,intronic=14,flank=0,offtarget=1': positions with data by kind."""
+    d = pos[np.isfinite(pos["log2"])]
+    return ",".join(f"{k}={int((d['kind'] == k).sum())}" for k in KINDS)
+
+
+def runs(states: np.ndarray) -> list[tuple[int, int]]:
+    """(first, last) index of each maximal run of nonzero states."""
+    out, start = [], None
+    for i, s in enumerate(list(states) + [0]):
+        if s and start is None:
+            start = i
+        elif not s and start is not None:
+            out.append((start, i - 1))
+            start = None
+    return out
