@@ -4,9 +4,10 @@ Monosomy 7, a 7p loss or an isochromosome 7q are common routes to a whole-IKZF1 
 9p loss to CDKN2A/B loss. A loss in 16% of cells moves an arm by only -0.12 log2, far
 below any single bin's noise, but an arm holds hundreds of target and off-target bins.
 
-Per arm and bin kind (target, off-target) the level is the median of the bins' log2
-(robust to focal events inside the arm) with the standard error of a median; the two
-kinds are combined by inverse variance. Arm levels also vary for reasons other than copy
+Per arm and bin kind (target, off-target) the level is the trimmed mean of the bins'
+log2 (the middle 80%: robust to focal events and outlying bins inside the arm, nearly as
+efficient as a mean) with its standard error; the two kinds are combined by inverse
+variance. Bins in the gene windows are left out. Arm levels also vary for reasons other than copy
 number (coverage waves, the recentring): that systematic spread is estimated from the
 sample's own arms (robust SD of all autosomal arm levels, at least `arm_sd_floor`) and
 added to each arm's variance. An arm is called lost when its z is below the one-sided
@@ -23,40 +24,52 @@ import pandas as pd
 from scipy.stats import norm
 
 ARM_COLS = ["arm", "chrom", "n_bins", "level", "se", "z", "called", "cell_fraction", "cf_low", "cf_high"]
-MEDIAN_EFFICIENCY = math.sqrt(math.pi / 2)  # SE of a normal sample's median / SE of its mean
+TRIM = 0.1               # trimmed from each end for an arm's level
+TRIMMED_EFFICIENCY = 1.06  # SE of a 10%-trimmed mean of a normal sample / SE of its mean
 
 
-def _median_and_se(x: np.ndarray) -> tuple[float, float]:
-    x = x[np.isfinite(x)]
-    if len(x) < 3:
-        return float("nan"), float("nan")
-    med = float(np.median(x))
-    sd = 1.4826 * float(np.median(np.abs(x - med)))
-    return med, MEDIAN_EFFICIENCY * max(sd, 1e-6) / math.sqrt(len(x))
+def _trimmed_mean(x: np.ndarray) -> float:
+    x = np.sort(x[np.isfinite(x)])
+    k = int(TRIM * len(x))
+    return float(np.mean(x[k:len(x) - k]))
+
+
+def _kind_sd(l2: np.ndarray, arm_idx: np.ndarray) -> float:
+    """Robust SD of one kind's bins around their arm's median, over all arms: the per-bin
+    noise of that kind in this sample (steadier than each arm's own scatter)."""
+    ok = np.isfinite(l2) & (arm_idx >= 0)
+    if ok.sum() < 10:
+        return float("nan")
+    med = pd.Series(l2[ok]).groupby(arm_idx[ok]).transform("median").to_numpy()
+    r = l2[ok] - med
+    return 1.4826 * float(np.median(np.abs(r - np.median(r))))
 
 
 def arm_levels(bins: pd.DataFrame, arms: pd.DataFrame, min_bins: int, skip: np.ndarray | None = None) -> pd.DataFrame:
-    """Level (log2) and its statistical SE per arm, from target and off-target bins, but
-    those marked `skip` (the gene windows: on a panel most target bins of an arm may sit
-    in one gene, whose focal deletion must not read as the arm's loss)."""
-    rows = []
+    """Level (log2) and its statistical SE per arm with at least `min_bins` bins of a kind,
+    from target and off-target bins, but those marked `skip` (the gene windows: on a panel
+    most target bins of an arm may sit in one gene, whose focal deletion must not read as
+    the arm's loss)."""
     if skip is not None:
         bins = bins[~skip]
     chrom, start, end = bins["chromosome"].to_numpy(), bins["start"].to_numpy(), bins["end"].to_numpy()
-    l2, off = bins["log2"].to_numpy(), bins["offtarget"].to_numpy()
-    for a in arms.itertuples(index=False):
-        inarm = (chrom == a.chrom) & (start >= a.start - 1) & (end <= a.end)
+    l2, off = bins["log2"].to_numpy(dtype=float), bins["offtarget"].to_numpy(dtype=bool)
+    arm_idx = np.full(len(bins), -1)
+    for i, a in enumerate(arms.itertuples(index=False)):
+        arm_idx[(chrom == a.chrom) & (start >= a.start - 1) & (end <= a.end)] = i
+    sd = {kind: _kind_sd(l2[off == kind], arm_idx[off == kind]) for kind in (False, True)}
+    rows = []
+    for i, a in enumerate(arms.itertuples(index=False)):
         parts = []
         for kind in (False, True):
-            sel = inarm & (off == kind)
-            if sel.sum() >= min_bins:
-                parts.append(_median_and_se(l2[sel]))
-        parts = [(m, s) for m, s in parts if math.isfinite(m)]
+            sel = (arm_idx == i) & (off == kind) & np.isfinite(l2)
+            if sel.sum() >= min_bins and math.isfinite(sd[kind]):
+                parts.append((_trimmed_mean(l2[sel]), TRIMMED_EFFICIENCY * max(sd[kind], 1e-6) / math.sqrt(sel.sum())))
         if not parts:
             continue
         w = np.array([1.0 / s ** 2 for _, s in parts])
         level = float(np.sum(w * np.array([m for m, _ in parts])) / np.sum(w))
-        rows.append({"arm": a.arm, "chrom": a.chrom, "n_bins": int(inarm.sum()), "level": level,
+        rows.append({"arm": a.arm, "chrom": a.chrom, "n_bins": int((arm_idx == i).sum()), "level": level,
                      "se_stat": float(np.sqrt(1.0 / np.sum(w)))})
     return pd.DataFrame(rows, columns=["arm", "chrom", "n_bins", "level", "se_stat"])
 

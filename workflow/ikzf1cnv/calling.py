@@ -37,7 +37,8 @@ class CallerParams:
     sd_floor: float = 0.05
     offtarget_sd_floor: float = 0.05
     min_offtarget_reads: float = 20.0
-    arm_sd_floor: float = 0.02
+    arm_sd_floor: float = 0.01
+    min_arm_bins: int = 10
     false_positive_rate: float = 0.001
     blast_pct_tolerance: float = 0.20
     recentre_bandwidth: float = 0.10
@@ -78,6 +79,7 @@ class CallerParams:
                         f_min=caller["min_cell_fraction"], huber_k=caller["huber_k"])
         return cls(model=m, sd_floor=caller["sd_floor"], offtarget_sd_floor=caller["offtarget_sd_floor"],
                    min_offtarget_reads=caller["min_offtarget_reads"], arm_sd_floor=caller["arm_sd_floor"],
+                   min_arm_bins=caller["min_arm_bins"],
                    false_positive_rate=caller["false_positive_rate"],
                    blast_pct_tolerance=caller["blast_pct_tolerance"],
                    recentre_bandwidth=caller["recentre_bandwidth"], gain_level=caller["gain_level"],
@@ -180,7 +182,10 @@ def prepare_bins(bins: pd.DataFrame, params: CallerParams, read_length: float) -
         bins = bins.assign(offtarget=False)
     off = bins["offtarget"].to_numpy(dtype=bool)
     shift = recentre_shift(bins[~off], params.recentre_bandwidth, params.min_bins_per_chrom)
-    shift_off = recentre_shift(bins[off], params.recentre_bandwidth, params.min_bins_per_chrom) if off.any() else 0.0
+    # off-target bins on their own level, where they cover enough autosomes to vote
+    voters = chromosome_levels(bins[off], params.min_bins_per_chrom)
+    shift_off = (recentre_shift(bins[off], params.recentre_bandwidth, params.min_bins_per_chrom)
+                 if len(voters) >= len(AUTOSOMES) // 2 else shift)
     bins = bins.assign(log2=bins["log2"] - np.where(off, shift_off, shift))
     reads = bins["depth"].to_numpy() * (bins["end"] - bins["start"]).to_numpy() / read_length
     if off.any():
@@ -345,7 +350,7 @@ def call_sample(sample: str, bins: pd.DataFrame, ann: Annotation, params: Caller
     positions = group_positions(pb, ann, params)
     tested = tested_arms(ann)
     skip = in_windows(pb.bins, ann)
-    arm_calls = armlib.call_arms(armlib.arm_levels(pb.bins, ann.arms, params.min_bins_per_chrom, skip), tested,
+    arm_calls = armlib.call_arms(armlib.arm_levels(pb.bins, ann.arms, params.min_arm_bins, skip), tested,
                                  params.false_positive_rate, params.arm_sd_floor, AUTOSOMES)
     purity, f_max = purity_of(blast_pct, positions, arm_calls, ann, params)
     fits = {key: fit_group(key.split("+"), pos, f_max, params, arm_for(pos, arm_calls, ann))

@@ -177,6 +177,8 @@ def render(calls: pd.DataFrame, freq: pd.DataFrame, types: pd.DataFrame, exons: 
     plots = "".join(exon_plot(s, exons[s], _num(records[s]["purity"]["blast_fraction"]))
                     for s in calls["sample"] if s in exons)
     qc_cols = ["sample", "qc", "median_depth", "noise", "blast_fraction", "blast_low", "blast_high", "blast_source"]
+    ev_cols = ["sample", "status", "ikzf1_deletion", "ikzf1_cell_fraction", "ikzf1_mechanism", "arm_losses",
+               "ikzf1_evidence", "ikzf1_lod"]
     cfg_rows = pd.DataFrame([(k, str(v)) for k, v in sorted(config.items()) if k not in ("caller", "qc")]
                             + [(f"caller.{k}", str(v)) for k, v in sorted(config.get("caller", {}).items())]
                             + [(f"qc.{k}", str(v)) for k, v in sorted(config.get("qc", {}).items())],
@@ -192,6 +194,13 @@ IKZF1 deleted in <b>{nd}</b>; IKZF1plus in <b>{nplus}</b>.</p>{warn}
 <h2>Calls</h2>{table_html(calls[main_cols], colour_cols=("status", "ikzf1plus", "ukall_cna", "CDKN2A", "CDKN2B", "PAX5"))}
 <p class="note">ikzf1_cell_fraction: fraction of all cells with the IKZF1 deletion (95% interval in ikzf1_calls.tsv).
 blast_source 'estimated' means no blast percentage was given and the largest clonal event set it.</p>
+<h2>Evidence and limits of detection</h2>
+<p class="note">Which bins each IKZF1 call rests on: for a deletion, the positions inside the deleted run (exon units,
+intronic probes, flanking target bins, off-target bins); for a wild type, those of the gene's window; and the arm when an
+arm or chromosome loss was called (ikzf1_mechanism: focal = both ends inside the window, interstitial = running out of
+it, arm, chromosome). ikzf1_lod: the smallest fraction of cells in which a one-copy del4-7, del2-3 or del1-8 would be
+called in this sample with 95% probability at the configured false-positive rate (NA: not even in every cell). A wild
+type rules out deletions above these limits only.</p>{table_html(calls[ev_cols], colour_cols=("status",))}
 <h2>Frequencies against the literature</h2>{frequency_plot(freq)}{table_html(freq, colour_cols=())}
 <p class="note">Reference ranges from the seed table (resources/reference_frequencies.tsv). They count point mutations,
 which read depth cannot see: a depth-based rate at or slightly below the range is expected. 'insufficient': fewer than

@@ -75,19 +75,21 @@ def window_positions(group: list[str], exons: pd.DataFrame, bins: pd.DataFrame, 
     rows = [{"group": key, "chrom": r.chrom, "start": int(r.start) - 1, "end": int(r.end), "kind": "exon",
              "gene": r.gene, "exon": r.exon, "n_bins": int(r.n_bins), "log2": r.log2, "se": r.se, "depth": r.depth}
             for r in ex.itertuples(index=False)]
-    spans = units[units["gene"].isin(group)].groupby("gene").agg(s=("start", "min"), e=("end", "max"))
+    spans = units[units["gene"].isin(group)].groupby("gene", sort=True).agg(s=("start", "min"), e=("end", "max"))
     sel = ((bins["chromosome"] == chrom).to_numpy() & (bins["start"].to_numpy() >= ws)
            & (bins["end"].to_numpy() <= we) & ~in_exon & np.isfinite(bins["log2"].to_numpy()))
     off = bins["offtarget"].to_numpy()
     sel &= ~off | (expected_reads >= min_offtarget_reads)
-    for i in np.flatnonzero(sel):
-        b = bins.iloc[i]
-        inside = spans[(spans["s"] - 1 < b["end"]) & (spans["e"] > b["start"])]
-        kind = "offtarget" if off[i] else ("intronic" if len(inside) else "flank")
-        rows.append({"group": key, "chrom": chrom, "start": int(b["start"]), "end": int(b["end"]), "kind": kind,
-                     "gene": inside.index[0] if len(inside) else "", "exon": "", "n_bins": 1,
-                     "log2": float(b["log2"]), "se": float(np.sqrt(var[i])), "depth": float(b["depth"])})
-    pos = pd.DataFrame(rows, columns=POSITION_COLS)
+    b = bins[sel]
+    bs, be = b["start"].to_numpy(), b["end"].to_numpy()
+    gene = np.full(len(b), "", dtype=object)
+    for g, r in spans.iloc[::-1].iterrows():  # the first gene (by name) wins where spans overlap
+        gene[(bs < r["e"]) & (be > r["s"] - 1)] = g
+    kind = np.where(off[sel], "offtarget", np.where(gene != "", "intronic", "flank"))
+    others = pd.DataFrame({"group": key, "chrom": chrom, "start": bs.astype(int), "end": be.astype(int), "kind": kind,
+                           "gene": gene, "exon": "", "n_bins": 1, "log2": b["log2"].to_numpy(dtype=float),
+                           "se": np.sqrt(var[sel]), "depth": b["depth"].to_numpy(dtype=float)})
+    pos = pd.concat([pd.DataFrame(rows, columns=POSITION_COLS), others[POSITION_COLS]], ignore_index=True)
     return pos.sort_values(["start", "end"], kind="mergesort").reset_index(drop=True)
 
 
