@@ -72,24 +72,25 @@ def window_positions(group: list[str], exons: pd.DataFrame, bins: pd.DataFrame, 
     key = group_key(group)
     chrom, ws, we = window_of(units, group, windows)
     ex = exons[exons["gene"].isin(group)]
-    rows = [{"group": key, "chrom": r.chrom, "start": int(r.start) - 1, "end": int(r.end), "kind": "exon",
-             "gene": r.gene, "exon": r.exon, "n_bins": int(r.n_bins), "log2": r.log2, "se": r.se, "depth": r.depth}
-            for r in ex.itertuples(index=False)]
-    spans = units[units["gene"].isin(group)].groupby("gene", sort=True).agg(s=("start", "min"), e=("end", "max"))
-    sel = ((bins["chromosome"] == chrom).to_numpy() & (bins["start"].to_numpy() >= ws)
-           & (bins["end"].to_numpy() <= we) & ~in_exon & np.isfinite(bins["log2"].to_numpy()))
+    rows = pd.DataFrame({"group": key, "chrom": ex["chrom"].to_numpy(), "start": ex["start"].to_numpy() - 1,
+                         "end": ex["end"].to_numpy(), "kind": "exon", "gene": ex["gene"].to_numpy(),
+                         "exon": ex["exon"].to_numpy(), "n_bins": ex["n_bins"].to_numpy(), "log2": ex["log2"].to_numpy(),
+                         "se": ex["se"].to_numpy(), "depth": ex["depth"].to_numpy()})
+    ug, us, ue = units["gene"].to_numpy(), units["start"].to_numpy(), units["end"].to_numpy()
+    spans = sorted((g, int(us[ug == g].min()), int(ue[ug == g].max())) for g in group)
+    bchrom, bstart, bend = bins["chromosome"].to_numpy(), bins["start"].to_numpy(), bins["end"].to_numpy()
     off = bins["offtarget"].to_numpy()
-    sel &= ~off | (expected_reads >= min_offtarget_reads)
-    b = bins[sel]
-    bs, be = b["start"].to_numpy(), b["end"].to_numpy()
-    gene = np.full(len(b), "", dtype=object)
-    for g, r in spans.iloc[::-1].iterrows():  # the first gene (by name) wins where spans overlap
-        gene[(bs < r["e"]) & (be > r["s"] - 1)] = g
+    sel = ((bchrom == chrom) & (bstart >= ws) & (bend <= we) & ~in_exon & np.isfinite(bins["log2"].to_numpy())
+           & (~off | (expected_reads >= min_offtarget_reads)))
+    bs, be = bstart[sel], bend[sel]
+    gene = np.full(len(bs), "", dtype=object)
+    for g, gs, ge in spans[::-1]:  # the first gene (by name) wins where spans overlap
+        gene[(bs < ge) & (be > gs - 1)] = g
     kind = np.where(off[sel], "offtarget", np.where(gene != "", "intronic", "flank"))
     others = pd.DataFrame({"group": key, "chrom": chrom, "start": bs.astype(int), "end": be.astype(int), "kind": kind,
-                           "gene": gene, "exon": "", "n_bins": 1, "log2": b["log2"].to_numpy(dtype=float),
-                           "se": np.sqrt(var[sel]), "depth": b["depth"].to_numpy(dtype=float)})
-    pos = pd.concat([pd.DataFrame(rows, columns=POSITION_COLS), others[POSITION_COLS]], ignore_index=True)
+                           "gene": gene, "exon": "", "n_bins": 1, "log2": bins["log2"].to_numpy(dtype=float)[sel],
+                           "se": np.sqrt(var[sel]), "depth": bins["depth"].to_numpy(dtype=float)[sel]})
+    pos = pd.concat([rows[POSITION_COLS], others[POSITION_COLS]], ignore_index=True)
     return pos.sort_values(["start", "end"], kind="mergesort").reset_index(drop=True)
 
 
