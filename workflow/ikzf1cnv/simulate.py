@@ -1,13 +1,15 @@
 """Deterministic simulation of panel BAMs with known copy-number truth.
 
-Used to build the bundled toy cohort (scripts/make_toy_cohort.py). The model:
+Used to build the bundled toy cohort (scripts/make_toy_cohort.py) and the accuracy
+benchmark's cohorts (benchmarks/accuracy). The model:
   * a capture panel: every annotated exon unit (clipped to `max_target` bp, as panels
-    often capture only part of long UTR exons) plus evenly spaced backbone targets on
-    every chromosome;
+    often capture only part of long UTR exons) plus backbone targets on every chromosome
+    (design_panel: one every N bp; with "intron_tiled", probes through the IKZF1 introns);
   * reads start uniformly over each target padded by one read length; the expected count
     is depth x capture efficiency (per target, shared by all samples) x a GC-like bias
     whose slope differs by sample x gamma overdispersion x copy number / 2;
-  * off-target reads at a low uniform rate, scaled by copy number;
+  * off-target reads uniform over the genome, scaled by copy number: a fixed rate per Mb
+    (toy) or a fraction of all reads (benchmark: they grow with depth, as in capture);
   * copy number = germline (2; chrX 1 in males outside PAR1) + sum over events of
     copies x cell fraction (blast fraction x fraction of blasts carrying the event).
 """
@@ -57,11 +59,14 @@ def copy_number(chrom: str, pos: np.ndarray, sex: str, par1, events: list[Event]
 def simulate_reads(panel: pd.DataFrame, contigs: dict[str, int], sex: str, par1, events: list[Event],
                    depth: float, seed: int, read_length: int, capture_seed: int,
                    gc_slope_sd: float = 0.3, overdispersion_cv: float = 0.05,
-                   offtarget_per_mb: float = 4.0, lowmapq_rate: float = 0.0) -> dict[str, np.ndarray]:
+                   offtarget_per_mb: float = 4.0, lowmapq_rate: float = 0.0,
+                   offtarget_fraction: float | None = None) -> dict[str, np.ndarray]:
     """Sorted read start positions (0-based) per chromosome. With lowmapq_rate > 0, that
     fraction of extra reads is spread over the targets regardless of copy number (reads
     mis-placed from paralogues); write_bam gives them MAPQ 0-5 (they are returned as
-    negative positions, -1 - pos, so that one array carries both kinds)."""
+    negative positions, -1 - pos, so that one array carries both kinds). Off-target reads:
+    `offtarget_fraction` of all reads when given (so they scale with depth, as in hybrid
+    capture), else a fixed `offtarget_per_mb` whatever the depth (the toy cohort's)."""
     cap = np.random.default_rng(capture_seed)
     eff = np.exp(cap.normal(0.0, 0.3, len(panel)))          # capture efficiency per target
     gcl = cap.uniform(-1.0, 1.0, len(panel))                  # GC-like covariate per target
@@ -82,22 +87,41 @@ def simulate_reads(panel: pd.DataFrame, contigs: dict[str, int], sex: str, par1,
         for j, k in zip(idx, n):
             if k:
                 out[c].append(rng.integers(max(s[j] - read_length + 1, 0), e[j], k))
+    on_target = sum(len(x) for v in out.values() for x in v)
     if lowmapq_rate > 0:
-        total = sum(len(x) for v in out.values() for x in v)
-        k = rng.poisson(lowmapq_rate * total)
+        k = rng.poisson(lowmapq_rate * on_target)
         tj = rng.integers(0, len(panel), k)
         for c in panel["chrom"].unique():
             sel = tj[panel["chrom"].to_numpy()[tj] == c]
             if len(sel):
                 out[c].append(-1 - rng.integers(s[sel], e[sel]))
-    for c, L in contigs.items():
-        k = rng.poisson(offtarget_per_mb * L / 1e6)
-        if k:
-            pos = rng.integers(0, L - read_length, k)
-            keep = rng.random(k) < copy_number(c, pos, sex, par1, events) / 2.0
-            out[c].append(pos[keep])
+    if offtarget_fraction is not None:
+        n_off = on_target * offtarget_fraction / (1.0 - offtarget_fraction)
+        for c, pos in offtarget_reads(contigs, sex, par1, events, n_off, read_length, rng).items():
+            out[c].append(pos)
+    else:
+        for c, L in contigs.items():
+            k = rng.poisson(offtarget_per_mb * L / 1e6)
+            if k:
+                pos = rng.integers(0, L - read_length, k)
+                keep = rng.random(k) < copy_number(c, pos, sex, par1, events) / 2.0
+                out[c].append(pos[keep])
     return {c: np.concatenate(v)[np.argsort(np.abs(np.concatenate(v) + 0.5), kind="stable")] if v
             else np.zeros(0, dtype=np.int64) for c, v in out.items()}
+
+
+def offtarget_reads(contigs: dict[str, int], sex: str, par1, events: list[Event], n_expected: float,
+                    read_length: int, rng: np.random.Generator, cn_max: float = 4.0) -> dict[str, np.ndarray]:
+    """About `n_expected` read starts spread uniformly over the genome (per base, at copy
+    number 2), thinned by copy number / cn_max so that losses and gains show off target too."""
+    genome = float(sum(contigs.values()))
+    out = {}
+    for c, L in contigs.items():
+        k = rng.poisson(n_expected * L / genome * cn_max / 2.0)
+        pos = rng.integers(0, L - read_length, k)
+        keep = rng.random(k) < copy_number(c, pos, sex, par1, events) / cn_max
+        out[c] = pos[keep]
+    return out
 
 
 def write_bam(path: str, sample: str, contigs: dict[str, int], reads: dict[str, np.ndarray],
@@ -113,6 +137,12 @@ def write_bam(path: str, sample: str, contigs: dict[str, int], reads: dict[str, 
     rng = np.random.default_rng(seed)
     n = 0
     with pysam.AlignmentFile(path, "wb", header=header) as bam:
+        a = pysam.AlignedSegment(bam.header)  # one record, rewritten per read: 2x faster than a new one each
+        a.query_name = "0"
+        a.cigartuples = [(0, read_length)]
+        a.query_sequence = seq
+        a.set_tag("RG", sample)
+        write = bam.write
         for tid, c in enumerate(contigs):
             pos = reads.get(c)
             if pos is None or not len(pos):
@@ -121,18 +151,14 @@ def write_bam(path: str, sample: str, contigs: dict[str, int], reads: dict[str, 
             dup = rng.random(len(pos)) < dup_rate if dup_rate > 0 else np.zeros(len(pos), bool)
             mq = np.where(pos < 0, rng.integers(0, 6, len(pos)), 60) if (pos < 0).any() else np.full(len(pos), 60)
             start = np.where(pos < 0, -1 - pos, pos)
+            a.reference_id = tid
             for p, r, d, q in zip(start.tolist(), rev.tolist(), dup.tolist(), mq.tolist()):
+                a.reference_start = p
+                a.mapping_quality = q
                 for copy in range(2 if d else 1):
-                    a = pysam.AlignedSegment(bam.header)
                     a.query_name = f"{n:x}"
                     a.flag = (16 if r else 0) | (1024 if copy else 0)  # the copy: a marked duplicate
-                    a.reference_id = tid
-                    a.reference_start = p
-                    a.mapping_quality = q
-                    a.cigartuples = [(0, read_length)]
-                    a.query_sequence = seq
-                    a.set_tag("RG", sample)
-                    bam.write(a)
+                    write(a)
                     n += 1
     pysam.index("-c", path)  # CSI: a few kB, where a BAI of a sparse hg38 BAM is 1.7 MB
     return n
@@ -182,10 +208,22 @@ def monosomy_event(contigs: dict[str, int], chrom: str, fraction: float) -> Even
     return Event(chrom, 0, contigs[chrom], -1, fraction)
 
 
+def arm_event(arms: pd.DataFrame, contigs: dict[str, int], chrom: str | None, arm: str, fraction: float,
+              copies: int = -1) -> Event:
+    """One copy of a whole chromosome arm lost (e.g. 7p), in `fraction` of all cells; `arms`
+    as resources/<build>/arms.tsv (chrom, arm, start, end; 1-based inclusive)."""
+    r = arms[(arms["arm"] == arm) & ((arms["chrom"] == chrom) if chrom else True)]
+    if len(r) != 1:
+        raise ValueError(f"arm {arm!r} (chromosome {chrom}) is not in the arms table")
+    r = r.iloc[0]
+    return Event(str(r["chrom"]), int(r["start"]) - 1, min(int(r["end"]), contigs[str(r["chrom"])]), copies, fraction)
+
+
 def events_from_spec(spec: dict, units: pd.DataFrame, contigs: dict[str, int], blast: float,
-                     rng: np.random.Generator | None = None) -> list[Event]:
+                     rng: np.random.Generator | None = None, arms: pd.DataFrame | None = None) -> list[Event]:
     """Events of a sample spec (the toy cohort's YAML form). Gene events take exon units
-    first..last in transcription order; `fraction` is of the blasts."""
+    first..last in transcription order; `fraction` is of the blasts; {"arm": "7p"} loses
+    one copy of an arm (needs `arms`)."""
     out = []
     for ev in spec.get("events") or []:
         f = blast * ev.get("fraction", 1.0)
@@ -196,6 +234,8 @@ def events_from_spec(spec: dict, units: pd.DataFrame, contigs: dict[str, int], b
             out.append(par1_event(units, ev["copies"], f))
         elif ev.get("monosomy"):
             out.append(monosomy_event(contigs, ev["monosomy"], f))
+        elif ev.get("arm"):
+            out.append(arm_event(arms, contigs, ev.get("chrom"), ev["arm"], f))
         else:
             out.append(chromosome_event(contigs, ev["chrom"], ev["copies"], f))
     return out
@@ -232,76 +272,59 @@ def gene_truth(units: pd.DataFrame, events: list[Event]) -> dict:
     return lv
 
 
-# ------------------------------------------------------------------ random cohorts (benchmark)
-# Deletion types among IKZF1-deleted BCP-ALL (Boer 2016; resources/deletion_types.tsv).
-IKZF1_TYPES = [((4, 7), 0.37), ((1, 8), 0.30), ((2, 7), 0.08), ((4, 8), 0.066), ((2, 3), 0.063),
-               ((2, 8), 0.036), (None, 0.085)]
-SUBTYPES = ["B-other", "Ph+", "Ph-like", "ETV6-RUNX1", "hyperdiploid"]
-GAINS = ["chr4", "chr6", "chr10", "chr14", "chr17", "chr18", "chr21", "chr21", "chrX"]
+# ------------------------------------------------------------------ panel designs
+def intron_tiles(introns: pd.DataFrame, genes, tile_spacing: int, tile_size: int,
+                 clearance: int) -> list[tuple]:
+    """Probes of `tile_size` bp every `tile_spacing` bp through each intron of `genes`,
+    centred in the intron, none closer than `clearance` bp to the flanking exons."""
+    rows = []
+    for r in introns[introns["gene"].isin(list(genes))].itertuples(index=False):
+        lo, hi = int(r.start) - 1 + clearance, int(r.end) - clearance  # 0-based half-open room
+        room = hi - lo - tile_size
+        if room < 0:
+            continue
+        n = room // tile_spacing + 1
+        first = lo + (room - (n - 1) * tile_spacing) // 2
+        for i in range(n):
+            p = first + i * tile_spacing
+            rows.append((r.chrom, p, p + tile_size, f"{r.gene}_intron{r.intron}_t{i + 1}"))
+    return rows
 
 
-def _pick(rng, items):
-    p = np.array([w for _, w in items], dtype=float)
-    return items[int(rng.choice(len(items), p=p / p.sum()))][0]
+def backbone(contigs: dict[str, int], chroms, spacing: int, size: int, avoid: pd.DataFrame,
+             clearance: int) -> list[tuple]:
+    """One `size` bp probe every `spacing` bp along each chromosome, none within
+    `clearance` bp of a row of `avoid` (the gene targets)."""
+    rows = []
+    for c in chroms:
+        mids = ((np.arange(contigs[c] // spacing) + 0.5) * spacing).astype(np.int64)
+        bs, be = mids - size // 2, mids - size // 2 + size
+        a = avoid[avoid["chrom"] == c]
+        near = ((a["end"].to_numpy()[None, :] > bs[:, None] - clearance)
+                & (a["start"].to_numpy()[None, :] < be[:, None] + clearance)).any(axis=1)
+        rows += [(c, int(s0), int(e0), f"backbone_{c}_{i + 1}") for i, (s0, e0, x) in enumerate(zip(bs, be, near))
+                 if not x]
+    return rows
 
 
-def random_tumour(name: str, rng: np.random.Generator, rates: dict, blast_range=(0.1, 0.95),
-                  depths=(50, 100, 200, 500, 1000)) -> dict:
-    """A random tumour spec (same form as the toy cohort's) with literature-like rates.
-    `rates`: probabilities of each event (keys: ikzf1, subclonal, biallelic, large_del18,
-    monosomy7, cdkn2a, cdkn2a_hom, cdkn2b_with_a, pax5, pax5_whole, par1, erg, ebf1, etv6,
-    btg1, rb1, hyperdiploid)."""
-    blast = float(np.round(rng.uniform(*blast_range), 3))
-    sex = "male" if rng.random() < 0.5 else "female"
-    hyper = rng.random() < rates["hyperdiploid"]
-    sub = "hyperdiploid" if hyper else str(rng.choice([s for s in SUBTYPES if s != "hyperdiploid"]))
-    ev: list[dict] = []
-    if rng.random() < rates["ikzf1"]:
-        c = float(np.round(rng.uniform(0.3, 0.8), 2)) if rng.random() < rates["subclonal"] else 1.0
-        kind = _pick(rng, IKZF1_TYPES)
-        if kind is None:  # a rarer run: one or a few exons
-            a = int(rng.integers(1, 9))
-            b = int(min(8, a + rng.integers(0, 3)))
-            kind = (a, b)
-        if kind == (1, 8) and rng.random() < rates["monosomy7"]:
-            ev.append({"monosomy": "chr7", "fraction": c})
-        elif kind == (1, 8):
-            ext = int(rng.uniform(2e4, 8e5)) if rng.random() < rates["large_del18"] else 0
-            ev.append({"gene": "IKZF1", "exons": [1, 8], "copies": -1, "fraction": c, "extend": ext})
-        else:
-            ev.append({"gene": "IKZF1", "exons": list(kind), "copies": -1, "fraction": c})
-        if c == 1.0 and rng.random() < rates["biallelic"]:
-            ev.append({"gene": "IKZF1", "exons": [4, 7], "copies": -1, "fraction": 1.0})
-    if rng.random() < rates["cdkn2a"]:
-        k = -2 if rng.random() < rates["cdkn2a_hom"] else -1
-        both = rng.random() < rates["cdkn2b_with_a"]
-        ev.append({"gene": "CDKN2A", "exons": [1, 4], "copies": k, "extend": 20000 if both else 3000})
-    if rng.random() < rates["pax5"]:
-        if rng.random() < rates["pax5_whole"]:
-            ev.append({"gene": "PAX5", "exons": [1, 10], "copies": -1, "extend": 50000})
-        else:
-            a = int(rng.integers(2, 8))
-            ev.append({"gene": "PAX5", "exons": [a, int(min(10, a + rng.integers(1, 4)))], "copies": -1})
-    if rng.random() < rates["par1"]:
-        ev.append({"par1": True, "copies": -1})
-    for gene, key, span in (("ERG", "erg", (6, 12)), ("EBF1", "ebf1", (8, 16)), ("ETV6", "etv6", (2, 8)),
-                            ("BTG1", "btg1", (1, 2)), ("RB1", "rb1", (10, 20))):
-        if rng.random() < rates[key]:
-            ev.append({"gene": gene, "exons": list(span), "copies": -1})
-    if hyper:
-        for c in GAINS:
-            if c == "chrX" and sex == "male":
-                continue
-            ev.append({"chrom": c, "copies": 1})
-    return {"sample": name, "type": "tumor", "subtype": sub, "age_group": str(rng.choice(["pediatric", "adult"])),
-            "sex": sex, "blast": blast, "depth": int(rng.choice(depths)), "events": ev}
+def design_panel(units: pd.DataFrame, introns: pd.DataFrame, contigs: dict[str, int], design: str, chroms,
+                 backbone_spacing: int = 2_500_000, backbone_size: int = 300, max_target: int = 600,
+                 tile_spacing: int = 3000, tile_size: int = 120, tile_genes=("IKZF1",),
+                 exon_clearance: int = 300, backbone_clearance: int = 10_000) -> pd.DataFrame:
+    """BED rows (chrom, start0, end, name) of a capture panel. "exon_only": every exon unit
+    of `units` (clipped to max_target, as annotation.loci_panel) plus a genome backbone of
+    one probe every `backbone_spacing` bp; "intron_tiled": the same plus probes every
+    `tile_spacing` bp through the introns of `tile_genes` (IKZF1_intron3_t5, ...)."""
+    from .annotation import loci_panel
 
-
-def sheet_blast(blast: float, rng: np.random.Generator, p_exact: float, p_noisy: float, noise_sd: float):
-    """What a lab writes in the sheet: the blast %, a noisy one, or nothing."""
-    u = rng.random()
-    if u < p_exact:
-        return round(100 * blast)
-    if u < p_exact + p_noisy:
-        return int(np.clip(round(100 * blast + rng.normal(0, noise_sd)), 1, 100))
-    return None
+    if design not in ("exon_only", "intron_tiled"):
+        raise ValueError(f"unknown panel design {design!r}")
+    genes = loci_panel(units, contigs, 0, backbone_size, max_target, [])
+    rows = list(genes.itertuples(index=False, name=None))
+    if design == "intron_tiled":
+        rows += intron_tiles(introns, tile_genes, tile_spacing, tile_size, exon_clearance)
+    avoid = pd.DataFrame(rows, columns=["chrom", "start", "end", "name"])
+    rows += backbone(contigs, chroms, backbone_spacing, backbone_size, avoid, backbone_clearance)
+    df = pd.DataFrame(rows, columns=["chrom", "start", "end", "name"])
+    df["o"] = df["chrom"].map({c: i for i, c in enumerate(contigs)})
+    return df.sort_values(["o", "start", "end"]).drop(columns="o").reset_index(drop=True)
