@@ -48,3 +48,113 @@ def test_scores_count_what_they_say():
     assert s["ikzf1plus_fp"] == 1 and s["ikzf1plus_ok"] == 0.5
     t = bench.targets(bench.per_sample(calls, truth))
     assert t["false IKZF1 deletions in wild type"] == 1 and t["detected, >=20% cells, >=200x"] == 1.0
+
+
+# ------------------------------------------------------------------ truth columns, oracles, scores
+import sys  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+from ikzf1cnv import simulate  # noqa: E402
+
+sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parents[1] / "benchmarks" / "accuracy"))
+import oracles  # noqa: E402
+import scores  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def hg38(root):
+    res = root / "resources"
+    return {"units": annotation.load_units(res, "hg38"), "contigs": annotation.load_contigs(res, "hg38"),
+            "arms": annotation.read_tsv(res / "hg38" / "arms.tsv")}
+
+
+def _truth(hg38, rules, events, subtype="B-other"):
+    spec = {"sample": "S", "subtype": subtype, "blast": 0.5, "depth": 300}
+    return bench.truth_row(spec, hg38["units"], events, rules, arms=hg38["arms"], contigs=hg38["contigs"])
+
+
+def test_truth_says_how_ikzf1_is_lost(hg38, rules):
+    u, c, arms = hg38["units"], hg38["contigs"], hg38["arms"]
+    mono = _truth(hg38, rules, [simulate.monosomy_event(c, "chr7", 0.16)])
+    assert mono["arm_truth"] == "7p:0.16,7q:0.16" and mono["mechanism_truth"] == "chromosome"
+    assert mono["ikzf1_events"] == "chr7:0-159345973:0.16" and mono["ikzf1_deletion"] == "del1-8"
+    p7 = _truth(hg38, rules, [simulate.arm_event(arms, c, None, "7p", 0.3)])
+    assert (p7["arm_truth"], p7["mechanism_truth"], p7["ikzf1_events"]) == ("7p:0.3", "arm", "chr7:0-58100000:0.3")
+    focal = simulate.exon_event(u, "IKZF1", 4, 7, -1, 0.4)
+    t = _truth(hg38, rules, [focal, simulate.exon_event(u, "CDKN2A", 1, 4, -2, 0.5)])
+    assert (t["mechanism_truth"], t["arm_truth"]) == ("focal", "none")
+    assert t["ikzf1_events"] == f"chr7:{focal.start}-{focal.end}:0.4"   # the CDKN2A event is not listed
+    # del1-8 reaching 300 kb past the gene: interstitial; 50 kb: focal
+    assert _truth(hg38, rules, [simulate.exon_event(u, "IKZF1", 1, 8, -1, 0.4, 300_000)])["mechanism_truth"] \
+        == "interstitial"
+    assert _truth(hg38, rules, [simulate.exon_event(u, "IKZF1", 1, 8, -1, 0.4, 50_000)])["mechanism_truth"] == "focal"
+    wt = _truth(hg38, rules, [])
+    assert (wt["mechanism_truth"], wt["arm_truth"], wt["ikzf1_events"]) == ("NA", "none", "none")
+
+
+def _window(log2, se, starts=None):
+    n = len(log2)
+    starts = np.arange(n) * 1000 if starts is None else np.asarray(starts)
+    return pd.DataFrame({"group": "IKZF1", "chrom": "chr7", "start": starts, "end": starts + 100,
+                         "kind": "exon", "gene": "IKZF1", "exon": "", "log2": log2, "se": se, "state": 0})
+
+
+def test_location_oracle_z_by_hand(tmp_path):
+    # positions 1 and 2 (midpoints 1050, 2050) lie in the event chr7:1000-2500
+    w = _window([0.0, -0.2, -0.1, 0.3], [0.1, 0.1, 0.2, 0.1])
+    # z = -(-0.2/0.01 - 0.1/0.04) / sqrt(1/0.01 + 1/0.04) = 22.5 / sqrt(125) = 2.0125
+    assert oracles.location_z(w, [("chr7", 1000, 2500)]) == pytest.approx(22.5 / 125 ** 0.5)
+    assert oracles.parse_events("chr7:1000-2500:0.3;chr7:0-10:0.1") == [("chr7", 1000, 2500), ("chr7", 0, 10)]
+    w.to_csv(tmp_path / "window_bins.tsv", sep="\t", index=False)
+    o = oracles.sample_oracles(tmp_path / "window_bins.tsv", "chr7:1000-2500:0.3", draws=2000)
+    assert o["location_detected"] is False and o["location_z"] == pytest.approx(2.0125, abs=1e-3)
+    assert oracles.sample_oracles(tmp_path / "missing.tsv", "none")["scan_detected"] is None
+
+
+def test_scan_oracle_finds_the_best_run_and_its_threshold_grows():
+    x = np.array([0.1, -0.3, -0.3, 0.0, 0.2])
+    se = np.full(5, 0.1)
+    # the best run is positions 1-2: z = 0.6/0.01 / sqrt(200) = 4.243 (adding position 3 gives 60/sqrt(300) = 3.46)
+    assert float(oracles.scan_max_z(x, se)) == pytest.approx(60 / 200 ** 0.5)
+    brute = max(-(x[i:j] / se[i:j] ** 2).sum() / np.sqrt((1 / se[i:j] ** 2).sum())
+                for i in range(5) for j in range(i + 1, 6))
+    assert float(oracles.scan_max_z(x, se)) == pytest.approx(brute)
+    t1 = oracles.scan_threshold(np.array([0.1]), 0.001, draws=200_000)
+    assert t1 == pytest.approx(3.09, abs=0.08)        # one position: the normal 0.1% point
+    t10 = oracles.scan_threshold(np.full(10, 0.1), 0.001, draws=20_000)
+    t40 = oracles.scan_threshold(np.full(40, 0.1), 0.001, draws=20_000)
+    assert t1 + 0.5 < t10 < t40
+
+
+def test_se_honesty(tmp_path):
+    rng = np.random.default_rng(0)
+    se = np.full(400, 0.2)
+    _window(rng.normal(0, 0.2, 400), se).to_csv(tmp_path / "a.tsv", sep="\t", index=False)
+    _window(rng.normal(0, 0.4, 400), se).to_csv(tmp_path / "b.tsv", sep="\t", index=False)
+    assert oracles.se_honesty([tmp_path / "a.tsv"])[0] == pytest.approx(1.0, abs=0.1)
+    assert oracles.se_honesty([tmp_path / "b.tsv"])[0] == pytest.approx(2.0, abs=0.2)
+
+
+def test_bands_and_panel_scores():
+    assert [scores.cf_band(x) for x in (0.04, 0.05, 0.149, 0.2, 0.5, 0.99, 1.0)] == \
+        [None, "5%", "10%", "20%", "50%", "80%", "80%"]
+    assert scores.lod_of("del4-7:0.14;del2-3:NA;del1-8:0.09", "del1-8") == 0.09
+    assert np.isnan(scores.lod_of("del4-7:0.14;del2-3:NA", "del2-3"))
+    ps = pd.DataFrame({
+        "design": "x", "tool": "ikzf1-cnv", "truth_deleted": [True, True, True, False],
+        "cell_fraction": [0.12, 0.12, 0.6, np.nan], "called_deleted": [False, True, True, True],
+        "type_exact": [False, True, True, False], "location_detected": [True, True, True, None],
+        "scan_detected": [False, True, True, None], "deletion_t": ["del4-7", "del2-3", "del1-8", "none"],
+        "ikzf1_lod": ["del4-7:0.10", "del2-3:0.2", "del1-8:0.05", "del4-7:0.1"],
+        "arm_truth": ["none", "none", "7p:0.6", "none"], "arm_losses": ["none", "none", "7p:0.55", "7q:0.2"]})
+    b = {r["band"]: r for r in scores.band_rows(ps)}
+    assert b["10%"]["n"] == 2 and b["10%"]["caller detected"] == 0.5 and b["10%"]["scan oracle"] == 0.5
+    assert b["10%"]["location oracle"] == 1.0 and b["5%"]["n"] == 0
+    # LoD: sample 1 (0.12 > 0.10) counts and is missed, sample 2 (0.12 < 0.2) does not count, sample 3 found
+    assert scores.lod_check(ps) == {"LoD check": 0.5, "n LoD check": 2}
+    a = scores.arm_scores(ps)
+    assert a["arm losses found (>=15% cells)"] == 1.0 and a["false arm losses"] == 1
+    assert a["arm cf error"] == pytest.approx(0.05)
+    old = ps.assign(arm_losses="-", ikzf1_lod="-")
+    assert scores.lod_check(old)["LoD check"] == "-" and scores.arm_scores(old)["false arm losses"] == "-"

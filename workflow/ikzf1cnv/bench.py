@@ -12,9 +12,63 @@ from .cohort import CALL_COLS
 
 GENES = ["CDKN2A", "CDKN2B", "PAX5", "PAR1", "ERG", "EBF1", "ETV6", "BTG1", "RB1"]
 BLAST_BANDS = [(0.0, 0.2), (0.2, 0.4), (0.4, 0.7), (0.7, 1.01)]
+TRUTH_EXTRA = ["ikzf1_events", "arm_truth", "mechanism_truth"]       # "-" in older truth tables
+CALL_EXTRA = ["ikzf1_mechanism", "ikzf1_lod", "ikzf1_evidence", "arm_losses"]  # "-" from older callers
 
 
-def truth_row(spec: dict, units: pd.DataFrame, events: list, rules: dict, pax5_mode: str = "any") -> dict:
+def _g(x: float) -> str:
+    return f"{round(x, 3):g}"
+
+
+def ikzf1_events(units: pd.DataFrame, events: list) -> list:
+    """Loss events overlapping the IKZF1 gene span (chr7 and 7p losses included)."""
+    ik = units[units["gene"] == "IKZF1"]
+    gs, ge = int(ik["start"].min()) - 1, int(ik["end"].max())
+    return [ev for ev in events if ev.copies < 0 and ev.chrom == ik["chrom"].iloc[0] and ev.start < ge and ev.end > gs]
+
+
+def arm_truth(events: list, arms: pd.DataFrame, min_cover: float = 0.9) -> str:
+    """Arms that lose copies over at least `min_cover` of their length: "7p:0.16,7q:0.16"."""
+    out = []
+    for a in arms.itertuples(index=False):
+        s0, e = int(a.start) - 1, int(a.end)
+        f = sum(ev.fraction * -ev.copies for ev in events if ev.copies < 0 and ev.chrom == a.chrom
+                and min(ev.end, e) - max(ev.start, s0) >= min_cover * (e - s0))
+        if f > 0:
+            out.append(f"{a.arm}:{_g(f)}")
+    return ",".join(out) or "none"
+
+
+def mechanism_truth(units: pd.DataFrame, events: list, arms: pd.DataFrame, contigs: dict,
+                    lost: list, interstitial: int = 100_000) -> str:
+    """How IKZF1 is lost: chromosome (monosomy) > arm > interstitial (an event reaching more
+    than `interstitial` bp past the gene) > focal; NA when no IKZF1 exon is lost."""
+    if not lost:
+        return "NA"
+    ik = units[units["gene"] == "IKZF1"]
+    gs, ge = int(ik["start"].min()) - 1, int(ik["end"].max())
+    kinds = set()
+    for ev in ikzf1_events(units, events):
+        arm = arms[(arms["chrom"] == ev.chrom) & (arms["start"] - 1 == ev.start) & (arms["end"] == ev.end)]
+        if ev.start == 0 and ev.end == contigs.get(ev.chrom):
+            kinds.add("chromosome")
+        elif len(arm):
+            kinds.add("arm")
+        elif gs - ev.start > interstitial or ev.end - ge > interstitial:
+            kinds.add("interstitial")
+        else:
+            kinds.add("focal")
+    for k in ("chromosome", "arm", "interstitial", "focal"):
+        if k in kinds:
+            return k
+    return "NA"
+
+
+def truth_row(spec: dict, units: pd.DataFrame, events: list, rules: dict, pax5_mode: str = "any",
+              arms: pd.DataFrame | None = None, contigs: dict | None = None) -> dict:
+    """The truth of a tumour from the event geometry. With `arms` and `contigs` it also
+    says which events hit IKZF1 (ikzf1_events: "chr7:START-END:FRACTION", 0-based half-open,
+    fraction of all cells), the arm losses and how IKZF1 is lost (mechanism_truth)."""
     geo = simulate.gene_truth(units, events)
     lost, bial = geo["ikzf1_lost"], geo["ikzf1_biallelic"]
     ik_f = [ev.fraction for ev in events if ev.copies < 0 and ev.chrom == "chr7"
@@ -29,7 +83,11 @@ def truth_row(spec: dict, units: pd.DataFrame, events: list, rules: dict, pax5_m
             "ikzf1_cell_fraction": f"{max(ik_f):.2f}" if lost else "NA", **genes,
             "ikzf1plus": classify.ikzf1plus(calls, rules["ikzf1plus"], pax5_mode) if bcp else "NA",
             "ukall_cna": classify.ukall_cna(calls, rules["ukall_cna"]) if bcp else "NA", "qc": "pass",
-            "blast": spec["blast"], "depth": spec["depth"]}
+            "blast": spec["blast"], "depth": spec["depth"],
+            "ikzf1_events": ";".join(f"{e.chrom}:{e.start}-{e.end}:{_g(e.fraction)}"
+                                     for e in ikzf1_events(units, events)) or "none",
+            "arm_truth": "NA" if arms is None else arm_truth(events, arms),
+            "mechanism_truth": "NA" if arms is None else mechanism_truth(units, events, arms, contigs or {}, lost)}
 
 
 # ------------------------------------------------------------------ CNVkit baseline
@@ -80,7 +138,8 @@ def _rate(x) -> float:
 
 def per_sample(calls: pd.DataFrame, truth: pd.DataFrame) -> pd.DataFrame:
     """One row per tumour: truth and call side by side, with agreement flags."""
-    m = truth.merge(calls[CALL_COLS], on="sample", suffixes=("_t", ""))
+    extra = [c for c in CALL_EXTRA if c in calls.columns]
+    m = truth.merge(calls[CALL_COLS + extra], on="sample", suffixes=("_t", ""))
     ev = m["status"] != "not_evaluable"
     out = pd.DataFrame({"sample": m["sample"], "blast": m["blast"].astype(float), "depth": m["depth"].astype(int),
                         "evaluable": ev, "truth_deleted": m["status_t"] == "deleted",
@@ -91,9 +150,14 @@ def per_sample(calls: pd.DataFrame, truth: pd.DataFrame) -> pd.DataFrame:
     out["exons_exact"] = m["ikzf1_exons_deleted"] == m["ikzf1_exons_deleted_t"]
     out["truth_biallelic"] = m["ikzf1_exons_biallelic_t"] != ""
     out["biallelic_exact"] = m["ikzf1_exons_biallelic"] == m["ikzf1_exons_biallelic_t"]
+    out["deletion_t"] = m["ikzf1_deletion_t"]
+    out["deletion"] = m["ikzf1_deletion"]
     for g in GENES:
         out[f"{g}_t"] = m[f"{g}_t"]
+        out[g] = m[g]
         out[f"{g}_ok"] = m[g] == m[f"{g}_t"]
+    for c in TRUTH_EXTRA + CALL_EXTRA:
+        out[c] = m[c].astype(str) if c in m.columns else "-"
     out["ikzf1plus_t"] = m["ikzf1plus_t"]
     out["ikzf1plus"] = m["ikzf1plus"]
     out["ikzf1plus_ok"] = m["ikzf1plus"] == m["ikzf1plus_t"]
