@@ -35,3 +35,20 @@ def test_every_rule_with_a_script_names_an_env(root):
         for block in re.split(r"\nrule ", text)[1:]:
             if "script:" in block or "multiqc" in block.split("\n")[0]:
                 assert "conda:" in block, f"{smk.name}: rule {block.split(':')[0]} has no conda env"
+
+
+def test_config_readme_documents_every_schema_key(root):
+    """config/README.md is written by hand: every key of the schema must be in its table,
+    with the schema's default."""
+    import yaml
+    props = yaml.safe_load((root / "workflow" / "schemas" / "config.schema.yaml").read_text())["properties"]
+    text = (root / "config" / "README.md").read_text()
+    rows = {line.split("|")[1].strip().strip("`"): line for line in text.splitlines() if line.startswith("| `")}
+    keys = [(k, v) for k, v in props.items() if k not in ("caller", "qc")]
+    keys += [(f"{blk}.{k}", v) for blk in ("caller", "qc") for k, v in props[blk]["properties"].items()]
+    for key, spec in keys:
+        row = next((r for name, r in rows.items() if key in [n.strip().strip("`") for n in name.split("/")]), None)
+        assert row is not None, f"config/README.md does not document `{key}`"
+        default = spec.get("default")
+        want = "null" if default is None else str(default).lower() if isinstance(default, bool) else str(default)
+        assert want in row.split("|")[-2] or key in ("targets", "target_avg_size", "antitarget_avg_size"), (key, want, row)
