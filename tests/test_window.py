@@ -24,7 +24,7 @@ def interval(ann, first, last):
 def make_bins(ann, seed, sd=0.12, events=(), tiles=True, flank_step=50_000, backbone_step=2_000_000,
               offtarget=False, depth=300.0):
     """Target bins over every exon unit, 120 bp tiles every 3 kb in the IKZF1 introns (tiles),
-    flanking target bins every `flank_step` in IKZF1's window, a backbone every
+    flanking target bins every `flank_step` in IKZF1's window (None: none), a backbone every
     `backbone_step` on every autosome, and a 150 kb off-target bin every Mb of every autosome (offtarget).
     events: (chrom, start0, end, log2 shift). Each bin's log2 ~ N(shift, sd)."""
     rng = np.random.default_rng(seed)
@@ -35,7 +35,7 @@ def make_bins(ann, seed, sd=0.12, events=(), tiles=True, flank_step=50_000, back
                 rows.append((it.chrom, s, s + 120, False))
     c, ws, we = window.window_of(ann.units, ["IKZF1"], ann.rules["windows"])
     gs, ge = int(ann.units.loc[ann.units["gene"] == "IKZF1", "start"].min()), 50_405_101
-    for s in range(ws + 1000, we - 1000, flank_step):
+    for s in range(ws + 1000, we - 1000, flank_step) if flank_step else ():
         if not gs - 2000 < s < ge + 2000:
             rows.append((c, s, s + 120, False))
     for ch in calling.AUTOSOMES:
@@ -101,6 +101,14 @@ def test_a_deletion_running_out_of_the_window_is_interstitial(ann):
     res = call(ann, make_bins(ann, 3, events=ev))
     assert res.ikzf1["deletion"] == "del1-8" and res.ikzf1["mechanism"] == "interstitial"
     assert res.arms.set_index("arm").loc["7p", "called"] == False  # noqa: E712  (1.4 Mb of a 58 Mb arm)
+    # without anything measured beyond the gene, where the deletion ends is unknown: NA, not focal
+    blind = call(ann, make_bins(ann, 3, events=ev, tiles=False, flank_step=None))
+    assert blind.ikzf1["deletion"] == "del1-8" and blind.ikzf1["mechanism"] == "NA"
+    # a del4-7 between measured exons is focal
+    s, e = interval(ann, 4, 7)
+    inner = call(ann, make_bins(ann, 3, events=[("chr7", s, e, expected_log2(0.6, 1))], tiles=False,
+                                flank_step=None))
+    assert inner.ikzf1["deletion"] == "del4-7" and inner.ikzf1["mechanism"] == "focal"
 
 
 def test_null_samples_keep_the_calibrated_false_call_rate(ann, root, schema_defaults):

@@ -96,8 +96,10 @@ def global_scores(ps: pd.DataFrame) -> dict:
         s[f"{g} found (>=30%)"] = rate(~sub[g].isin(["none", "NA"]))
         s[f"n {g}"] = len(sub)
     dl = ps[ps["truth_deleted"] & ps["called_deleted"]]
-    s["mechanism agrees"] = "-" if dl["ikzf1_mechanism"].isin(MISSING).all() else \
-        rate(dl["ikzf1_mechanism"] == dl["mechanism_truth"])
+    stated = dl[~dl["ikzf1_mechanism"].isin(MISSING + ("NA",))]
+    s["mechanism stated"] = "-" if dl["ikzf1_mechanism"].isin(MISSING).all() else rate(dl.index.isin(stated.index))
+    s["mechanism agrees (where stated)"] = "-" if stated.empty else \
+        rate(stated["ikzf1_mechanism"] == stated["mechanism_truth"])
     s.update(lod_check(ps))
     return s
 

@@ -395,22 +395,36 @@ def ikzf1_summary(gf: GroupFit, arm_calls: pd.DataFrame, ann: Annotation, tested
 
 
 def mechanism(gf: GroupFit, lost: list[int], arm_calls: pd.DataFrame) -> str:
-    """focal (both ends of the deleted run inside the window), interstitial (a run reaching
-    the window's edge through positions outside the gene: evidence that it goes on beyond
-    the window), arm (the arm called lost), chromosome (both arms lost). A run that reaches
-    the edge only through the gene's own exons (nothing measured beyond them) is focal."""
+    """How IKZF1 was lost: arm (its arm called lost), chromosome (both arms), focal (a
+    position with data and no loss on both sides of the deleted run, inside the window),
+    interstitial (the run reaches the window's edge through positions beyond the gene:
+    it goes on past the window). NA when there is no deletion, or when a side of the run
+    is not bounded by anything measured (e.g. a del1-8 on a panel without flanking probes)."""
     if not lost:
         return "NA"
     if gf.arm:
         same = arm_calls[(arm_calls["chrom"] == gf.arm["chrom"])]
         return "chromosome" if len(same) >= 2 and same["called"].all() else "arm"
     pos = gf.positions
+    data = np.isfinite(pos["log2"].to_numpy(dtype=float))
     st = pos["state"].to_numpy()
     ik = ((pos["kind"] == "exon") & (pos["gene"] == "IKZF1")).to_numpy()
-    outside = (pos["kind"].isin(["flank", "offtarget"]) & np.isfinite(pos["log2"])).to_numpy()
-    edge = any(ik[a:b + 1].any() and ((a == 0 and outside[a]) or (b == len(st) - 1 and outside[b]))
-               for a, b in window.runs(st))
-    return "interstitial" if edge else "focal"
+    beyond = pos["kind"].isin(["flank", "offtarget"]).to_numpy() & data
+    verdicts = set()
+    for a, b in window.runs(st):
+        if not ik[a:b + 1].any():
+            continue
+        left, right = data[:a].any(), data[b + 1:].any()
+        if left and right:
+            verdicts.add("focal")
+        elif (not left and beyond[a]) or (not right and beyond[b]):
+            verdicts.add("interstitial")
+        else:
+            verdicts.add("NA")
+    for v in ("interstitial", "NA", "focal"):
+        if v in verdicts:
+            return v
+    return "NA"
 
 
 def evidence_text(gf: GroupFit, lost: list[int]) -> str:

@@ -25,14 +25,15 @@ def gene_level(kind: str, states: list[int], has_data: list[bool]) -> str:
 
 
 def par1_level(units: pd.DataFrame, rule: dict) -> str:
-    """P2RY8-CRLF2 pattern: every `lost` gene has >= min_fraction of its units lost and no
-    `kept` gene has any unit lost."""
+    """P2RY8-CRLF2 pattern: every `lost` gene has >= min_fraction of its units lost and every
+    `kept` gene at most kept_max_fraction (its unit next to the breakpoint may be drawn into
+    the run by noise; a deletion that takes CRLF2 takes all of it)."""
     d = units[units["n_bins"] > 0]
     frac = d.assign(lost=d["state"] > 0).groupby("gene")["lost"].mean()
     if any(g not in frac.index for g in rule["lost"]):
         return "none"
     if all(frac[g] >= rule["min_fraction"] for g in rule["lost"]) and \
-            not any(frac.get(g, 0.0) > 0 for g in rule["kept"]):
+            not any(frac.get(g, 0.0) > rule["kept_max_fraction"] for g in rule["kept"]):
         return "deleted"
     return "none"
 
