@@ -2,7 +2,8 @@
 import pandas as pd
 import pytest
 
-from ikzf1cnv import annotation, bench, cohort
+from ikzf1cnv import annotation, cohort
+from simlib import bench
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +56,7 @@ import sys  # noqa: E402
 
 import numpy as np  # noqa: E402
 
-from ikzf1cnv import simulate  # noqa: E402
+from simlib import simulate  # noqa: E402
 
 sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parents[1] / "benchmarks" / "accuracy"))
 import oracles  # noqa: E402

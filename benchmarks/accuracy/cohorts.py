@@ -1,5 +1,5 @@
 """Tumour specs of the accuracy benchmark's cohorts (the toy cohort's YAML form, see
-ikzf1cnv.simulate.events_from_spec): random tumours at literature-like rates (the legacy
+simlib.simulate.events_from_spec): random tumours at literature-like rates (the legacy
 cohorts) and the panel cohorts, whose IKZF1 deletions are spread evenly over bands of the
 fraction of cells carrying them."""
 import numpy as np

@@ -27,9 +27,10 @@ import yaml
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 sys.path.insert(0, str(ROOT / "workflow"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 sys.path.insert(0, str(HERE))
 
-from ikzf1cnv import bench  # noqa: E402
+from simlib import bench  # noqa: E402
 
 import oracles  # noqa: E402
 import simulation  # noqa: E402

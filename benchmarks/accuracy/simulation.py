@@ -1,5 +1,5 @@
 """Simulating the accuracy benchmark's cohorts: specs (cohorts.py), events, truth, and per
-panel design the panel BED, BAMs, sample sheet and workflow config (ikzf1cnv.simulate)."""
+panel design the panel BED, BAMs, sample sheet and workflow config (simlib.simulate)."""
 from __future__ import annotations
 
 import json
@@ -13,7 +13,9 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "workflow"))
-from ikzf1cnv import annotation, bench, simulate  # noqa: E402
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from ikzf1cnv import annotation  # noqa: E402
+from simlib import bench, simulate  # noqa: E402
 
 import cohorts  # noqa: E402
 

@@ -8,7 +8,8 @@ from pathlib import Path
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "workflow"))
-from ikzf1cnv import bench  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+from simlib import bench  # noqa: E402
 
 import scores  # noqa: E402
 

@@ -11,7 +11,9 @@ from pathlib import Path
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "workflow"))
-from ikzf1cnv import annotation, bench, cohort  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+from ikzf1cnv import annotation, cohort  # noqa: E402
+from simlib import bench  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 

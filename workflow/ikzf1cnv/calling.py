@@ -25,8 +25,6 @@ from . import genes as genelib
 from . import labels, lod, window
 from .model import Fit, ModelParams, fit
 
-gene_level, par1_level = genelib.gene_level, genelib.par1_level  # their home is genes.py
-
 LN2 = math.log(2.0)
 AUTOSOMES = tuple(f"chr{i}" for i in range(1, 23))
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Build the bundled toy cohort from resources/toy/cohort.yaml (deterministic).
 
-    python scripts/make_toy_cohort.py            # writes resources/toy/{panel_hg38.bed,bams/,truth.tsv}
+    python benchmarks/toy/make_toy_cohort.py            # writes resources/toy/{panel_hg38.bed,bams/,truth.tsv}
                                                  # and config/samples.tsv
 The truth written to truth.tsv is the hand-written `truth` block of each sample, completed
 with defaults (genes 'none', qc 'pass'); before writing, the script checks it against the
@@ -13,10 +13,12 @@ from pathlib import Path
 
 import yaml
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "workflow"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from ikzf1cnv import annotation, simulate  # noqa: E402
+from ikzf1cnv import annotation  # noqa: E402
+from simlib import simulate  # noqa: E402
 
 CALL_COLS = ["sample", "subtype", "status", "ikzf1_deletion", "ikzf1_exons_deleted",
              "ikzf1_exons_biallelic", "ikzf1_cell_fraction", "CDKN2A", "CDKN2B", "PAX5", "PAR1",

@@ -7,8 +7,11 @@ import math
 import numpy as np
 import pandas as pd
 
-from . import calling, classify, labels, simulate
-from .cohort import CALL_COLS
+from ikzf1cnv import classify, labels
+from ikzf1cnv import genes as genelib
+from ikzf1cnv.cohort import CALL_COLS
+
+from . import simulate
 
 GENES = ["CDKN2A", "CDKN2B", "PAX5", "PAR1", "ERG", "EBF1", "ETV6", "BTG1", "RB1"]
 BLAST_BANDS = [(0.0, 0.2), (0.2, 0.4), (0.4, 0.7), (0.7, 1.01)]
@@ -112,12 +115,7 @@ def cnvkit_unit_states(segments: pd.DataFrame, units: pd.DataFrame) -> pd.DataFr
 def record_from_states(sample: str, subtype: str, st: pd.DataFrame, rules: dict) -> dict:
     """A sample record (as steps.sample_record) from exon-unit states: how CNVkit's calls
     become the same call table as ours."""
-    genes = {}
-    for g, kind in rules["genes"].items():
-        if g != "IKZF1":
-            u = st[st["gene"] == g]
-            genes[g] = calling.gene_level(kind, u["state"].tolist(), (u["n_bins"] > 0).tolist())
-    genes["PAR1"] = calling.par1_level(st[st["gene"].isin(rules["par1"]["context"])], rules["par1"])
+    genes = genelib.gene_levels(st, rules)
     ik = st[st["gene"] == "IKZF1"].assign(e=lambda d: d["exon"].astype(int)).sort_values("e")
     lost = ik.loc[ik["state"] > 0, "e"].tolist()
     bial = ik.loc[ik["state"] == 2, "e"].tolist()

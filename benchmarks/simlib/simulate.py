@@ -1,6 +1,6 @@
 """Deterministic simulation of panel BAMs with known copy-number truth.
 
-Used to build the bundled toy cohort (scripts/make_toy_cohort.py) and the accuracy
+Used to build the bundled toy cohort (benchmarks/toy/make_toy_cohort.py) and the accuracy
 benchmark's cohorts (benchmarks/accuracy). The model:
   * a capture panel: every annotated exon unit (clipped to `max_target` bp, as panels
     often capture only part of long UTR exons) plus backbone targets on every chromosome
@@ -315,7 +315,7 @@ def design_panel(units: pd.DataFrame, introns: pd.DataFrame, contigs: dict[str, 
     of `units` (clipped to max_target, as annotation.loci_panel) plus a genome backbone of
     one probe every `backbone_spacing` bp; "intron_tiled": the same plus probes every
     `tile_spacing` bp through the introns of `tile_genes` (IKZF1_intron3_t5, ...)."""
-    from .annotation import loci_panel
+    from ikzf1cnv.annotation import loci_panel
 
     if design not in ("exon_only", "intron_tiled"):
         raise ValueError(f"unknown panel design {design!r}")
