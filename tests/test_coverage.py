@@ -70,32 +70,59 @@ def test_equals_cnvkit_coverage_on_toy_bams(root, tmp_path, sample):
         assert (tmp_path / "ours.cnn").read_bytes() == (tmp_path / "theirs.cnn").read_bytes()
 
 
-@pytest.mark.parametrize("n,size,want", [(18, 10, [9, 9]), (14, 10, [7, 7]), (10, 10, [10]), (1, 10, [1]),
-                                         (23, 5, [5, 5, 5, 4, 4]), (0, 10, [])])
-def test_batches_are_near_equal_and_keep_order(n, size, want):
+@pytest.mark.parametrize("n,size", [(18, 10), (14, 10), (10, 10), (1, 10), (23, 5), (0, 10), (1000, 10)])
+def test_batches_hold_every_sample_once_in_about_n_over_size_jobs(n, size):
     names = [f"S{i:02d}" for i in range(n)]
     b = inputs.batches(names, size, "coverage_")
-    assert [len(v) for v in b.values()] == want
-    assert [x for v in b.values() for x in v] == names    # every sample once, in order
-    assert all(len(v) <= size for v in b.values())
-    assert list(b)[:1] == (["coverage_001"] if n else [])
+    assert sorted(x for v in b.values() for x in v) == sorted(names)      # every sample once
+    assert all(v == sorted(v) for v in b.values())
+    buckets = 1 << max(0, (max(n, 1) - 1) // size).bit_length()   # the power of two >= n / size
+    assert len(b) <= buckets and (n == 0 or len(b) >= buckets // 2)
+    if n >= 1000:  # hashing spreads them: no batch more than twice its share
+        assert max(len(v) for v in b.values()) <= 2 * n / buckets
+
+
+def test_an_added_tumour_moves_no_other_sample_between_batches():
+    names = [f"P{i:03d}" for i in range(37)]
+    before = inputs.batches(names, 10, "call_")
+    after = inputs.batches(names + ["P999"], 10, "call_")
+    changed = [k for k in after if after[k] != before.get(k)]
+    assert len(changed) == 1 and "P999" in after[changed[0]]
+    assert set(after[changed[0]]) - {"P999"} == set(before.get(changed[0], []))
 
 
 def test_batch_keys_widen_past_999():
     b = inputs.batches([str(i) for i in range(1500)], 1, "c")
-    assert list(b)[0] == "c0001" and list(b)[-1] == "c1500"
+    assert list(b)[0].startswith("c") and len(list(b)[0]) == 5 and len(b) > 900
+
+
+def coverage_job(root, samples, bams, tbins, abins, o):
+    from ikzf1cnv import coverage
+    res = root / "resources"
+    return coverage.CoverageJob(samples=samples, bams=bams, genome="hg38",
+                                contigs={b: str(res / b / "contigs.tsv") for b in ("hg38", "hg19")},
+                                target_bins=tbins, antitarget_bins=abins, min_mapq=0, out_targets=o[0],
+                                out_antitargets=o[1], out_bam_info=o[2], out_idxstats=o[3], out_stats=o[4])
+
+
+def bins_job(root, tbins, abins):
+    from ikzf1cnv import coverage
+    res = root / "resources"
+    return coverage.BinsJob(targets=str(res / "toy" / "panel_hg38.bed"), target_avg_size=267,
+                            antitarget_avg_size=1_000_000, exons=None, contigs=None, out_targets=tbins,
+                            out_antitargets=abins)
 
 
 def test_coverage_batch_writes_idxstats_and_optional_samtools_stats(root, tmp_path):
-    from ikzf1cnv import steps
+    from ikzf1cnv import coverage
 
     tbins, abins = str(tmp_path / "t.bed"), str(tmp_path / "a.bed")
     _bed(tmp_path / "t.bed", [("chr7", 50304700, 50305000, "IKZF1")])
     _bed(tmp_path / "a.bed", [("chr1", 0, 1_000_000, "Antitarget")])
     bams = [str(root / "resources" / "toy" / "bams" / f"{s}.bam") for s in ("N01", "T01")]
     o = {k: [str(tmp_path / f"{s}.{k}") for s in ("N01", "T01")] for k in ("t", "a", "json", "idx", "stats")}
-    steps.step_coverage_batch(["N01", "T01"], bams, "hg38", str(root / "resources"), tbins, abins, 0, o["t"], o["a"],
-                              o["json"], o["idx"], o["stats"])
+    coverage.run_coverage_batch(coverage_job(root, ["N01", "T01"], bams, tbins, abins,
+                                             [o["t"], o["a"], o["json"], o["idx"], o["stats"]]))
     for bam, idx, st in zip(bams, o["idx"], o["stats"]):
         with pysam.AlignmentFile(bam) as fh:
             want = {s.contig: s.mapped for s in fh.get_index_statistics()}
@@ -104,8 +131,8 @@ def test_coverage_batch_writes_idxstats_and_optional_samtools_stats(root, tmp_pa
         assert "This file was produced by samtools stats" in open(st).read()
     before = sorted(tmp_path.rglob("*"))
     o2 = [str(tmp_path / f"x{i}") for i in range(4)]
-    steps.step_coverage_batch(["N01"], bams[:1], "hg38", str(root / "resources"), tbins, abins, 0, [o2[0]], [o2[1]],
-                              [o2[2]], [o2[3]], [])
+    coverage.run_coverage_batch(coverage_job(root, ["N01"], bams[:1], tbins, abins,
+                                             [[o2[0]], [o2[1]], [o2[2]], [o2[3]], []]))
     # without out_stats: the four outputs and nothing else (no samtools stats pass)
     assert sorted(set(tmp_path.rglob("*")) - set(before)) == sorted(tmp_path / f"x{i}" for i in range(4))
 
@@ -124,9 +151,9 @@ def test_fix_fast_equals_cnvkit_fix_byte_for_byte(root, tmp_path, sample):
     """Our fix on plain tables gives CNVkit's .cnr: same rows, log2, depth and weight, same bytes."""
     from skgenome import tabio
 
-    from ikzf1cnv import annotation, steps
+    from ikzf1cnv import annotation, coverage
     tbins, abins = str(tmp_path / "t.bed"), str(tmp_path / "a.bed")
-    steps.step_bins(str(root / "resources" / "toy" / "panel_hg38.bed"), 267, 1_000_000, tbins, abins)
+    coverage.run_bins(bins_job(root, tbins, abins))
     cnn = {}
     for n in ("N01", "N03", "N04", sample):
         t, a = cnv.bin_coverages([tbins, abins], str(root / "resources" / "toy" / "bams" / f"{n}.bam"), 0,

@@ -65,10 +65,12 @@ def test_cohort_reference_is_not_pulled_down_by_its_deleted_tumours(root, tmp_pa
     reference at exons 4-7 agrees with the normals' reference, the plain pool does not."""
     import pandas as pd
 
-    from ikzf1cnv import annotation, cnv, steps
+    from ikzf1cnv import annotation, cnv, coverage, reference
 
     tbins, abins = str(tmp_path / "t.bed"), str(tmp_path / "a.bed")
-    steps.step_bins(str(root / "resources" / "toy" / "panel_hg38.bed"), 267, 1_000_000, tbins, abins)
+    coverage.run_bins(coverage.BinsJob(targets=str(root / "resources" / "toy" / "panel_hg38.bed"), target_avg_size=267,
+                                       antitarget_avg_size=1_000_000, exons=None, contigs=None, out_targets=tbins,
+                                       out_antitargets=abins))
 
     def cov(names):
         out = []
@@ -87,8 +89,11 @@ def test_cohort_reference_is_not_pulled_down_by_its_deleted_tumours(root, tmp_pa
                                     ("robust", "cohort", tum, 2.5)):
         d = tmp_path / name
         d.mkdir()
-        steps.step_reference(mode, *files, None, tbins, abins, "grch38", False, None, str(d / "ref.cnn"),
-                             str(d / "ref.json"), str(d / "dn.tsv"), 0, 0.0, trim, 5)
+        reference.run_reference(reference.ReferenceJob(
+            mode=mode, targets=files[0], antitargets=files[1], target_bins=tbins, antitarget_bins=abins,
+            prebuilt=None, par_genome="grch38", par_regions=str(root / "resources" / "cnvkit_par_regions.tsv"),
+            edge=False, fasta=None, n_components=0, spread_prior_df=0.0, cohort_trim=trim, cohort_window=5,
+            out_cnn=str(d / "ref.cnn"), out_info=str(d / "ref.json"), out_denoise=str(d / "dn.tsv")))
         refs[name] = pd.read_csv(d / "ref.cnn", sep="\t")
     units = annotation.load_units(root / "resources", "hg38")
     ex = units[(units["gene"] == "IKZF1") & units["exon"].astype(str).isin(["4", "5", "6", "7"])]

@@ -17,7 +17,12 @@ def load_units(resources: Path | str, build: str) -> pd.DataFrame:
 
 
 def load_contigs(resources: Path | str, build: str) -> dict[str, int]:
-    df = read_tsv(Path(resources) / build / "contigs.tsv")
+    return contigs_of(Path(resources) / build / "contigs.tsv")
+
+
+def contigs_of(path: Path | str) -> dict[str, int]:
+    """Contig lengths from a contigs.tsv."""
+    df = read_tsv(path)
     return dict(zip(df["chrom"], df["length"].astype(int)))
 
 

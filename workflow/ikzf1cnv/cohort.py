@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import pandas as pd
 from scipy.stats import binomtest, norm
@@ -120,3 +121,33 @@ def read_reference_table(path) -> pd.DataFrame:
     t["reference_low"] = t["reference_low"].astype(float)
     t["reference_high"] = t["reference_high"].astype(float)
     return t
+
+
+# ------------------------------------------------------------------ the cohort step
+@dataclass(frozen=True)
+class CohortJob:
+    records: list[str]           # samples/{sample}/calls.json
+    rules: str                   # resources/rules.yaml
+    reference_table: str
+    ikzf1plus_pax5: str
+    frequency_min_samples: int
+    frequency_alpha: float
+    out_calls: str
+    out_freq: str
+    out_mqc: str
+
+
+def run_cohort(job: CohortJob):
+    """The call table, the frequencies against the reference table, MultiQC's sections."""
+    from . import annotation, mqc
+    from .files import log, read_records
+    rules = annotation.load_rules(job.rules)
+    calls = calls_table(read_records(job.records), rules, job.ikzf1plus_pax5)
+    calls.to_csv(job.out_calls, sep="\t", index=False, lineterminator="\n")
+    freq = frequencies(calls, read_reference_table(job.reference_table), job.frequency_min_samples,
+                       job.frequency_alpha)
+    freq.to_csv(job.out_freq, sep="\t", index=False, lineterminator="\n")
+    mqc.write_custom_content(calls, freq, job.out_mqc)
+    log.info("%d samples: %d deleted, %d IKZF1plus, %d not evaluable", len(calls),
+             (calls["status"] == "deleted").sum(), (calls["ikzf1plus"] == "yes").sum(),
+             (calls["status"] == "not_evaluable").sum())

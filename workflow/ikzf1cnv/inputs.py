@@ -101,20 +101,24 @@ def load_sample_sheet(path, schema: dict, check_files: bool = True) -> pd.DataFr
 
 
 def batches(names: list[str], size: int, prefix: str) -> dict[str, list[str]]:
-    """Split names (kept in their order) into ceil(n / size) contiguous batches of near-equal
-    size, so that one job reads many BAMs (one Python start-up, one import of cnvlib) and a
-    scheduler sees n / size jobs instead of n. Keys are `{prefix}{i:03d}`, 1-based."""
+    """Group names into batches of about `size` (one job reads many BAMs: one Python
+    start-up, one import of cnvlib; a scheduler sees about n / size jobs).
+
+    A name's batch depends only on its own name and on the number of buckets, a power of
+    two of at least n / size: hash(name) mod buckets. Adding a tumour therefore reruns only
+    its own batch (until the cohort doubles and the buckets with it). Keys are
+    `{prefix}{bucket:03d}` (1-based; empty buckets are left out), names sorted within."""
+    import zlib
     if size < 1:
         raise ValueError("batch size must be at least 1")
-    n = len(names)
-    k = -(-n // size)
+    k = 1
+    while k * size < len(names):
+        k *= 2
     width = max(3, len(str(k)))
-    out, start = {}, 0
-    for i in range(k):
-        stop = start + n // k + (1 if i < n % k else 0)
-        out[f"{prefix}{i + 1:0{width}d}"] = list(names[start:stop])
-        start = stop
-    return out
+    out: dict[int, list[str]] = {}
+    for n in names:
+        out.setdefault(zlib.crc32(n.encode()) % k, []).append(n)
+    return {f"{prefix}{b + 1:0{width}d}": sorted(out[b]) for b in sorted(out)}
 
 
 def check_bam(sample: str, bam: str, contigs: dict[str, int], genome: str,

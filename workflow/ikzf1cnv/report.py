@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import html
 import math
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -221,3 +222,34 @@ def _num(v):
         return f if math.isfinite(f) else None
     except (TypeError, ValueError):
         return None
+
+
+# ------------------------------------------------------------------ the report step
+@dataclass(frozen=True)
+class ReportJob:
+    calls: str
+    freq: str
+    records: list[str]
+    exons: list[str]
+    reference_info: str
+    deletion_types: str
+    config: dict                 # shown in the report's settings table
+    out_html: str
+
+
+def run_report(job: ReportJob):
+    import json
+    from pathlib import Path
+
+    from . import annotation
+    from .files import log, read_records
+    from .methods import METHODS, versions
+    calls = pd.read_csv(job.calls, sep="\t", dtype=str, keep_default_na=False)
+    freq = pd.read_csv(job.freq, sep="\t", keep_default_na=False)
+    recs = {r["sample"]: r for r in read_records(job.records)}
+    exons = {Path(p).parent.name: pd.read_csv(p, sep="\t", keep_default_na=False, na_values=["NA"]) for p in job.exons}
+    ref_info = json.loads(Path(job.reference_info).read_text())
+    html = render(calls, freq, annotation.read_tsv(job.deletion_types), exons, recs, ref_info, job.config, versions(),
+                  METHODS)
+    Path(job.out_html).write_text(html)
+    log.info("report: %s (%d bytes)", job.out_html, len(html))

@@ -1,7 +1,7 @@
 for _batch, _members in CALL_BATCHES.items():
 
     rule:
-        """Bias-corrected log2 ratios (CNVkit fix), then exon and gene calls (ikzf1cnv), per tumour of the batch."""
+        """Bias-corrected log2 ratios (CNVkit fix), then gene-window, arm and exon calls (ikzf1cnv), per tumour of the batch."""
         name:
             _batch
         input:
@@ -10,6 +10,12 @@ for _batch, _members in CALL_BATCHES.items():
             bam_info=per_sample(f"{OUT}/coverage/{{sample}}.bam.json", _members),
             reference=rules.reference.output.cnn,
             denoise=rules.reference.output.denoise,
+            rules=RULES,
+            exons=BUILD["exons"],
+            arms=BUILD["arms"],
+            introns=BUILD["introns"],
+            calibration=CALIBRATION,
+            par_regions=PAR_REGIONS,
         output:
             cnr=per_sample(f"{OUT}/samples/{{sample}}/{{sample}}.cnr", _members),
             exons=[report(f"{OUT}/samples/{s}/ikzf1_exons.tsv", caption="../report/exons.rst", category="Samples",
@@ -20,9 +26,12 @@ for _batch, _members in CALL_BATCHES.items():
         params:
             samples=_members,
             rows=[sample_row(s) for s in _members],
-            config=config,
-            resources=RESOURCES,
-            rules=RULES,
+            genome=config["genome"],
+            caller=config["caller"],
+            qc={k: v for k, v in config["qc"].items() if k != "samtools_stats"},
+            edge_correction=config["edge_correction"],
+            has_fasta=bool(config["fasta"]),
+            ikzf1plus_pax5=config["ikzf1plus_pax5"],
         resources:
             mem_mb=1000,
             runtime=10 + len(_members),

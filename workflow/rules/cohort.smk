@@ -3,6 +3,7 @@ rule cohort:
     input:
         records=expand(f"{OUT}/samples/{{sample}}/calls.json", sample=TUMOURS),
         reference_table=config["reference_table"],
+        rules=RULES,
     output:
         calls=report(f"{OUT}/cohort/ikzf1_calls.tsv", caption="../report/calls.rst", category="Cohort",
                      labels={"table": "IKZF1 calls"}),
@@ -10,8 +11,9 @@ rule cohort:
                     labels={"table": "frequencies"}),
         mqc=directory(f"{OUT}/multiqc/custom_content"),
     params:
-        config=config,
-        rules=RULES,
+        ikzf1plus_pax5=config["ikzf1plus_pax5"],
+        frequency_min_samples=config["frequency_min_samples"],
+        frequency_alpha=config["frequency_alpha"],
     conda:
         "../../envs/ikzf1cnv.yaml"
     log:
@@ -30,7 +32,7 @@ rule report:
         records=expand(f"{OUT}/samples/{{sample}}/calls.json", sample=TUMOURS),
         exons=expand(f"{OUT}/samples/{{sample}}/ikzf1_exons.tsv", sample=TUMOURS),
         reference=rules.reference.output.info,
-        types=str(BASE / "resources" / "deletion_types.tsv"),
+        types=resource("deletion_types.tsv"),
     output:
         html=report(f"{OUT}/cohort/report.html", caption="../report/report.rst", category="Cohort",
                     labels={"report": "cohort report"}),

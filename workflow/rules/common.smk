@@ -16,10 +16,20 @@ validate(config, "../schemas/config.schema.yaml")
 
 BASE = Path(workflow.basedir)
 SAMTOOLS_STATS = config["qc"]["samtools_stats"]
-RESOURCES = str(BASE / "resources")
-RULES = str(BASE / "resources" / "rules.yaml")
 OUT = config["outdir"].rstrip("/")
 SCRIPTS = "../scripts"
+
+
+def resource(*parts):
+    """A file of resources/ (declared as an input wherever a rule reads it)."""
+    return str(BASE.joinpath("resources", *parts))
+
+
+# the annotation files of the configured build, and the shared tables
+BUILD = {name: resource(config["genome"], f"{name}.tsv") for name in ("exons", "contigs", "arms", "introns")}
+RULES = resource("rules.yaml")
+PAR_REGIONS = resource("cnvkit_par_regions.tsv")
+CALIBRATION = resource("penalty_calibration.tsv")
 
 
 for _key in ("targets", "reference_table", "reference_cnn", "fasta"):
@@ -47,8 +57,9 @@ elif config["no_normals_reference"] == "cohort" and len(TUMOURS) >= config["coho
 else:
     REFERENCE_MODE, REFERENCE_SAMPLES = "flat", []
 ALL_SAMPLES = sorted(samples.index)
-# Per-sample steps run in batches (one job reads `batch_size` BAMs): one Python start-up
-# and one cnvlib import per batch, and n / batch_size jobs for a scheduler instead of n.
+# Per-sample steps run in batches (one job reads about `batch_size` BAMs): one Python
+# start-up and one cnvlib import per batch, about n / batch_size jobs for a scheduler. A
+# sample's batch comes from a hash of its name: one added tumour reruns only its batch.
 COVERAGE_BATCHES = inputs.batches(ALL_SAMPLES, config["batch_size"], "coverage_")
 CALL_BATCHES = inputs.batches(TUMOURS, config["batch_size"], "call_")
 
@@ -57,8 +68,10 @@ wildcard_constraints:
 
 
 def sample_row(sample):
+    """The sheet columns the caller reads (not the BAM path: moving a BAM reruns nothing)."""
     r = samples.loc[sample].to_dict()
-    return {k: (None if isinstance(v, float) and v != v else v) for k, v in r.items()}
+    return {k: (None if isinstance(v, float) and v != v else v) for k, v in r.items()
+            if k in ("subtype", "age_group", "blast_pct", "sex")}
 
 
 def per_sample(pattern, names):

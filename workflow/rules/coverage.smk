@@ -1,16 +1,15 @@
 rule bins:
-    """Target bins (the panel split into ~target_avg_size bp) and off-target bins."""
+    """Target bins (the panel split into ~target_avg_size bp) and off-target bins; whole-genome mode: loci and a backbone."""
     input:
         targets=config["targets"] or [],
+        exons=[] if config["targets"] else BUILD["exons"],
+        contigs=[] if config["targets"] else BUILD["contigs"],
     output:
         targets=f"{OUT}/bins/targets.bed",
         antitargets=f"{OUT}/bins/antitargets.bed",
     params:
         target_avg_size=config["target_avg_size"],
         antitarget_avg_size=config["antitarget_avg_size"],
-        genome=config["genome"],
-        resources=RESOURCES,
-        rules=RULES,
     conda:
         "../../envs/ikzf1cnv.yaml"
     log:
@@ -32,6 +31,8 @@ for _batch, _members in COVERAGE_BATCHES.items():
             bais=[inputs.index_of(samples.loc[s, "bam"]) for s in _members],
             targets=rules.bins.output.targets,
             antitargets=rules.bins.output.antitargets,
+            hg38_contigs=resource("hg38", "contigs.tsv"),
+            hg19_contigs=resource("hg19", "contigs.tsv"),
         output:
             targets=per_sample(f"{OUT}/coverage/{{sample}}.targetcoverage.cnn", _members),
             antitargets=per_sample(f"{OUT}/coverage/{{sample}}.antitargetcoverage.cnn", _members),
@@ -41,7 +42,6 @@ for _batch, _members in COVERAGE_BATCHES.items():
         params:
             samples=_members,
             genome=config["genome"],
-            resources=RESOURCES,
             min_mapq=config["min_mapq"],
         resources:
             mem_mb=1000,

@@ -3,13 +3,11 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(snakemake.scriptdir).parent))  # noqa: F821  (the package, if not installed)
-from ikzf1cnv import steps  # noqa: E402
+from ikzf1cnv import coverage, files  # noqa: E402
 
-steps.setup_logging(snakemake.log[0])  # noqa: F821
 s = snakemake  # noqa: F821
-
-if s.input.targets:
-    steps.step_bins(s.input.targets, s.params.target_avg_size, s.params.antitarget_avg_size,
-                    s.output.targets, s.output.antitargets)
-else:
-    steps.step_wgs_bins(s.params.resources, s.params.genome, s.params.rules, s.output.targets, s.output.antitargets)
+files.setup_logging(s.log[0])
+coverage.run_bins(coverage.BinsJob(
+    targets=s.input.targets or None, target_avg_size=s.params.target_avg_size,
+    antitarget_avg_size=s.params.antitarget_avg_size, exons=s.input.exons or None, contigs=s.input.contigs or None,
+    out_targets=s.output.targets, out_antitargets=s.output.antitargets))

@@ -1,14 +1,18 @@
-"""Call batch: CNVkit fix, then the exon and gene caller, for each tumour (thin adapter)."""
+"""Call batch: CNVkit fix, then the gene-window, arm and exon caller, for each tumour (thin adapter)."""
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(snakemake.scriptdir).parent))  # noqa: F821  (the package, if not installed)
-from ikzf1cnv import steps  # noqa: E402
+from ikzf1cnv import call, files  # noqa: E402
 
-steps.setup_logging(snakemake.log[0])  # noqa: F821
 s = snakemake  # noqa: F821
-
-steps.step_call_batch(list(s.params.samples), list(s.params.rows), dict(s.params.config), s.params.resources,
-                      s.params.rules, list(s.input.targets), list(s.input.antitargets), s.input.reference,
-                      s.input.denoise, list(s.input.bam_info), list(s.output.cnr), list(s.output.exons),
-                      list(s.output.units), list(s.output.record), list(s.output.positions))
+files.setup_logging(s.log[0])
+call.run_call_batch(call.CallJob(
+    samples=list(s.params.samples), rows=list(s.params.rows), genome=s.params.genome, caller=dict(s.params.caller),
+    qc=dict(s.params.qc), edge_correction=s.params.edge_correction, has_fasta=s.params.has_fasta,
+    ikzf1plus_pax5=s.params.ikzf1plus_pax5, rules=s.input.rules, exons=s.input.exons, arms=s.input.arms,
+    introns=s.input.introns, calibration=s.input.calibration, par_regions=s.input.par_regions,
+    reference=s.input.reference, denoise=s.input.denoise, targets=list(s.input.targets),
+    antitargets=list(s.input.antitargets), bam_info=list(s.input.bam_info), out_cnr=list(s.output.cnr),
+    out_exons=list(s.output.exons), out_units=list(s.output.units), out_record=list(s.output.record),
+    out_positions=list(s.output.positions)))

@@ -1,18 +1,19 @@
-"""Coverage batch: BAM header check, bin depths and samtools stats of each BAM (thin adapter)."""
+"""Coverage batch: BAM header check, bin depths and samtools QC of each BAM (thin adapter)."""
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(snakemake.scriptdir).parent))  # noqa: F821  (the package, if not installed)
-from ikzf1cnv import steps  # noqa: E402
+from ikzf1cnv import coverage, files, inputs  # noqa: E402
 
-steps.setup_logging(snakemake.log[0])  # noqa: F821
 s = snakemake  # noqa: F821
-
+files.setup_logging(s.log[0])
 try:
-    steps.step_coverage_batch(list(s.params.samples), list(s.input.bams), s.params.genome, s.params.resources,
-                              s.input.targets, s.input.antitargets, s.params.min_mapq, list(s.output.targets),
-                              list(s.output.antitargets), list(s.output.bam_info), list(s.output.idxstats),
-                              list(s.output.stats))
-except steps.inputs.InputError as e:
-    steps.log.error(str(e))
+    coverage.run_coverage_batch(coverage.CoverageJob(
+        samples=list(s.params.samples), bams=list(s.input.bams), genome=s.params.genome,
+        contigs={"hg38": s.input.hg38_contigs, "hg19": s.input.hg19_contigs}, target_bins=s.input.targets,
+        antitarget_bins=s.input.antitargets, min_mapq=s.params.min_mapq, out_targets=list(s.output.targets),
+        out_antitargets=list(s.output.antitargets), out_bam_info=list(s.output.bam_info),
+        out_idxstats=list(s.output.idxstats), out_stats=list(s.output.stats)))
+except inputs.InputError as e:
+    files.log.error(str(e))
     sys.exit(1)

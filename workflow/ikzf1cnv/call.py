@@ -1,0 +1,137 @@
+"""The call stage: each tumour's bias-corrected log2 ratios (CNVkit's fix), denoised, then
+the caller (calling.py), for a batch of tumours per job; writes the per-sample files."""
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import annotation, arms, calling, classify, cnv, denoise
+from .files import POSITIONS_TABLE, UNITS_TABLE, EXON_TABLE, log, write_json, write_table
+
+
+@dataclass(frozen=True)
+class CallJob:
+    samples: list[str]
+    rows: list[dict]             # each sample's sheet row (subtype, age_group, blast_pct, ...)
+    genome: str
+    caller: dict                 # config `caller`
+    qc: dict                     # config `qc`
+    edge_correction: bool
+    has_fasta: bool
+    ikzf1plus_pax5: str
+    rules: str                   # resources/rules.yaml
+    exons: str                   # resources/<build>/exons.tsv
+    arms: str                    # resources/<build>/arms.tsv
+    introns: str                 # resources/<build>/introns.tsv
+    calibration: str             # resources/penalty_calibration.tsv
+    par_regions: str             # resources/cnvkit_par_regions.tsv
+    reference: str
+    denoise: str
+    targets: list[str]
+    antitargets: list[str]
+    bam_info: list[str]
+    out_cnr: list[str]
+    out_exons: list[str]
+    out_units: list[str]
+    out_record: list[str]
+    out_positions: list[str]
+
+
+@dataclass
+class CallContext:
+    """What every tumour of a call batch shares, read once per batch."""
+    job: CallJob
+    par_genome: str | None
+    par: pd.DataFrame
+    ann: calling.Annotation
+    params: calling.CallerParams
+    ref_table: pd.DataFrame
+    denoise: pd.DataFrame
+
+
+def call_context(job: CallJob) -> CallContext:
+    rules = annotation.load_rules(job.rules)
+    units = annotation.read_tsv(job.exons)
+    units = units[units["gene"].isin(set(rules["genes"]) | set(rules["par1"]["context"]))]
+    ann = calling.Annotation(units, annotation.read_tsv(job.arms), annotation.read_tsv(job.introns), rules)
+    params = calling.CallerParams.from_config(job.caller, job.qc, annotation.read_tsv(job.calibration))
+    return CallContext(job, rules["cnvkit_par_genome"].get(job.genome), annotation.read_tsv(job.par_regions), ann,
+                       params, cnv.read_cnn(job.reference), pd.read_csv(job.denoise, sep="\t"))
+
+
+def apply_denoise(bins: pd.DataFrame, comps: pd.DataFrame) -> pd.DataFrame:
+    """Remove the normals' bias patterns (the reference's denoise.tsv, read) from the bins."""
+    pcs = [c for c in comps.columns if c.startswith("pc")]
+    if not pcs:
+        return bins
+    m = bins.merge(comps, on=["chromosome", "start", "end"], how="left")
+    v = m[pcs].fillna(0.0).to_numpy()
+    use = m["chromosome"].isin(calling.AUTOSOMES).to_numpy()
+    l2, coef = denoise.remove(m["log2"].to_numpy(), v, use)
+    log.info("denoised with %d component(s), coefficients %s", len(pcs), np.round(coef, 3).tolist())
+    return bins.assign(log2=l2)
+
+
+def call_one(ctx: CallContext, i: int):
+    """Tumour i of the batch: fix, denoise, call, write."""
+    job = ctx.job
+    sample, row = job.samples[i], job.rows[i]
+    cnr = cnv.fix_table(job.targets[i], job.antitargets[i], ctx.ref_table, job.reference, ctx.par_genome, ctx.par,
+                        job.edge_correction, job.has_fasta)
+    cnv.write_cnn(cnr, job.out_cnr[i])
+    bins = cnv.bins_with_spread(cnr, ctx.ref_table)
+    tg = ~bins["offtarget"].to_numpy()
+    bins = pd.concat([apply_denoise(bins[tg], ctx.denoise), bins[~tg]]).sort_index()
+    read_length = json.loads(Path(job.bam_info[i]).read_text())["read_length"]
+    blast = row.get("blast_pct")
+    blast = None if blast is None or pd.isna(blast) else float(blast)
+    res = calling.call_sample(sample, bins, ctx.ann, ctx.params, blast, read_length)
+    log.info("%s: qc %s, IKZF1 %s (%s, %s), arm losses %s, shift %.3f, noise %.3f", sample, res.qc, res.status,
+             res.ikzf1["deletion"], res.ikzf1["mechanism"], arms.losses_label(res.arms),
+             res.metrics["recentre_shift"], res.metrics["noise"])
+    write_table(res.ikzf1_exons, EXON_TABLE, job.out_exons[i])
+    write_table(res.units, UNITS_TABLE, job.out_units[i])
+    write_table(res.positions, POSITIONS_TABLE, job.out_positions[i])
+    write_json(sample_record(res, row, ctx.ann.rules, job.ikzf1plus_pax5), job.out_record[i])
+
+
+def run_call_batch(job: CallJob):
+    """call_one for each tumour of the batch, in one process."""
+    t0 = time.time()
+    ctx = call_context(job)
+    for i, s in enumerate(job.samples):
+        call_one(ctx, i)
+        log.info("[%d/%d] %s done (%.1f s elapsed)", i + 1, len(job.samples), s, time.time() - t0)
+
+
+def arm_record(a: pd.DataFrame) -> dict:
+    return {r.arm: {"n_bins": int(r.n_bins), "level": round(float(r.level), 3), "se": round(float(r.se), 3),
+                    "z": round(float(r.z), 2), "lost": bool(r.called), "cell_fraction": round(float(r.cell_fraction), 2),
+                    "cf_low": round(float(r.cf_low), 2), "cf_high": round(float(r.cf_high), 2)}
+            for r in a.itertuples(index=False)}
+
+
+def sample_record(res: calling.SampleCalls, row: dict, rules: dict, pax5_mode: str) -> dict:
+    """Everything the cohort step needs about one sample, JSON-ready and rounded; with the
+    sample's IKZF1plus verdict (a per-sample verdict, NA outside BCP-ALL)."""
+    def r(x, nd=3):
+        return None if x is None else round(float(x), nd)
+    subtype = row.get("subtype") or "unknown"
+    bcp = subtype in rules["bcp_subtypes"]
+    return {
+        "sample": res.sample, "subtype": subtype, "age_group": row.get("age_group", ""),
+        "sex": row.get("sex", ""), "status": res.status, "qc": res.qc,
+        "ikzf1": {k: (r(v, 2) if k in ("cell_fraction", "cf_low", "cf_high") else (r(v, 1) if k == "llr" else v))
+                  for k, v in res.ikzf1.items()},
+        "genes": res.genes,
+        "ikzf1plus": classify.ikzf1plus({"IKZF1": res.status, **res.genes}, rules["ikzf1plus"], pax5_mode)
+        if bcp else "NA",
+        "purity": {k: (r(v, 2) if isinstance(v, float) else v) for k, v in res.purity.items()},
+        "metrics": {k: r(v, 3) if isinstance(v, float) else v for k, v in res.metrics.items()},
+        "arms": arm_record(res.arms), "arm_losses": arms.losses_label(res.arms),
+    }
