@@ -175,3 +175,13 @@ def test_fix_fast_equals_cnvkit_fix_byte_for_byte(root, tmp_path, sample):
     # and where it does not apply (edge correction, chrY bins), fix_table falls back to cnvlib
     assert not cnv.fast_fix_applies(True, False, ours)
     assert not cnv.fast_fix_applies(False, False, ours.assign(chromosome="chrY"))
+
+
+def test_whole_genome_mode_has_no_offtarget_bins_and_still_counts(root, tmp_path):
+    """Whole-genome mode writes an empty antitarget BED; reading it must not turn the bins'
+    coordinates into objects (the whole-genome run crashed in bin_coverages)."""
+    _bed(tmp_path / "t.bed", [("chr7", 50304700, 50305000, "IKZF1")])
+    (tmp_path / "a.bed").write_text("")
+    bam = str(root / "resources" / "toy" / "bams" / "T01.bam")
+    t, a = cnv.bin_coverages([str(tmp_path / "t.bed"), str(tmp_path / "a.bed")], bam, 0, str(tmp_path))
+    assert len(a) == 0 and len(t) == 1 and t["depth"].iloc[0] > 10

@@ -31,8 +31,10 @@ BIN_COLS = ["chromosome", "start", "end", "gene"]
 def read_bins(bin_beds: list[str]) -> list[pd.DataFrame]:
     """The bins of each BED4 file (an empty file: no bins)."""
     import os
+    empty = pd.DataFrame({"chromosome": pd.Series(dtype=str), "start": pd.Series(dtype="int64"),
+                          "end": pd.Series(dtype="int64"), "gene": pd.Series(dtype=str)})
     return [pd.read_csv(p, sep="\t", header=None, names=BIN_COLS, dtype={"chromosome": str, "gene": str})
-            if os.path.getsize(p) else pd.DataFrame(columns=BIN_COLS) for p in bin_beds]
+            if os.path.getsize(p) else empty.copy() for p in bin_beds]
 
 
 def bin_coverages(bins: list, bam: str, min_mapq: int, tmpdir: str) -> list[pd.DataFrame]:

@@ -1,0 +1,93 @@
+"""Every scenario of tests/scenarios is at least dry-run; the cheap ones run end to end.
+And Snakemake's rerun triggers: the files a rule reads are its inputs, its params only the
+settings it uses."""
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.workflow
+SCENARIOS = ["wgs", "no_normals", "flat", "reference_cnn", "hg19"]
+
+
+def snakemake(cwd, *args, check=True):
+    cmd = [sys.executable, "-m", "snakemake", "--cores", "2", *args]
+    p = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True)
+    if check and p.returncode != 0:
+        raise AssertionError(f"{' '.join(cmd)} failed:\n{p.stdout[-3000:]}\n{p.stderr[-3000:]}")
+    return p.stdout + p.stderr
+
+
+def jobs(dry_run_output: str) -> dict[str, int]:
+    """The 'Job stats' table of a dry run: rule -> count."""
+    table = dry_run_output.split("Job stats:")[-1]
+    return {m.group(1): int(m.group(2)) for m in re.finditer(r"^(\w+)\s+(\d+)\s*$", table, re.M) if m.group(1) != "total"}
+
+
+def config_for(root, tmp_path, name, prebuilt=None):
+    text = (root / "tests" / "scenarios" / name / "config.yaml").read_text()
+    if prebuilt:
+        text = text.replace("REPLACED_BY_THE_TEST", str(prebuilt))
+    cfg = tmp_path / f"{name}.yaml"
+    cfg.write_text(text + f"\noutdir: {tmp_path / name}\n")
+    return cfg
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_scenario_dry_runs(root, tmp_path, name):
+    out = snakemake(root, "-n", "--configfile", str(config_for(root, tmp_path, name, root / "config" / "README.md")))
+    j = jobs(out)
+    assert j["all"] == 1 and j["cohort"] == 1 and j["report"] == 1
+    assert sum(v for k, v in j.items() if k.startswith("call_")) >= 1
+    if name == "reference_cnn":
+        assert "reference" in j and not any(f"{n}.targetcoverage.cnn" in out for n in ("N01", "N02"))
+
+
+@pytest.mark.parametrize("name", ["no_normals", "flat"])
+def test_scenario_runs_end_to_end(root, tmp_path, name):
+    import json
+    snakemake(root, "--configfile", str(config_for(root, tmp_path, name)))
+    info = json.loads((tmp_path / name / "reference" / "reference.json").read_text())
+    assert info["mode"] == {"no_normals": "cohort", "flat": "flat"}[name] and info["warning"]
+    calls = (tmp_path / name / "cohort" / "ikzf1_calls.tsv").read_text().splitlines()
+    assert len(calls) == 15  # header + 14 tumours
+    if name == "no_normals":  # the pooled tumours still find the clonal del4-7 of T01
+        t01 = next(r.split("\t") for r in calls if r.startswith("T01\t"))
+        assert t01[3] == "del4-7"
+
+
+@pytest.fixture(scope="module")
+def copy(root, tmp_path_factory):
+    """A copy of the workflow (resources linked, rules.yaml copied) with the toy run in it."""
+    d = tmp_path_factory.mktemp("wf")
+    for name in ("Snakefile", "workflow", "config", "envs"):
+        (shutil.copytree if (root / name).is_dir() else shutil.copy)(root / name, d / name)
+    (d / "resources").mkdir()
+    for p in (root / "resources").iterdir():
+        if p.name == "rules.yaml":
+            shutil.copy(p, d / "resources" / p.name)
+        else:
+            (d / "resources" / p.name).symlink_to(p)
+    snakemake(d, "--config", "outdir=out")
+    return d
+
+
+def test_nothing_reruns_without_a_change(copy):
+    assert "Nothing to be done" in snakemake(copy, "-n", "--config", "outdir=out")
+
+
+def test_frequency_alpha_reruns_only_the_cohort_steps(copy):
+    j = jobs(snakemake(copy, "-n", "--config", "outdir=out", "frequency_alpha=0.01"))
+    assert set(j) == {"all", "cohort", "report", "multiqc"}
+
+
+def test_editing_rules_yaml_reruns_the_calls(copy):
+    rules = copy / "resources" / "rules.yaml"
+    rules.write_text(rules.read_text() + "\n# edited\n")
+    j = jobs(snakemake(copy, "-n", "--config", "outdir=out"))
+    assert sum(v for k, v in j.items() if k.startswith("call_")) >= 2      # every call batch
+    assert "cohort" in j and "reference" in j
+    assert not any(k.startswith("coverage_") for k in j) and "bins" not in j
