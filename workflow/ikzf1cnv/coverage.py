@@ -65,20 +65,21 @@ class CoverageJob:
     out_stats: list[str]         # empty: no samtools stats
 
 
-def cover_one(sample: str, bam: str, genome: str, builds: dict, bins: list, min_mapq: int, out_t: str,
-              out_a: str, out_json: str):
-    """Check the BAM's header against `builds` (contigs of every build) and write the depth of
-    `bins` (the target and antitarget bin tables)."""
+def cover_one(job: CoverageJob, i: int, builds: dict, bins: list):
+    """BAM i of the batch: check its header against `builds` (contigs of every build) and
+    write the depth of `bins` (the target and antitarget bin tables)."""
     from . import cnv
+    sample, bam, genome = job.samples[i], job.bams[i], job.genome
+    out_t, out_a = job.out_targets[i], job.out_antitargets[i]
     facts = inputs.check_bam(sample, bam, builds[genome], genome, {b: c for b, c in builds.items() if b != genome})
     log.info("%s: BAM header matches %s (%d contigs checked); read length %.0f", sample, genome,
              facts["contigs_checked"], facts["read_length"])
-    tcov, acov = cnv.bin_coverages(bins, bam, min_mapq, str(Path(out_t).parent))
+    tcov, acov = cnv.bin_coverages(bins, bam, job.min_mapq, str(Path(out_t).parent))
     for cov, out, kind in ((tcov, out_t, "target"), (acov, out_a, "antitarget")):
         cnv.write_cnn(cov, out)
         log.info("%s: %s coverage of %d bins, median depth %.1f", sample, kind, len(cov),
                  cov["depth"].median() if len(cov) else 0.0)
-    write_json(facts, out_json)
+    write_json(facts, job.out_bam_info[i])
 
 
 def run_coverage_batch(job: CoverageJob):
@@ -90,11 +91,9 @@ def run_coverage_batch(job: CoverageJob):
     t0 = time.time()
     builds = {b: annotation.contigs_of(p) for b, p in job.contigs.items()}
     bins = cnv.read_bins([job.target_bins, job.antitarget_bins])
-    stats = job.out_stats or [None] * len(job.samples)
-    rows = zip(job.samples, job.bams, job.out_targets, job.out_antitargets, job.out_bam_info, job.out_idxstats, stats)
-    for i, (s, bam, t, a, j, ix, st) in enumerate(rows):
-        cover_one(s, bam, job.genome, builds, bins, job.min_mapq, t, a, j)
-        Path(ix).write_text(pysam.idxstats(bam))
-        if st:
-            Path(st).write_text(pysam.stats(bam))
+    for i, (s, bam) in enumerate(zip(job.samples, job.bams)):
+        cover_one(job, i, builds, bins)
+        Path(job.out_idxstats[i]).write_text(pysam.idxstats(bam))
+        if job.out_stats:
+            Path(job.out_stats[i]).write_text(pysam.stats(bam))
         log.info("[%d/%d] %s done (%.1f s elapsed)", i + 1, len(job.samples), s, time.time() - t0)
