@@ -25,3 +25,11 @@ def schema_defaults(root):
     import yaml
     props = yaml.safe_load((root / "workflow" / "schemas" / "config.schema.yaml").read_text())["properties"]
     return {blk: {k: v["default"] for k, v in props[blk]["properties"].items()} for blk in ("caller", "qc")}
+
+
+@pytest.fixture(scope="session")
+def params(root, schema_defaults):
+    """The caller's parameters at the config's defaults, penalties from the calibration table."""
+    from ikzf1cnv import annotation, calling
+    calib = annotation.read_tsv(root / "resources" / "penalty_calibration.tsv")
+    return calling.CallerParams.from_config(schema_defaults["caller"], schema_defaults["qc"], calib)

@@ -98,8 +98,14 @@ def test_par1_pattern(rules):
     assert genes.par1_level(par1_units(set()), r) == "none"
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _params(params):
+    global PARAMS
+    PARAMS = params
+
+
 def call(ann, bins, blast):
-    return calling.call_sample("S", bins, ann, calling.CallerParams(), blast, 100.0)
+    return calling.call_sample("S", bins, ann, PARAMS, blast, 100.0)
 
 
 def test_call_sample_del4_7_with_hom_cdkn2a(units, rules, ann):

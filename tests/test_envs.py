@@ -29,12 +29,21 @@ def test_conda_envs_match_pyproject(root):
     assert set(py) - {"snakemake"} <= seen
 
 
-def test_every_rule_with_a_script_names_an_env(root):
-    for smk in (root / "workflow" / "rules").glob("*.smk"):
-        text = smk.read_text()
-        for block in re.split(r"\nrule ", text)[1:]:
-            if "script:" in block or "multiqc" in block.split("\n")[0]:
-                assert "conda:" in block, f"{smk.name}: rule {block.split(':')[0]} has no conda env"
+def rule_blocks(text: str) -> list[str]:
+    """Every rule of a .smk, named or not, at any indentation (the batch rules are made in loops)."""
+    starts = [m.start() for m in re.finditer(r"^[ \t]*rule(?:[ \t]+\w+)?[ \t]*:", text, re.M)]
+    return [text[a:b] for a, b in zip(starts, starts[1:] + [len(text)])]
+
+
+def test_every_rule_that_runs_something_names_an_env(root):
+    blocks = []
+    for smk in sorted((root / "workflow" / "rules").glob("*.smk")) + [root / "Snakefile"]:
+        for block in rule_blocks(smk.read_text()):
+            blocks.append(block)
+            if "script:" in block or "shell:" in block:
+                assert "conda:" in block, f"{smk.name}: rule {block.splitlines()[0].strip()} has no conda env"
+    # bins, the coverage and call batches, reference, cohort, report, multiqc, all
+    assert len(blocks) == 8
 
 
 def test_config_readme_documents_every_schema_key(root):

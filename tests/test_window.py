@@ -58,8 +58,14 @@ def make_bins(ann, seed, sd=0.12, events=(), tiles=True, flank_step=50_000, back
     return df.sort_values(["chromosome", "start"]).reset_index(drop=True)
 
 
-def call(ann, bins, blast=90, params=calling.CallerParams()):
-    return calling.call_sample("S", bins, ann, params, blast, 100.0)
+@pytest.fixture(scope="module", autouse=True)
+def _params(params):
+    global PARAMS
+    PARAMS = params
+
+
+def call(ann, bins, blast=90, params=None):
+    return calling.call_sample("S", bins, ann, params or PARAMS, blast, 100.0)
 
 
 def test_positions_are_classified_and_in_genomic_order(ann):

@@ -29,20 +29,22 @@ from .model import Fit, ModelParams, fit
 
 @dataclass(frozen=True)
 class CallerParams:
-    model: ModelParams = ModelParams()
-    sd_floor: float = 0.05
-    offtarget_sd_floor: float = 0.05
-    min_offtarget_reads: float = 20.0
-    arm_sd_floor: float = 0.01
-    min_arm_bins: int = 10
-    false_positive_rate: float = 0.001
-    blast_pct_tolerance: float = 0.20
-    recentre_bandwidth: float = 0.10
-    gain_level: float = 0.15
-    min_bins_per_chrom: int = 3
-    min_depth: float = 30.0
-    max_noise: float = 0.30
-    min_ikzf1_exons_with_data: int = 8
+    """The caller's settings: built from the validated config (from_config), whose schema
+    holds every default; no defaults here but the two constants below."""
+    model: ModelParams
+    sd_floor: float
+    offtarget_sd_floor: float
+    min_offtarget_reads: float
+    arm_sd_floor: float
+    min_arm_bins: int
+    false_positive_rate: float
+    blast_pct_tolerance: float
+    recentre_bandwidth: float
+    gain_level: float
+    min_depth: float
+    max_noise: float
+    min_ikzf1_exons_with_data: int
+    min_bins_per_chrom: int = 3  # a chromosome's median (recentring, gains) needs this many bins
     # ((n_positions, switch_penalty), ...) ascending: the calibrated penalty for a window of
     # up to n positions at the configured false-positive rate; empty = model's penalty
     penalty_table: tuple = ()
