@@ -3,18 +3,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ikzf1cnv import annotation
+from ikzf1cnv import annotation, genes
 from simlib import simulate
-
-GENES = ["IKZF1", "CDKN2A", "CDKN2B", "PAX5", "ERG", "EBF1", "ETV6", "BTG1", "RB1", "CRLF2", "CSF2RA",
-         "IL3RA", "P2RY8"]
 
 
 @pytest.fixture(scope="module")
-def hg38(root):
+def hg38(root, rules):
     res = root / "resources"
     units = annotation.load_units(res, "hg38")
-    return {"units": units[units["gene"].isin(GENES)], "contigs": annotation.load_contigs(res, "hg38"),
+    return {"units": units[units["gene"].isin(genes.modelled_genes(rules))], "contigs": annotation.load_contigs(res, "hg38"),
             "introns": annotation.read_tsv(res / "hg38" / "introns.tsv"),
             "arms": annotation.read_tsv(res / "hg38" / "arms.tsv")}
 

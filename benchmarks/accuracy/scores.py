@@ -10,8 +10,9 @@ import numpy as np
 import pandas as pd
 
 from cohorts import CF_BANDS
+from simlib import bench
 
-GENES = ["CDKN2A", "CDKN2B", "PAX5", "PAR1", "ERG", "EBF1", "ETV6", "BTG1", "RB1"]
+GENES = bench.GENES
 LOD_TYPES = ["del4-7", "del2-3", "del1-8"]
 MISSING = ("-", "", "nan", "None")
 

@@ -3,17 +3,21 @@ exons and genes at CNVkit's own thresholds, and the scores (benchmarks/accuracy)
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from ikzf1cnv import classify, labels
 from ikzf1cnv import genes as genelib
-from ikzf1cnv.cohort import CALL_COLS
+from ikzf1cnv.annotation import load_rules
+from ikzf1cnv.cohort import call_columns
 
 from . import simulate
 
-GENES = ["CDKN2A", "CDKN2B", "PAX5", "PAR1", "ERG", "EBF1", "ETV6", "BTG1", "RB1"]
+RULES = load_rules(Path(__file__).resolve().parents[2] / "resources" / "rules.yaml")
+GENES = genelib.gene_columns(RULES)
+CALL_COLS = call_columns(RULES)
 BLAST_BANDS = [(0.0, 0.2), (0.2, 0.4), (0.4, 0.7), (0.7, 1.01)]
 TRUTH_EXTRA = ["ikzf1_events", "arm_truth", "mechanism_truth"]       # "-" in older truth tables
 CALL_EXTRA = ["ikzf1_mechanism", "ikzf1_lod", "ikzf1_evidence", "arm_losses"]  # "-" from older callers
@@ -72,7 +76,7 @@ def truth_row(spec: dict, units: pd.DataFrame, events: list, rules: dict, pax5_m
     """The truth of a tumour from the event geometry. With `arms` and `contigs` it also
     says which events hit IKZF1 (ikzf1_events: "chr7:START-END:FRACTION", 0-based half-open,
     fraction of all cells), the arm losses and how IKZF1 is lost (mechanism_truth)."""
-    geo = simulate.gene_truth(units, events)
+    geo = simulate.gene_truth(units, events, rules)
     lost, bial = geo["ikzf1_lost"], geo["ikzf1_biallelic"]
     ik_f = [ev.fraction for ev in events if ev.copies < 0 and ev.chrom == "chr7"
             and ev.start <= int(units[units["gene"] == "IKZF1"]["end"].max())

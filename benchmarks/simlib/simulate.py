@@ -251,20 +251,26 @@ def copies_lost(units: pd.DataFrame, gene: str, events: list[Event]) -> list[int
     return out
 
 
-def gene_truth(units: pd.DataFrame, events: list[Event]) -> dict:
-    """Each gene's level and the IKZF1 exon sets as the event geometry dictates
-    (independent of the caller)."""
+def gene_truth(units: pd.DataFrame, events: list[Event], rules: dict) -> dict:
+    """Each gene's level (rules.yaml `genes`, by kind) and the IKZF1 exon sets as the event
+    geometry dictates (independent of the caller)."""
     lv = {}
-    for g in ("CDKN2A", "CDKN2B"):
+    p = rules["par1"]
+    for g, kind in rules["genes"].items():
+        if kind == "par1":
+            par = all(sum(x >= 1 for x in copies_lost(units, h, events)) * 2 >= len(copies_lost(units, h, events))
+                      for h in p["lost"]) and all(max(copies_lost(units, h, events)) == 0 for h in p["kept"])
+            lv[g] = "deleted" if par else "none"
+            continue
+        if kind == "exons":
+            continue
         k = copies_lost(units, g, events)
-        lv[g] = "hom" if max(k) >= 2 else ("het" if max(k) >= 1 else "none")
-    k = copies_lost(units, "PAX5", events)
-    lv["PAX5"] = "whole" if min(k) >= 1 else ("partial" if max(k) >= 1 else "none")
-    for g in ("ERG", "EBF1", "ETV6", "BTG1", "RB1"):
-        lv[g] = "deleted" if max(copies_lost(units, g, events)) >= 1 else "none"
-    par = all(sum(x >= 1 for x in copies_lost(units, g, events)) * 2 >= len(copies_lost(units, g, events))
-              for g in ("CSF2RA", "IL3RA")) and max(copies_lost(units, "CRLF2", events)) == 0
-    lv["PAR1"] = "deleted" if par else "none"
+        if kind == "zygosity":
+            lv[g] = "hom" if max(k) >= 2 else ("het" if max(k) >= 1 else "none")
+        elif kind == "extent":
+            lv[g] = "whole" if min(k) >= 1 else ("partial" if max(k) >= 1 else "none")
+        else:
+            lv[g] = "deleted" if max(k) >= 1 else "none"
     ik = units[units["gene"] == "IKZF1"]["exon"].astype(int).tolist()
     k = copies_lost(units, "IKZF1", events)
     lv["ikzf1_lost"] = [e for e, x in zip(ik, k) if x >= 1]

@@ -17,20 +17,20 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "workflow"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from ikzf1cnv import annotation  # noqa: E402
+from ikzf1cnv import annotation, genes  # noqa: E402
+from ikzf1cnv.cohort import call_columns  # noqa: E402
 from simlib import simulate  # noqa: E402
 
-CALL_COLS = ["sample", "subtype", "status", "ikzf1_deletion", "ikzf1_exons_deleted",
-             "ikzf1_exons_biallelic", "ikzf1_cell_fraction", "CDKN2A", "CDKN2B", "PAX5", "PAR1",
-             "ERG", "EBF1", "ETV6", "BTG1", "RB1", "ikzf1plus", "ukall_cna", "qc"]
-GENES = ["CDKN2A", "CDKN2B", "PAX5", "PAR1", "ERG", "EBF1", "ETV6", "BTG1", "RB1"]
+RULES = annotation.load_rules(ROOT / "resources" / "rules.yaml")
+CALL_COLS = call_columns(RULES)
+GENES = genes.gene_columns(RULES)
 
 
 def check_truth(name, truth, units, events):
     """The hand-written truth must agree with what the event geometry deletes."""
     if truth["status"] == "not_evaluable":
         return
-    geo = simulate.gene_truth(units, events)
+    geo = simulate.gene_truth(units, events, RULES)
     for gene in GENES:
         assert truth.get(gene, "none") == geo[gene], f"{name}: events give {gene} {geo[gene]}, truth {truth.get(gene)}"
     lost = ",".join(str(e) for e in geo["ikzf1_lost"])

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import annotation, arms, calling, classify, cnv, denoise
+from . import annotation, arms, calling, classify, cnv, denoise, genes
 from .files import POSITIONS_TABLE, UNITS_TABLE, EXON_TABLE, log, write_json, write_table
 
 
@@ -57,7 +57,7 @@ class CallContext:
 def call_context(job: CallJob) -> CallContext:
     rules = annotation.load_rules(job.rules)
     units = annotation.read_tsv(job.exons)
-    units = units[units["gene"].isin(set(rules["genes"]) | set(rules["par1"]["context"]))]
+    units = units[units["gene"].isin(genes.modelled_genes(rules))]
     ann = calling.Annotation(units, annotation.read_tsv(job.arms), annotation.read_tsv(job.introns), rules)
     params = calling.CallerParams.from_config(job.caller, job.qc, annotation.read_tsv(job.calibration))
     return CallContext(job, rules["cnvkit_par_genome"].get(job.genome), annotation.read_tsv(job.par_regions), ann,

@@ -121,7 +121,7 @@ def fit_group(genes: list[str], pos: pd.DataFrame, f_max: float, params: CallerP
 def _groups(rules: dict) -> list[list[str]]:
     grouped = [list(g) for g in rules.get("groups", [])] + [list(rules["par1"]["context"])]
     seen = {g for grp in grouped for g in grp}
-    return grouped + [[g] for g in rules["genes"] if g not in seen]
+    return grouped + [[g] for g, kind in rules["genes"].items() if g not in seen and kind != "par1"]
 
 
 def tested_arms(ann: Annotation) -> list[str]:

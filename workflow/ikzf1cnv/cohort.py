@@ -8,14 +8,19 @@ import pandas as pd
 from scipy.stats import binomtest, norm
 
 from . import classify
+from . import genes as genelib
 from .purity import fmt
 
-CALL_COLS = ["sample", "subtype", "status", "ikzf1_deletion", "ikzf1_exons_deleted",
-             "ikzf1_exons_biallelic", "ikzf1_cell_fraction", "CDKN2A", "CDKN2B", "PAX5", "PAR1",
-             "ERG", "EBF1", "ETV6", "BTG1", "RB1", "ikzf1plus", "ukall_cna", "qc"]
+CALL_HEAD = ["sample", "subtype", "status", "ikzf1_deletion", "ikzf1_exons_deleted", "ikzf1_exons_biallelic",
+             "ikzf1_cell_fraction"]
+CALL_TAIL = ["ikzf1plus", "ukall_cna", "qc"]
 EXTRA_COLS = ["ikzf1_mechanism", "ikzf1_lod", "ikzf1_evidence", "arm_losses", "age_group", "ikzf1_cf_low", "ikzf1_cf_high", "blast_fraction", "blast_low", "blast_high",
               "blast_source", "median_depth", "noise"]
-GENE_COLS = ["CDKN2A", "CDKN2B", "PAX5", "PAR1", "ERG", "EBF1", "ETV6", "BTG1", "RB1"]
+
+
+def call_columns(rules: dict) -> list[str]:
+    """The contract's columns of ikzf1_calls.tsv: the gene columns from rules.yaml."""
+    return CALL_HEAD + genelib.gene_columns(rules) + CALL_TAIL
 FREQ_COLS = ["group", "label", "n", "n_altered", "observed", "ci_low", "ci_high", "reference_low",
              "reference_high", "p_value", "verdict"]
 
@@ -31,7 +36,7 @@ def call_row(rec: dict, rules: dict, pax5_mode: str) -> dict:
            "ikzf1_deletion": ik["deletion"], "ikzf1_exons_deleted": ik["exons_deleted"],
            "ikzf1_exons_biallelic": ik["exons_biallelic"],
            "ikzf1_cell_fraction": fmt(ik["cell_fraction"], 2),
-           **{g: genes.get(g, "NA") for g in GENE_COLS},
+           **{g: genes.get(g, "NA") for g in genelib.gene_columns(rules)},
            "ikzf1plus": classify.ikzf1plus(calls, rules["ikzf1plus"], pax5_mode) if bcp else "NA",
            "ukall_cna": classify.ukall_cna(calls, rules["ukall_cna"]) if bcp else "NA",
            "qc": rec["qc"],
@@ -47,7 +52,7 @@ def call_row(rec: dict, rules: dict, pax5_mode: str) -> dict:
 
 def calls_table(records: list[dict], rules: dict, pax5_mode: str) -> pd.DataFrame:
     rows = [call_row(r, rules, pax5_mode) for r in sorted(records, key=lambda r: r["sample"])]
-    return pd.DataFrame(rows, columns=CALL_COLS + EXTRA_COLS)
+    return pd.DataFrame(rows, columns=call_columns(rules) + EXTRA_COLS)
 
 
 # ------------------------------------------------------------------ frequencies

@@ -64,11 +64,22 @@ def ikzf1_exon_table(iku: pd.DataFrame, purity: float | None, evaluable: bool) -
 
 
 def gene_levels(units: pd.DataFrame, rules: dict) -> dict[str, str]:
-    """Every called gene's level but IKZF1's (rules.yaml `genes`), and PAR1's pattern."""
+    """Every called gene's level but IKZF1's (rules.yaml `genes`), PAR1's by its pattern."""
     out = {}
     for g, kind in rules["genes"].items():
-        if g != "IKZF1":
+        if kind == "par1":
+            out[g] = par1_level(units[units["gene"].isin(rules["par1"]["context"])], rules["par1"])
+        elif kind != "exons":
             u = units[units["gene"] == g]
             out[g] = gene_level(kind, u["state"].tolist(), (u["n_bins"] > 0).tolist())
-    out["PAR1"] = par1_level(units[units["gene"].isin(rules["par1"]["context"])], rules["par1"])
     return out
+
+
+def gene_columns(rules: dict) -> list[str]:
+    """The call table's gene columns: rules.yaml `genes` but IKZF1, in its order."""
+    return [g for g, kind in rules["genes"].items() if kind != "exons"]
+
+
+def modelled_genes(rules: dict) -> list[str]:
+    """Genes with exon units of their own in the model: the called genes and PAR1's context."""
+    return [g for g, kind in rules["genes"].items() if kind != "par1"] + list(rules["par1"]["context"])

@@ -14,8 +14,9 @@ def _header(id_, name, desc, plot_type, extra=""):
 def write_custom_content(calls: pd.DataFrame, freq: pd.DataFrame, outdir: str):
     out = Path(outdir)
     out.mkdir(parents=True, exist_ok=True)
-    cols = ["sample", "status", "ikzf1_deletion", "ikzf1_cell_fraction", "ikzf1_mechanism", "arm_losses", "CDKN2A", "CDKN2B", "PAX5", "PAR1",
-            "ERG", "ikzf1plus", "ukall_cna", "blast_fraction", "median_depth", "noise", "qc"]
+    from .report import gene_columns
+    cols = ["sample", "status", "ikzf1_deletion", "ikzf1_cell_fraction", "ikzf1_mechanism", "arm_losses",
+            *gene_columns(calls), "ikzf1plus", "ukall_cna", "blast_fraction", "median_depth", "noise", "qc"]
     with open(out / "ikzf1_calls_mqc.tsv", "w") as fh:
         fh.write(_header("ikzf1_calls", "IKZF1 calls", "Per-sample IKZF1 exon deletion, co-deletions, IKZF1plus "
                          "and UKALL-CNA (ikzf1_calls.tsv)", "table"))

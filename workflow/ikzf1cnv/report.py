@@ -173,8 +173,7 @@ def render(calls: pd.DataFrame, freq: pd.DataFrame, types: pd.DataFrame, exons: 
         warn += (f'<p class="warn"><b>{len(ne)} sample(s) not evaluable</b>: '
                  + "; ".join(f"{E(s)} ({E(q)})" for s, q in zip(ne["sample"], ne["qc"])) + "</p>")
     main_cols = ["sample", "subtype", "status", "ikzf1_deletion", "ikzf1_exons_biallelic", "ikzf1_cell_fraction",
-                 "CDKN2A", "CDKN2B", "PAX5", "PAR1", "ERG", "EBF1", "ETV6", "BTG1", "RB1", "ikzf1plus", "ukall_cna",
-                 "blast_fraction", "blast_source"]
+                 *gene_columns(calls), "ikzf1plus", "ukall_cna", "blast_fraction", "blast_source"]
     plots = "".join(exon_plot(s, exons[s], _num(records[s]["purity"]["blast_fraction"]))
                     for s in calls["sample"] if s in exons)
     qc_cols = ["sample", "qc", "median_depth", "noise", "blast_fraction", "blast_low", "blast_high", "blast_source"]
@@ -192,7 +191,7 @@ def render(calls: pd.DataFrame, freq: pd.DataFrame, types: pd.DataFrame, exons: 
 <p>{n} tumour samples ({len(ev)} evaluable), genome {E(str(config.get('genome')))}, reference: {E(ref_info.get('mode', '?'))}
 {('(' + ', '.join(E(x) for x in ref_info.get('normals', [])) + ')') if ref_info.get('normals') else ''}.
 IKZF1 deleted in <b>{nd}</b>; IKZF1plus in <b>{nplus}</b>.</p>{warn}
-<h2>Calls</h2>{table_html(calls[main_cols], colour_cols=("status", "ikzf1plus", "ukall_cna", "CDKN2A", "CDKN2B", "PAX5"))}
+<h2>Calls</h2>{table_html(calls[main_cols], colour_cols=("status", "ikzf1plus", "ukall_cna", *gene_columns(calls)))}
 <p class="note">ikzf1_cell_fraction: fraction of all cells with the IKZF1 deletion (95% interval in ikzf1_calls.tsv).
 blast_source 'estimated' means no blast percentage was given and the largest clonal event set it.</p>
 <h2>Evidence and limits of detection</h2>
@@ -214,6 +213,12 @@ expected one-copy (long dashes) and two-copy (dots) loss at the sample's blast f
 <h2>Methods</h2><ul>{notes}</ul><h3>Settings</h3>{table_html(cfg_rows)}<h3>Versions</h3>{table_html(ver)}
 </body></html>
 """
+
+
+def gene_columns(calls: pd.DataFrame) -> list[str]:
+    """The call table's gene columns: between ikzf1_cell_fraction and ikzf1plus (contract order)."""
+    cols = list(calls.columns)
+    return cols[cols.index("ikzf1_cell_fraction") + 1:cols.index("ikzf1plus")]
 
 
 def _num(v):
