@@ -41,6 +41,8 @@ def test_scenario_dry_runs(root, tmp_path, name):
     j = jobs(out)
     assert j["all"] == 1 and j["cohort"] == 1 and j["report"] == 1
     assert sum(v for k, v in j.items() if k.startswith("call_")) >= 1
+    if name == "wgs":  # targets left out: whole-genome mode, the bins come from the annotation
+        assert "exons.tsv" in out and "panel_hg38.bed" not in out
     if name == "reference_cnn":
         assert "reference" in j and not any(f"{n}.targetcoverage.cnn" in out for n in ("N01", "N02"))
 

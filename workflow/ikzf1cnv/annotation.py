@@ -7,6 +7,9 @@ import pandas as pd
 import yaml
 
 
+BACKBONE_CLEARANCE = 10_000  # bp between a backbone bin and a gene target (loci_panel)
+
+
 def read_tsv(path) -> pd.DataFrame:
     return pd.read_csv(path, sep="\t", comment="#", dtype={"exon": str})
 
@@ -75,7 +78,7 @@ def loci_panel(units: pd.DataFrame, contigs: dict[str, int], backbone_per_chrom:
     for r in df.itertuples(index=False):
         if r.name.startswith("backbone"):
             near = df[(df["chrom"] == r.chrom) & ~df["name"].str.startswith("backbone")
-                      & (df["end"] > r.start - 10000) & (df["start"] < r.end + 10000)]
+                      & (df["end"] > r.start - BACKBONE_CLEARANCE) & (df["start"] < r.end + BACKBONE_CLEARANCE)]
             if len(near):
                 continue
         keep.append(r)
