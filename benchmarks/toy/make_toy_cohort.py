@@ -52,8 +52,14 @@ def main():
     contigs = annotation.load_contigs(res, build)
     reg = annotation.load_regions(res, build)
     par1 = tuple(reg[reg["region"] == "PAR1"][["chrom", "start", "end"]].iloc[0])
-    panel = annotation.loci_panel(units[units["gene"].isin(spec["panel_genes"])], contigs, spec["backbone_per_chrom"], spec["backbone_size"],
-                                spec["max_target"], spec["chroms"])
+    panel_units = units[units["gene"].isin(spec["panel_genes"])]
+    if "design" in spec:  # a panel design of the simulator: exons, IKZF1 intron tiles, a backbone every N bp
+        panel = simulate.design_panel(panel_units, annotation.load_introns(res, build), contigs, spec["design"],
+                                      spec["chroms"], spec["backbone_spacing"], spec["backbone_size"],
+                                      spec["max_target"], spec["tile_spacing"], spec["tile_size"])
+    else:
+        panel = annotation.loci_panel(panel_units, contigs, spec["backbone_per_chrom"], spec["backbone_size"],
+                                      spec["max_target"], spec["chroms"])
     a.outdir.mkdir(parents=True, exist_ok=True)
     panel_path = a.outdir / f"panel_{build}.bed"
     panel.to_csv(panel_path, sep="\t", header=False, index=False)

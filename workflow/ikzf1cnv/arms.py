@@ -7,7 +7,9 @@ below any single bin's noise, but an arm holds hundreds of target and off-target
 Per arm and bin kind (target, off-target) the level is the trimmed mean of the bins'
 log2 (the middle 80%: robust to focal events and outlying bins inside the arm, nearly as
 efficient as a mean) with its standard error; the two kinds are combined by inverse
-variance. Bins in the gene windows are left out. Arm levels also vary for reasons other than copy
+variance. Bins in the gene windows are left out, and off-target bins expected to hold
+fewer reads than caller.min_offtarget_reads (the log2 of a handful of reads is skewed and
+far from Gaussian: in the toy's 1 Mb bins of ~5 reads, 21q read 0.4 low in every tumour). Arm levels also vary for reasons other than copy
 number (coverage waves, the recentring): that systematic spread is estimated from the
 sample's own arms (robust SD of all autosomal arm levels, at least `arm_sd_floor`) and
 added to each arm's variance. An arm is called lost when its z is below the one-sided

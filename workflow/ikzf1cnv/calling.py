@@ -225,7 +225,8 @@ def call_sample(sample: str, bins: pd.DataFrame, ann: Annotation, params: Caller
     pb = prepare_bins(bins, params, read_length)
     positions = group_positions(pb, ann, params)
     tested = tested_arms(ann)
-    skip = in_windows(pb.bins, ann)
+    # not the gene windows (focal events), nor off-target bins too sparse for a Gaussian log2
+    skip = in_windows(pb.bins, ann) | (pb.bins["offtarget"].to_numpy() & (pb.expected_reads < params.min_offtarget_reads))
     arm_calls = armlib.call_arms(armlib.arm_levels(pb.bins, ann.arms, params.min_arm_bins, skip), tested,
                                  params.false_positive_rate, params.arm_sd_floor, AUTOSOMES)
     purity, f_max = purity_of(blast_pct, positions, arm_calls, ann, params)
@@ -243,7 +244,8 @@ def call_sample(sample: str, bins: pd.DataFrame, ann: Annotation, params: Caller
         status = "not_evaluable"
         genes = {g: "NA" for g in genes}
         ikzf1 = {**ikzf1, "deletion": "NA", "exons_deleted": "", "exons_biallelic": "", "cell_fraction": None,
-                 "cf_low": None, "cf_high": None, "mechanism": "NA", "lod": "NA"}
+                 "cf_low": None, "cf_high": None, "mechanism": "NA", "lod": "NA",
+                 "evidence": evidence_text(fits["IKZF1"], [])}
     iku = units[units["gene"] == "IKZF1"].assign(exon_n=lambda d: d["exon"].astype(int)).sort_values("exon_n")
     exon_table = genelib.ikzf1_exon_table(iku, purity["blast_fraction"], evaluable=qc == "pass")
     allpos = pd.concat([gf.positions for gf in fits.values()], ignore_index=True)
