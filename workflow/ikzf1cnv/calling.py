@@ -153,10 +153,13 @@ def in_windows(bins: pd.DataFrame, ann: Annotation) -> np.ndarray:
 
 def arm_for(pos: pd.DataFrame, arm_calls: pd.DataFrame, ann: Annotation) -> dict | None:
     """The called-lost arm a window lies in, if any."""
+    lost = arm_calls[arm_calls["called"].to_numpy(dtype=bool)]
+    if lost.empty:
+        return None
     ex = pos[pos["kind"] == "exon"]
     mid = int((ex["start"].min() + ex["end"].max()) // 2)
     name = armlib.arm_of(ann.arms, str(ex["chrom"].iloc[0]), mid)
-    hit = arm_calls[(arm_calls["arm"] == name) & arm_calls["called"]]
+    hit = lost[lost["arm"] == name]
     return hit.iloc[0].to_dict() if len(hit) else None
 
 

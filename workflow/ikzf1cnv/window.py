@@ -48,11 +48,15 @@ def exon_positions(bins: pd.DataFrame, var: np.ndarray, units: pd.DataFrame) -> 
     used = np.zeros(len(bins), dtype=bool)
     chrom = bins["chromosome"].to_numpy()
     bs, be = bins["start"].to_numpy(), bins["end"].to_numpy()
-    l2, dp = bins["log2"].to_numpy(), bins["depth"].to_numpy()
+    l2, dp = bins["log2"].to_numpy(dtype=float), bins["depth"].to_numpy(dtype=float)
     tgt = ~bins["offtarget"].to_numpy()
+    on = {c: np.flatnonzero(tgt & (chrom == c)) for c in set(units["chrom"])}  # target bins per chromosome
     for u in units.itertuples(index=False):
-        hit = tgt & (chrom == u.chrom) & (bs < u.end) & (be > u.start - 1)
-        used |= hit
+        idx = on[u.chrom]
+        idx = idx[(bs[idx] < u.end) & (be[idx] > u.start - 1)]
+        used[idx] = True
+        hit = np.zeros(len(bins), dtype=bool)
+        hit[idx] = True
         sel = hit & np.isfinite(l2)
         n = int(sel.sum())
         if n:
