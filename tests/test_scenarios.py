@@ -76,6 +76,20 @@ def copy(root, tmp_path_factory):
     return d
 
 
+def test_reference_cnn_scenario_runs_end_to_end(root, copy, tmp_path):
+    """A prebuilt reference (the toy normals' one from the run in the copy) and no normals."""
+    import json
+    cfg = config_for(root, tmp_path, "reference_cnn", copy / "out" / "reference" / "reference.cnn")
+    snakemake(root, "--configfile", str(cfg))
+    info = json.loads((tmp_path / "reference_cnn" / "reference" / "reference.json").read_text())
+    assert info["mode"] == "prebuilt"
+    calls = {r.split("\t")[0]: r.split("\t") for r in
+             (tmp_path / "reference_cnn" / "cohort" / "ikzf1_calls.tsv").read_text().splitlines()[1:]}
+    ours = {r.split("\t")[0]: r.split("\t") for r in (copy / "out" / "cohort" / "ikzf1_calls.tsv").read_text().splitlines()[1:]}
+    # the same reference as the pooled run: the same calls
+    assert {s: c[3] for s, c in calls.items()} == {s: c[3] for s, c in ours.items()}
+
+
 def test_nothing_reruns_without_a_change(copy):
     assert "Nothing to be done" in snakemake(copy, "-n", "--config", "outdir=out")
 

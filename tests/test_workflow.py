@@ -94,6 +94,15 @@ def test_exon_tables_agree_with_the_calls(runs):
                 assert float(e["ci_low"]) <= float(e["copy_number"]) <= float(e["ci_high"])
 
 
+def test_sample_record_holds_its_ikzf1plus_verdict(runs):
+    """calls.json carries the sample's IKZF1plus (a per-sample verdict), the same as the table's."""
+    import json
+    for r in read_tsv(runs[0] / "cohort" / "ikzf1_calls.tsv"):
+        rec = json.loads((runs[0] / "samples" / r["sample"] / "calls.json").read_text())
+        assert rec["ikzf1plus"] == r["ikzf1plus"], r["sample"]
+        assert "sex" not in rec  # the call step does not use it
+
+
 def test_rerun_is_byte_identical(runs):
     a, b = runs
     files = DATA_FILES + [str(p.relative_to(a)) for p in sorted((a / "samples").glob("*/*.tsv"))]

@@ -125,7 +125,7 @@ def sample_record(res: calling.SampleCalls, row: dict, rules: dict, pax5_mode: s
     bcp = subtype in rules["bcp_subtypes"]
     return {
         "sample": res.sample, "subtype": subtype, "age_group": row.get("age_group", ""),
-        "sex": row.get("sex", ""), "status": res.status, "qc": res.qc,
+        "status": res.status, "qc": res.qc,
         "ikzf1": {k: (r(v, 2) if k in ("cell_fraction", "cf_low", "cf_high") else (r(v, 1) if k == "llr" else v))
                   for k, v in res.ikzf1.items()},
         "genes": res.genes,

@@ -68,10 +68,10 @@ wildcard_constraints:
 
 
 def sample_row(sample):
-    """The sheet columns the caller reads (not the BAM path: moving a BAM reruns nothing)."""
+    """The sheet columns the call step uses (not the BAM path or sex: changing them reruns no call)."""
     r = samples.loc[sample].to_dict()
     return {k: (None if isinstance(v, float) and v != v else v) for k, v in r.items()
-            if k in ("subtype", "age_group", "blast_pct", "sex")}
+            if k in ("subtype", "age_group", "blast_pct")}
 
 
 def per_sample(pattern, names):
