@@ -11,8 +11,8 @@ variance. Bins in the gene windows are left out, and off-target bins expected to
 fewer reads than caller.min_offtarget_reads (the log2 of a handful of reads is skewed and
 far from Gaussian: in the toy's 1 Mb bins of ~5 reads, 21q read 0.4 low in every tumour). Arm levels also vary for reasons other than copy
 number (coverage waves, the recentring): that systematic spread is estimated from the
-sample's own arms (robust SD of all autosomal arm levels, at least `arm_sd_floor`) and
-added to each arm's variance. An arm is called lost when its z is below the one-sided
+sample's own arms (the robust SD of all autosomal arm levels less what their statistical
+SEs explain, at least `arm_sd_floor`) and added to each arm's variance. An arm is called lost when its z is below the one-sided
 quantile of the false-positive rate split over the arms tested (Bonferroni), so a sample
 gets a false arm loss with probability at most that rate. The cell fraction of a
 one-copy loss is 2 (1 - 2^level), with a 95% interval from the level's.
@@ -80,11 +80,13 @@ def call_arms(levels: pd.DataFrame, tested: list[str], fp_rate: float, arm_sd_fl
               autosomes: tuple[str, ...]) -> pd.DataFrame:
     """Loss calls for the `tested` arms (ARM_COLS)."""
     auto = levels[levels["chrom"].isin(autosomes)]
+    sys_sd = arm_sd_floor
     if len(auto) >= 5:
+        # the spread of arm levels beyond what their own SEs explain (a robust SD holds both)
         lv = auto["level"].to_numpy()
-        sys_sd = max(arm_sd_floor, 1.4826 * float(np.median(np.abs(lv - np.median(lv)))))
-    else:
-        sys_sd = arm_sd_floor
+        spread = 1.4826 * float(np.median(np.abs(lv - np.median(lv))))
+        stat = float(np.median(auto["se_stat"].to_numpy()))
+        sys_sd = math.sqrt(max(arm_sd_floor ** 2, spread ** 2 - stat ** 2))
     t = levels[levels["arm"].isin(tested)].copy()
     z_crit = float(norm.isf(fp_rate / max(len(tested), 1)))
     t["se"] = np.sqrt(t["se_stat"] ** 2 + sys_sd ** 2)
