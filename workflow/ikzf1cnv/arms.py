@@ -77,9 +77,11 @@ def arm_levels(bins: pd.DataFrame, arms: pd.DataFrame, min_bins: int, skip: np.n
 
 
 def call_arms(levels: pd.DataFrame, tested: list[str], fp_rate: float, arm_sd_floor: float,
-              autosomes: tuple[str, ...]) -> pd.DataFrame:
-    """Loss calls for the `tested` arms (ARM_COLS)."""
-    auto = levels[levels["chrom"].isin(autosomes)]
+              autosomes: tuple[str, ...], baseline_band: float) -> pd.DataFrame:
+    """Loss calls for the `tested` arms (ARM_COLS). The systematic spread is taken from the
+    autosomal arms within +-baseline_band of log2 0 (a hyperdiploid sample's gained arms are
+    copy-number changes, not noise)."""
+    auto = levels[levels["chrom"].isin(autosomes) & (levels["level"].abs() < baseline_band)]
     sys_sd = arm_sd_floor
     if len(auto) >= 5:
         # the spread of arm levels beyond what their own SEs explain (a robust SD holds both)

@@ -231,7 +231,7 @@ def call_sample(sample: str, bins: pd.DataFrame, ann: Annotation, params: Caller
     # not the gene windows (focal events), nor off-target bins too sparse for a Gaussian log2
     skip = in_windows(pb.bins, ann) | (pb.bins["offtarget"].to_numpy() & (pb.expected_reads < params.min_offtarget_reads))
     arm_calls = armlib.call_arms(armlib.arm_levels(pb.bins, ann.arms, params.min_arm_bins, skip), tested,
-                                 params.false_positive_rate, params.arm_sd_floor, AUTOSOMES)
+                                 params.false_positive_rate, params.arm_sd_floor, AUTOSOMES, params.gain_level)
     purity, f_max = purity_of(blast_pct, positions, arm_calls, ann, params)
     fits = {key: fit_group(key.split("+"), pos, f_max, params, arm_for(pos, arm_calls, ann))
             for key, pos in positions.items()}
