@@ -130,10 +130,10 @@ def tested_arms(ann: Annotation) -> list[str]:
     return sorted(ann.arms.loc[ann.arms["chrom"].isin(chroms), "arm"])
 
 
-def group_positions(pb: PreparedBins, ann: Annotation, params: CallerParams) -> dict[str, pd.DataFrame]:
+def group_positions(pb: PreparedBins, ann: Annotation, params: CallerParams,
+                    gains: dict[str, float]) -> dict[str, pd.DataFrame]:
     """Every group's window positions, measured against a gained chromosome's own level."""
     exons, in_exon = window.exon_positions(pb.bins, pb.var, ann.units)
-    gains = chromosome_gains(pb.bins, params)
     out = {}
     for grp in _groups(ann.rules):
         pos = window.window_positions(grp, exons, pb.bins, pb.var, in_exon, ann.units, ann.rules["windows"],
@@ -226,7 +226,8 @@ def call_sample(sample: str, bins: pd.DataFrame, ann: Annotation, params: Caller
                 read_length: float) -> SampleCalls:
     """Everything for one sample, from bin log2 ratios to gene-level calls."""
     pb = prepare_bins(bins, params, read_length)
-    positions = group_positions(pb, ann, params)
+    gains = chromosome_gains(pb.bins, params)
+    positions = group_positions(pb, ann, params, gains)
     tested = tested_arms(ann)
     # not the gene windows (focal events), nor off-target bins too sparse for a Gaussian log2
     skip = in_windows(pb.bins, ann) | (pb.bins["offtarget"].to_numpy() & (pb.expected_reads < params.min_offtarget_reads))
@@ -238,7 +239,7 @@ def call_sample(sample: str, bins: pd.DataFrame, ann: Annotation, params: Caller
     units = units_of(fits)
     ik = units[units["gene"] == "IKZF1"]
     metrics = {**pb.metrics, "ikzf1_depth": float(np.nanmedian(ik["depth"])) if ik["n_bins"].sum() else 0.0,
-               "gained_chromosomes": ",".join(sorted(chromosome_gains(pb.bins, params)))}
+               "gained_chromosomes": ",".join(sorted(gains))}
     qc = qc_verdict(metrics, ik, params)
     genes = genelib.gene_levels(units, ann.rules)
     ikzf1 = ikzf1_summary(fits["IKZF1"], arm_calls, ann, tested)
