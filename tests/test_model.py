@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from ikzf1cnv.model import ModelParams, fit
+from ikzf1cnv.model import ModelParams, fit, purity_cost
 from ikzf1cnv.purity import expected_log2
 
 
@@ -66,6 +66,44 @@ def test_purity_separates_het_from_hom():
     l = np.full(4, -1.0)
     assert fit(l, [0.08] * 4, f_max=0.55).states == [2] * 4
     assert fit(l, [0.08] * 4, f_max=1.0).states == [1] * 4
+
+
+def test_a_long_homozygous_run_is_not_read_as_a_deeper_heterozygous_one():
+    """A homozygous loss in 30% of cells over 100 positions of a 9p21 window (exons, flanks,
+    off-target bins), blasts 30% + the sheet's tolerance (f_max 0.55): a heterozygous loss
+    in 55% of cells is 0.046 shallower, 3 SE over 100 positions. The biallelic penalty is
+    a second hit's cost, charged once per run: charged per position (100 x 0.5) it
+    outweighed the data and the homozygous loss (an IKZF1plus partner) read as
+    heterozygous, as in the benchmark."""
+    states = [0] * 10 + [2] * 100 + [0] * 10
+    for seed in range(3):
+        l = draw(states, 0.3, 0.15, seed)
+        r = fit(l, [0.15] * 120, f_max=0.55, params=ModelParams(switch_penalty=8.0))
+        assert r.states == states
+        assert r.cf_low <= 0.3 <= r.cf_high
+
+
+def test_purity_cost():
+    f = np.array([0.1, 0.3, 0.4, 0.5])
+    assert purity_cost(f, 0.3, 0.1).tolist() == pytest.approx([0, 0, 0.5, 2.0])
+    assert purity_cost(f, None, 0.1).tolist() == [0, 0, 0, 0]
+    assert purity_cost(f, 0.3, 0.0).tolist() == [0, 0, 0, 0]
+
+
+def test_the_blast_count_tells_hom_in_p_from_het_in_2p():
+    """Blasts 15%: a homozygous loss in all of them (log2(0.85)) looks exactly like a
+    heterozygous loss in 30% of cells, within the hard bound of blasts + 0.2. Without the
+    blast count the tie goes to one copy; with it (SD 0.1), 30% of cells is 1.5 SD more
+    than there are blasts, and the loss is homozygous."""
+    l = np.full(30, float(expected_log2(0.15, 2)))
+    se = [0.1] * 30
+    p = ModelParams(switch_penalty=8.0)
+    assert set(fit(l, se, f_max=0.35, params=p).states) == {1}
+    r = fit(l, se, f_max=0.35, params=p, blast=0.15, blast_sd=0.1)
+    assert set(r.states) == {2} and r.cell_fraction == pytest.approx(0.15)
+    # a heterozygous loss in all the blasts stays heterozygous
+    l1 = np.full(30, float(expected_log2(0.15, 1)))
+    assert set(fit(l1, se, f_max=0.35, params=p, blast=0.15, blast_sd=0.1).states) == {1}
 
 
 def test_missing_exons_carry_no_evidence():

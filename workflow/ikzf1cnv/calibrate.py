@@ -40,8 +40,8 @@ def critical_penalties(x: np.ndarray, se: float | np.ndarray, params: ModelParam
     for f in fgrid:
         for k in STATES[1:]:
             mu = expected_log2(f, k, floor=params.log2_floor)
-            g = null - huber((x - mu) / s, params.huber_k) - (params.biallelic_penalty if k == 2 else 0.0)
-            best = np.maximum(best, _max_run_sum(g))
+            g = null - huber((x - mu) / s, params.huber_k)
+            best = np.maximum(best, _max_run_sum(g) - (params.biallelic_penalty if k == 2 else 0.0))
     return best / 2.0
 
 

@@ -39,6 +39,7 @@ class CallerParams:
     min_arm_bins: int
     false_positive_rate: float
     blast_pct_tolerance: float
+    blast_pct_sd: float
     recentre_bandwidth: float
     gain_level: float
     min_depth: float
@@ -79,7 +80,7 @@ class CallerParams:
                    min_offtarget_reads=caller["min_offtarget_reads"], arm_sd_floor=caller["arm_sd_floor"],
                    min_arm_bins=caller["min_arm_bins"],
                    false_positive_rate=caller["false_positive_rate"],
-                   blast_pct_tolerance=caller["blast_pct_tolerance"],
+                   blast_pct_tolerance=caller["blast_pct_tolerance"], blast_pct_sd=caller["blast_pct_sd"],
                    recentre_bandwidth=caller["recentre_bandwidth"], gain_level=caller["gain_level"],
                    min_depth=qc["min_depth"], max_noise=qc["max_noise"],
                    min_ikzf1_exons_with_data=qc["min_ikzf1_exons_with_data"], penalty_table=table)
@@ -106,12 +107,13 @@ class GroupFit:
 
 
 def fit_group(genes: list[str], pos: pd.DataFrame, f_max: float, params: CallerParams,
-              arm: dict | None = None) -> GroupFit:
-    """Fit the model over a group's window. Inside a lost arm, the positions are modelled
-    relative to the arm's level and every position carries the arm's loss (state + 1)."""
+              arm: dict | None = None, blast: float | None = None) -> GroupFit:
+    """Fit the model over a group's window (cell fractions above the sheet's blast
+    fraction `blast` at a cost: model.purity_cost). Inside a lost arm, the positions are
+    modelled relative to the arm's level and every position carries the arm's loss (state + 1)."""
     p = params.model_for(len(pos))
     l2 = pos["log2"].to_numpy(dtype=float) - (arm["level"] if arm else 0.0)
-    f = fit(l2, pos["se"].to_numpy(dtype=float), f_max=f_max, params=p)
+    f = fit(l2, pos["se"].to_numpy(dtype=float), f_max=f_max, params=p, blast=blast, blast_sd=params.blast_pct_sd)
     states = np.asarray(f.states)
     if arm:
         states = np.minimum(states + 1, 2)
@@ -234,7 +236,8 @@ def call_sample(sample: str, bins: pd.DataFrame, ann: Annotation, params: Caller
     arm_calls = armlib.call_arms(armlib.arm_levels(pb.bins, ann.arms, params.min_arm_bins, skip), tested,
                                  params.false_positive_rate, params.arm_sd_floor, AUTOSOMES, params.gain_level)
     purity, f_max = purity_of(blast_pct, positions, arm_calls, ann, params)
-    fits = {key: fit_group(key.split("+"), pos, f_max, params, arm_for(pos, arm_calls, ann))
+    sheet = purity["blast_fraction"] if purity["blast_source"] == "sheet" else None
+    fits = {key: fit_group(key.split("+"), pos, f_max, params, arm_for(pos, arm_calls, ann), sheet)
             for key, pos in positions.items()}
     units = units_of(fits)
     ik = units[units["gene"] == "IKZF1"]

@@ -7,7 +7,9 @@ lost in those cells (k = 0, 1 or 2) and an expected log2 of log2(1 - F*k_i/2).
 For every F on a grid, a Viterbi pass over the exons (in genomic order) finds the k
 path that minimises  sum_i (l_i - mu(k_i, F))^2 / (2 s_i^2)  + switch_penalty * (number
 of state changes, counting the entry from and return to the diploid flanks)  +
-biallelic_penalty * (exons with k = 2). The best F and its path are the fit.
+biallelic_penalty * (runs of k = 2: a second hit is one more event, whatever its length;
+charged per position it would grow with the window's bins and read every long
+homozygous loss as a deeper heterozygous one). The best F and its path are the fit.
 
 This borrows strength across exons (they share F, and a run costs its two breakpoints
 once rather than a penalty per exon) without merging distinct events: a return to k = 0
@@ -68,16 +70,16 @@ def _viterbi_costs(l, s, fgrid, p: ModelParams):
     k = np.array(STATES, dtype=float)
     mu = expected_log2(fgrid[:, None], k[None, :], floor=p.log2_floor)  # (nF, 3)
     obs = np.maximum(l, p.log2_floor)
-    trans = p.switch_penalty * (k[:, None] != k[None, :])  # from x to
-    state_pen = np.where(k == 2, p.biallelic_penalty, 0.0)
+    # from x to y: a state change, and entering k = 2 (a second hit) costs biallelic_penalty once
+    trans = p.switch_penalty * (k[:, None] != k[None, :]) + p.biallelic_penalty * ((k[None, :] == 2) & (k[:, None] != 2))
     cost = np.full((nf, 3), np.inf)
     back = np.zeros((n, nf, 3), dtype=np.int8)
     prev = np.tile(trans[0], (nf, 1))  # entering from the diploid flank (state 0)
     for i in range(n):
         if np.isfinite(obs[i]):
-            em = huber((obs[i] - mu) / s[i], p.huber_k) + state_pen
+            em = huber((obs[i] - mu) / s[i], p.huber_k)
         else:
-            em = np.zeros((nf, 3)) + state_pen  # no data: no evidence either way
+            em = np.zeros((nf, 3))  # no data: no evidence either way
         if i == 0:
             cost = prev + em
         else:
@@ -88,8 +90,20 @@ def _viterbi_costs(l, s, fgrid, p: ModelParams):
     return cost, back
 
 
-def fit(log2, se, f_max: float = 1.0, params: ModelParams = ModelParams()) -> Fit:
-    """Fit the model to one gene's exon units (arrays in genomic order; NaN = no data)."""
+def purity_cost(fgrid: np.ndarray, blast: float | None, blast_sd: float) -> np.ndarray:
+    """Cost of each cell fraction F given a stated blast fraction: 0 up to it, then
+    0.5 ((F - blast) / blast_sd)^2 (no more cells can carry an event than are blasts; a
+    blast count is itself uncertain by about blast_sd). This is what tells a homozygous
+    loss in p of the cells from a heterozygous one in 2p when 2p exceeds the blast count."""
+    if blast is None or not blast_sd > 0:
+        return np.zeros(len(fgrid))
+    return 0.5 * (np.maximum(fgrid - blast, 0.0) / blast_sd) ** 2
+
+
+def fit(log2, se, f_max: float = 1.0, params: ModelParams = ModelParams(), blast: float | None = None,
+        blast_sd: float = 0.0) -> Fit:
+    """Fit the model to one gene's positions (arrays in genomic order; NaN = no data);
+    cell fractions up to f_max, those above a stated blast fraction at a cost (purity_cost)."""
     l = np.asarray(log2, dtype=float)
     s = np.asarray(se, dtype=float)
     s = np.where(np.isfinite(s) & (s > 0), s, 1.0)
@@ -102,7 +116,7 @@ def fit(log2, se, f_max: float = 1.0, params: ModelParams = ModelParams()) -> Fi
     null_cost = float(np.sum(huber(np.maximum(l[finite], params.log2_floor) / s[finite], params.huber_k)))
     cost, back = _viterbi_costs(l, s, fgrid, params)
     end_state = np.argmin(cost, axis=1)
-    best_per_f = cost[np.arange(len(fgrid)), end_state]
+    best_per_f = cost[np.arange(len(fgrid)), end_state] + purity_cost(fgrid, blast, blast_sd)
     j = int(np.argmin(best_per_f))  # first minimum: deterministic
     best = float(best_per_f[j])
     states = [0] * n
