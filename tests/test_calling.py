@@ -200,3 +200,16 @@ def test_erg_deletion_on_a_gained_chromosome_21(units, rules, ann):
     # monosomy 7 is not "a loss of chromosome level": IKZF1 stays deleted
     mono = make_bins(units, 8, chrom_shift={"chr7": np.log2(1 - p / 2)})
     assert call(ann, mono, 90).ikzf1["deletion"] == "del1-8"
+
+
+def test_sheet_blast_count_makes_a_low_fraction_cdkn2a_loss_homozygous(units, rules, ann):
+    """Blasts 15%, CDKN2A/B lost on both copies in all of them: log2(0.85), exactly a
+    heterozygous loss in 30% of cells, which the sheet's tolerance (+0.2) still allows.
+    The blast count (caller.blast_pct_sd) makes it homozygous, an IKZF1plus partner; a
+    sheet with blasts at 40% leaves it heterozygous in 30%."""
+    ev = [("CDKN2A", None, expected_log2(0.15, 2)), ("CDKN2B", None, expected_log2(0.15, 2))]
+    bins = make_bins(units, 4, sd=0.05, events=ev)
+    res = call(ann, bins, 15)
+    assert res.genes["CDKN2A"] == "hom" and res.genes["CDKN2B"] == "hom"
+    res = call(ann, bins, 40)
+    assert res.genes["CDKN2A"] == "het" and res.genes["CDKN2B"] == "het"
