@@ -159,3 +159,35 @@ def test_bands_and_panel_scores():
     assert a["arm cf error"] == pytest.approx(0.05)
     old = ps.assign(arm_losses="-", ikzf1_lod="-")
     assert scores.lod_check(old)["LoD check"] == "-" and scores.arm_scores(old)["false arm losses"] == "-"
+
+
+def test_type_oracle_knows_the_cell_fraction(tmp_path):
+    """A del4-7 in 30% of cells whose deleted positions read as if 25% (noise), the two
+    intron-7 probes at -0.07 and exon 8 at -0.15 (SE 0.09). Fitted freely (F = 0.23) the
+    run takes exon 8: the intron probes cost 0.18 more deleted, exon 8 saves 1.2. At the
+    true F = 0.3 (expected -0.234) the intron probes cost 2.2 more deleted and exon 8
+    saves only 0.95: del4-7, which is what the type oracle must say."""
+    from ikzf1cnv.model import ModelParams, fit
+    mu = float(np.log2(1 - 0.25 / 2))
+    log2 = [0.0] * 4 + [mu] * 12 + [-0.07, -0.07, -0.15] + [0.0] * 4
+    se = [0.1] * 18 + [0.09] + [0.1] * 4
+    assert fit(log2, se, params=ModelParams(switch_penalty=5.0)).states[18] == 1   # free fit: del4-8
+    w = _window(log2, se)
+    w["exon"] = [""] * 16 + ["", "", "8"] + [""] * 4
+    w.loc[[5, 8, 11, 14], "exon"] = ["4", "5", "6", "7"]
+    w["kind"] = np.where(w["exon"] == "", "intronic", "exon")
+    w.to_csv(tmp_path / "w.tsv", sep="\t", index=False)
+    label = oracles.type_oracle(tmp_path / "w.tsv", 0.3, lambda n: ModelParams(switch_penalty=5.0))
+    assert label == "del4-7"
+    assert oracles.type_oracle(tmp_path / "missing.tsv", 0.3, lambda n: ModelParams()) is None
+
+
+def test_codeletion_scan(tmp_path):
+    rng = np.random.default_rng(3)
+    w = _window(np.r_[rng.normal(0, 0.1, 10), rng.normal(-0.3, 0.1, 5), rng.normal(0, 0.1, 10)], [0.1] * 25)
+    w["group"] = "PAX5"
+    w.to_csv(tmp_path / "w.tsv", sep="\t", index=False)
+    assert oracles.codeletion_scan(tmp_path / "w.tsv", "PAX5", draws=2000) is True
+    w.assign(log2=rng.normal(0, 0.1, 25)).to_csv(tmp_path / "n.tsv", sep="\t", index=False)
+    assert oracles.codeletion_scan(tmp_path / "n.tsv", "PAX5", draws=2000) is False
+    assert oracles.codeletion_scan(tmp_path / "n.tsv", "ERG", draws=2000) is None

@@ -8,15 +8,24 @@ group, chrom, start, end (0-based half-open), kind, gene, exon, log2, se, state)
   * scan oracle: knows the noise but not the location; takes the most negative
     inverse-variance z over every contiguous run of positions of the window, against a
     threshold calibrated by Monte Carlo on N(0, se) draws of the same positions so that it
-    calls a wild-type gene at the caller's false-positive rate (0.1% per gene).
+    calls a wild-type gene at the caller's false-positive rate (0.1% per gene). The same
+    scan over each co-deletion gene's window (codeletion_scan): what a co-deletion's
+    sensitivity can reach at that rate.
+  * type oracle: the caller's own model over the IKZF1 window with the cell fraction fixed
+    at the truth (type_oracle): the exact type a caller gets when it knows the cell
+    fraction, so an exact-type shortfall can be told apart from the limits of the data.
 """
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+from ikzf1cnv import labels
+from ikzf1cnv.model import fit
 
 LOCATION_Z = 3.090232  # the one-sided 0.1% point of N(0, 1)
 
@@ -105,3 +114,26 @@ def se_honesty(paths: list) -> tuple[float, int]:
     z = [w["log2"].to_numpy() / w["se"].to_numpy() for w in map(read_window, paths) if w is not None]
     z = np.concatenate(z) if z else np.zeros(0)
     return (float(np.std(z, ddof=1)) if len(z) > 1 else math.nan), len(z)
+
+
+def codeletion_scan(path: Path | str, group: str, fpr: float = 0.001, draws: int = 20000, seed: int = 1):
+    """The scan oracle over a co-deletion group's window (True/False; None without data)."""
+    win = read_window(path, group)
+    if win is None or not len(win):
+        return None
+    se = win["se"].to_numpy()
+    return bool(float(scan_max_z(win["log2"].to_numpy(), se)) > scan_threshold(se, fpr, draws, seed))
+
+
+def type_oracle(path: Path | str, cell_fraction: float, params_for) -> str | None:
+    """IKZF1's label from the model with the cell fraction fixed at the truth; params_for(n):
+    the caller's model parameters for a window of n positions (calling.CallerParams.model_for,
+    the calibrated switch penalty); None without data."""
+    win = read_window(path)
+    if win is None or not len(win) or not cell_fraction == cell_fraction:
+        return None
+    p = replace(params_for(len(win)), f_min=float(cell_fraction))
+    r = fit(win["log2"].to_numpy(), win["se"].to_numpy(), f_max=float(cell_fraction), params=p)
+    ex = win.assign(state=r.states)
+    ex = ex[(ex["kind"] == "exon") & (ex["state"] > 0)]
+    return labels.deletion_label(int(e) for e in ex["exon"])

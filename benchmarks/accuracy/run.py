@@ -30,9 +30,11 @@ sys.path.insert(0, str(ROOT / "workflow"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 sys.path.insert(0, str(HERE))
 
+from ikzf1cnv import annotation, calling  # noqa: E402
 from simlib import bench  # noqa: E402
 
 import oracles  # noqa: E402
+import scores  # noqa: E402
 import simulation  # noqa: E402
 import summary  # noqa: E402
 import tools  # noqa: E402
@@ -60,12 +62,37 @@ def caller_fpr() -> float:
         return 0.001
 
 
+def caller_params() -> calling.CallerParams:
+    """The caller's parameters at the schema's defaults (calibrated penalties included)."""
+    props = yaml.safe_load((ROOT / "workflow/schemas/config.schema.yaml").read_text())["properties"]
+    dflt = {k: {kk: vv.get("default") for kk, vv in props[k]["properties"].items()} for k in ("caller", "qc")}
+    return calling.CallerParams.from_config(dflt["caller"], dflt["qc"],
+                                            annotation.read_tsv(ROOT / "resources" / "penalty_calibration.tsv"))
+
+
 def add_oracles(ps: pd.DataFrame, truth: pd.DataFrame, outdir: Path, fpr: float) -> pd.DataFrame:
-    """The oracle columns of one tool's per-sample table (None where no window_bins.tsv)."""
+    """The oracle columns of one tool's per-sample table (None where no window_bins.tsv):
+    location and scan oracles (IKZF1), the type oracle (deleted tumours), and the scan
+    oracle of each truly deleted co-deletion gene in tumours of >= 30% blasts (scan_<gene>)."""
     ev = dict(zip(truth["sample"], truth.get("ikzf1_events", pd.Series(["none"] * len(truth)))))
-    rows = [oracles.sample_oracles(outdir / "samples" / s / "window_bins.tsv", ev.get(s, "none"), fpr,
-                                   seed=1) for s in ps["sample"]]
+    cp, groups = caller_params(), codeletion_groups()
+    rows = []
+    for r in ps.itertuples(index=False):
+        path = outdir / "samples" / r.sample / "window_bins.tsv"
+        row = oracles.sample_oracles(path, ev.get(r.sample, "none"), fpr, seed=1)
+        row["type_oracle"] = oracles.type_oracle(path, r.cell_fraction, cp.model_for) if r.truth_deleted else None
+        for g, grp in groups.items():
+            hit = getattr(r, f"{g}_t") not in ("none", "NA") and r.blast >= scores.CODEL_MIN_BLAST
+            row[f"scan_{g}"] = oracles.codeletion_scan(path, grp, fpr, seed=1) if hit else None
+        rows.append(row)
     return pd.concat([ps.reset_index(drop=True), pd.DataFrame(rows, dtype=object)], axis=1)
+
+
+def codeletion_groups() -> dict:
+    """Each co-deletion gene of the call table (not IKZF1, not PAR1) -> its model group's key."""
+    rules = annotation.load_rules(ROOT / "resources" / "rules.yaml")
+    grouped = {g: "+".join(grp) for grp in rules.get("groups", []) for g in grp}
+    return {g: grouped.get(g, g) for g, kind in rules["genes"].items() if kind not in ("exons", "par1")}
 
 
 def honesty(ps: pd.DataFrame, dirs: dict) -> dict:
