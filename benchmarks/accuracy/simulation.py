@@ -93,7 +93,7 @@ def write_folder(d: Path, name: str, build: str, r: dict, panel: pd.DataFrame, s
     pd.DataFrame(truth).to_csv(d / "truth.tsv", sep="\t", index=False)
     (d / "specs.json").write_text(json.dumps(specs, indent=1))
     cfg = {"samples": str(d / "samples.tsv"), "genome": build, "targets": str(d / "panel.bed"),
-           "outdir": str(d / "ikzf1cnv"), "reference_table": str(ROOT / "resources" / "reference_frequencies.tsv"),
+           "outdir": str(d / "ikzf1cnv"), "reference_table": "resources/reference_frequencies.tsv",  # the workflow runs from its root
            **(SIM_CONFIG if sim is SIM else {})}
     (d / "config.yaml").write_text(yaml.safe_dump(cfg))
 
