@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT / "workflow"))
 from ikzf1cnv.calibrate import calibration_table  # noqa: E402
 
 # window sizes (positions: exon units, intronic, flanking and off-target bins of a gene's window)
-NS = [2, 4, 8, 12, 20, 30, 40, 60, 80, 120, 160, 240, 320, 480, 640, 1000]
+NS = [2, 4, 8, 12, 20, 30, 40, 60, 80, 120, 160, 240, 320, 480, 640, 1000, 1500, 2000]
 RATES = [0.01, 0.001]
 
 

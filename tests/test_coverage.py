@@ -1,4 +1,4 @@
-"""Bin coverage: our one-pass bedcov equals CNVkit's coverage, and counts what it should."""
+"""Bin coverage: our one pass through the index equals CNVkit's coverage, and counts what it should."""
 import numpy as np
 import pysam
 import pytest
@@ -109,8 +109,8 @@ def bins_job(root, tbins, abins):
     from ikzf1cnv import coverage
     res = root / "resources"
     return coverage.BinsJob(targets=str(res / "toy" / "panel_hg38.bed"), target_avg_size=267,
-                            antitarget_avg_size=1_000_000, exons=None, contigs=None, out_targets=tbins,
-                            out_antitargets=abins)
+                            antitarget_avg_size=1_000_000, exons=None, contigs=None, rules=None, wgs={},
+                            out_targets=tbins, out_antitargets=abins)
 
 
 def test_coverage_batch_writes_idxstats_and_optional_samtools_stats(root, tmp_path):
@@ -185,3 +185,24 @@ def test_whole_genome_mode_has_no_offtarget_bins_and_still_counts(root, tmp_path
     bam = str(root / "resources" / "toy" / "bams" / "T01.bam")
     t, a = cnv.bin_coverages([str(tmp_path / "t.bed"), str(tmp_path / "a.bed")], bam, 0, str(tmp_path))
     assert len(a) == 0 and len(t) == 1 and t["depth"].iloc[0] > 10
+
+
+def test_aligned_bases_by_hand_and_against_a_per_base_sum():
+    # reads [0,10) and [5,25); bins [0,5) [5,10) [10,30) [40,50): 5, 5+5, 15, 0 bases
+    assert cnv.aligned_bases([0, 5], [10, 25], [0, 5, 10, 40], [5, 10, 30, 50]).tolist() == [5, 10, 15, 0]
+    rng = np.random.default_rng(1)
+    st = rng.integers(0, 5000, 3000)
+    en = st + rng.integers(1, 300, 3000)
+    bs = np.sort(rng.integers(0, 5200, 200))
+    be = bs + rng.integers(1, 400, 200)
+    depth = np.zeros(6000, dtype=np.int64)
+    for a, b in zip(st, en):
+        depth[a:b] += 1
+    assert cnv.aligned_bases(st, en, bs, be).tolist() == [int(depth[a:b].sum()) for a, b in zip(bs, be)]
+
+
+def test_fetch_regions_join_near_bins_and_split_far_ones():
+    r = cnv.fetch_regions([0, 100, 50_000, 50_100, 200_000], [100, 30_000, 50_100, 50_200, 200_500], gap=10_000)
+    assert r == [(0, 30_000, 0, 2), (50_000, 50_200, 2, 4), (200_000, 200_500, 4, 5)]
+    assert cnv.fetch_regions([], []) == []
+

@@ -23,6 +23,7 @@ class CallJob:
     qc: dict                     # config `qc`
     edge_correction: bool
     has_fasta: bool
+    whole_genome: bool           # targets null: whole-genome mode
     ikzf1plus_pax5: str
     rules: str                   # resources/rules.yaml
     exons: str                   # resources/<build>/exons.tsv
@@ -59,7 +60,8 @@ def call_context(job: CallJob) -> CallContext:
     units = annotation.read_tsv(job.exons)
     units = units[units["gene"].isin(genes.modelled_genes(rules))]
     ann = calling.Annotation(units, annotation.read_tsv(job.arms), annotation.read_tsv(job.introns), rules)
-    params = calling.CallerParams.from_config(job.caller, job.qc, annotation.read_tsv(job.calibration))
+    params = calling.CallerParams.from_config(job.caller, job.qc, annotation.read_tsv(job.calibration),
+                                              job.whole_genome)
     return CallContext(job, rules["cnvkit_par_genome"].get(job.genome), annotation.read_tsv(job.par_regions), ann,
                        params, cnv.read_cnn(job.reference), pd.read_csv(job.denoise, sep="\t"))
 

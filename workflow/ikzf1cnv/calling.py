@@ -60,9 +60,11 @@ class CallerParams:
         return self.model
 
     @classmethod
-    def from_config(cls, caller: dict, qc: dict, calibration: pd.DataFrame | None = None) -> "CallerParams":
+    def from_config(cls, caller: dict, qc: dict, calibration: pd.DataFrame | None = None,
+                    whole_genome: bool = False) -> "CallerParams":
         """From the validated config. Without an explicit caller.switch_penalty, the penalty
-        comes from the calibration table at caller.false_positive_rate."""
+        comes from the calibration table at caller.false_positive_rate. In whole-genome mode
+        the depth threshold is qc.min_depth_genome."""
         table = ()
         pen = caller.get("switch_penalty")
         if pen is None:
@@ -82,7 +84,7 @@ class CallerParams:
                    false_positive_rate=caller["false_positive_rate"],
                    blast_pct_tolerance=caller["blast_pct_tolerance"], blast_pct_sd=caller["blast_pct_sd"],
                    recentre_bandwidth=caller["recentre_bandwidth"], gain_level=caller["gain_level"],
-                   min_depth=qc["min_depth"], max_noise=qc["max_noise"],
+                   min_depth=qc["min_depth_genome"] if whole_genome else qc["min_depth"], max_noise=qc["max_noise"],
                    min_ikzf1_exons_with_data=qc["min_ikzf1_exons_with_data"], penalty_table=table)
 
 
@@ -120,12 +122,6 @@ def fit_group(genes: list[str], pos: pd.DataFrame, f_max: float, params: CallerP
     return GroupFit(genes, pos.assign(state=states), f, p.switch_penalty, arm)
 
 
-def _groups(rules: dict) -> list[list[str]]:
-    grouped = [list(g) for g in rules.get("groups", [])] + [list(rules["par1"]["context"])]
-    seen = {g for grp in grouped for g in grp}
-    return grouped + [[g] for g, kind in rules["genes"].items() if g not in seen and kind != "par1"]
-
-
 def tested_arms(ann: Annotation) -> list[str]:
     """Both arms of every autosome that holds a called gene (rules.yaml `genes`)."""
     chroms = set(ann.units.loc[ann.units["gene"].isin(ann.rules["genes"]), "chrom"]) & set(AUTOSOMES)
@@ -137,7 +133,7 @@ def group_positions(pb: PreparedBins, ann: Annotation, params: CallerParams,
     """Every group's window positions, measured against a gained chromosome's own level."""
     exons, in_exon = window.exon_positions(pb.bins, pb.var, ann.units)
     out = {}
-    for grp in _groups(ann.rules):
+    for grp in genelib.model_groups(ann.rules):
         pos = window.window_positions(grp, exons, pb.bins, pb.var, in_exon, ann.units, ann.rules["windows"],
                                       params.min_offtarget_reads, pb.expected_reads)
         out[window.group_key(grp)] = pos.assign(log2=pos["log2"] - pos["chrom"].map(gains).fillna(0.0))
@@ -147,7 +143,7 @@ def group_positions(pb: PreparedBins, ann: Annotation, params: CallerParams,
 def in_windows(bins: pd.DataFrame, ann: Annotation) -> np.ndarray:
     """Bins inside any group's window."""
     out = np.zeros(len(bins), dtype=bool)
-    for grp in _groups(ann.rules):
+    for grp in genelib.model_groups(ann.rules):
         c, s, e = window.window_of(ann.units, grp, ann.rules["windows"])
         out |= (bins["chromosome"] == c).to_numpy() & (bins["end"].to_numpy() > s) & (bins["start"].to_numpy() < e)
     return out

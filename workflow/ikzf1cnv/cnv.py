@@ -19,10 +19,11 @@ def make_bins(targets_bed: str, target_avg_size: float, antitarget_avg_size: int
     return tgt, anti
 
 
-# Reads samtools bedcov skips, as CNVkit's coverage does: unmapped, secondary, QC-fail,
-# duplicate (0x4 | 0x100 | 0x200 | 0x400). Part of CNVkit's coverage definition, not a threshold.
+# Reads CNVkit's coverage (samtools bedcov) skips: unmapped, secondary, QC-fail, duplicate
+# (0x4 | 0x100 | 0x200 | 0x400). Part of CNVkit's coverage definition, not a threshold.
 EXCLUDE_FLAGS = 0x704
 NULL_LOG2 = -20.0  # CNVkit's log2 for a bin without reads
+FETCH_GAP = 10_000  # bins closer than this are read in one fetch through the index
 
 
 BIN_COLS = ["chromosome", "start", "end", "gene"]
@@ -37,49 +38,82 @@ def read_bins(bin_beds: list[str]) -> list[pd.DataFrame]:
             if os.path.getsize(p) else empty.copy() for p in bin_beds]
 
 
-def bin_coverages(bins: list, bam: str, min_mapq: int, tmpdir: str) -> list[pd.DataFrame]:
-    """Mean read depth and log2 depth of every bin of each bin set (a BED path or the table
-    read_bins gives), as CNVkit's `coverage` computes them (samtools bedcov sums of per-base
-    depth / bin length), but in one bedcov call over all bins through the BAM index and
-    without importing cnvlib. Bins on contigs the BAM lacks are dropped, as CNVkit does.
-    Returns one table per bin set, in its order."""
-    import os
-    import tempfile
+def fetch_regions(starts, ends, gap: int = FETCH_GAP) -> list[tuple[int, int, int, int]]:
+    """Bins (sorted by start) grouped into regions read by one fetch each: (lo, hi, first
+    bin, last bin + 1); a new region where the next bin starts more than `gap` past the
+    furthest end so far."""
+    import numpy as np
 
+    s, e = np.asarray(starts, dtype=np.int64), np.asarray(ends, dtype=np.int64)
+    if not len(s):
+        return []
+    reach = np.maximum.accumulate(e)
+    brk = np.flatnonzero(s[1:] > reach[:-1] + gap) + 1
+    first, last = np.r_[0, brk], np.r_[brk, len(s)]
+    return [(int(s[a:b].min()), int(reach[b - 1]), int(a), int(b)) for a, b in zip(first, last)]
+
+
+def aligned_bases(read_starts, read_ends, bin_starts, bin_ends):
+    """Sum over reads of the bases each read's aligned span [start, end) shares with each
+    bin: C(e) - C(s) with C(x) = sum_reads clip(x - start, 0, end - start), evaluated from
+    sorted starts and ends and their cumulative sums (no per-base array)."""
+    import numpy as np
+
+    a = np.sort(np.asarray(read_starts, dtype=np.int64))
+    b = np.sort(np.asarray(read_ends, dtype=np.int64))
+    ca, cb = np.r_[0, np.cumsum(a)], np.r_[0, np.cumsum(b)]
+
+    def cum(x):
+        na, nb = np.searchsorted(a, x, "left"), np.searchsorted(b, x, "left")
+        return (x * na - ca[na]) - (x * nb - cb[nb])
+    bs, be = np.asarray(bin_starts, dtype=np.int64), np.asarray(bin_ends, dtype=np.int64)
+    return cum(be) - cum(bs)
+
+
+def bin_coverages(bins: list, bam: str, min_mapq: int, tmpdir: str | None = None, threads: int = 1,
+                  reference: str | None = None) -> list[pd.DataFrame]:
+    """Mean read depth and log2 depth of every bin of each bin set (a BED path or the table
+    read_bins gives), as CNVkit's `coverage` computes them (samtools bedcov: the sum of
+    per-base depths of reads that are not unmapped, secondary, QC-fail or duplicate, with
+    MAPQ >= min_mapq, over the bin / its length), in one pass over the reads through the
+    BAM index: bins within FETCH_GAP of each other are read by one fetch, so the work
+    grows with the bins' reads, not with the BAM. `threads`: htslib decompression threads.
+    Bins on contigs the BAM lacks are dropped, as CNVkit does. Returns one table per bin
+    set, in its order. (`tmpdir` is unused: kept for callers of the bedcov version.)"""
     import numpy as np
     import pysam
 
-    with pysam.AlignmentFile(bam, "rb") as fh:
-        contigs = set(fh.references)
-    cols = BIN_COLS
-    parts = []
     tables = [read_bins([b])[0] if isinstance(b, str) else b for b in bins]
-    for i, b in enumerate(tables):
-        dropped = ~b["chromosome"].isin(contigs)
-        if dropped.any():
-            log.warning("%s: %d bin(s) on contigs missing from the BAM are skipped (%s)", bam, int(dropped.sum()),
-                        ", ".join(sorted(set(b.loc[dropped, "chromosome"]))))
-        parts.append(b[~dropped].assign(part=i))
-    allbins = pd.concat(parts, ignore_index=True)
-    if len(allbins):
-        with tempfile.NamedTemporaryFile("w", suffix=".bed", dir=tmpdir, delete=False) as tmp:
-            allbins[cols].to_csv(tmp, sep="\t", header=False, index=False)
-        try:
-            args = ["-G", hex(EXCLUDE_FLAGS)] + (["-Q", str(min_mapq)] if min_mapq > 0 else []) + [tmp.name, bam]
-            raw = pysam.bedcov(*args, split_lines=False)
-        finally:
-            os.unlink(tmp.name)
-        basecount = np.array([int(line.rsplit("\t", 1)[1]) for line in raw.splitlines()], dtype=float)
-        if len(basecount) != len(allbins):
-            raise RuntimeError(f"samtools bedcov returned {len(basecount)} rows for {len(allbins)} bins of {bam}")
-    else:
-        basecount = np.zeros(0)
+    with pysam.AlignmentFile(bam, threads=max(int(threads), 1), reference_filename=reference) as fh:
+        contigs = set(fh.references)
+        parts = []
+        for i, b in enumerate(tables):
+            dropped = ~b["chromosome"].isin(contigs)
+            if dropped.any():
+                log.warning("%s: %d bin(s) on contigs missing from the BAM are skipped (%s)", bam,
+                            int(dropped.sum()), ", ".join(sorted(set(b.loc[dropped, "chromosome"]))))
+            parts.append(b[~dropped].assign(part=i))
+        allbins = pd.concat(parts, ignore_index=True)
+        allbins["start"] = allbins["start"].astype("int64")
+        allbins["end"] = allbins["end"].astype("int64")
+        basecount = np.zeros(len(allbins))
+        for chrom, g in allbins.groupby("chromosome", sort=False):
+            g = g.sort_values("start", kind="stable")
+            idx, gs, ge = g.index.to_numpy(), g["start"].to_numpy(), g["end"].to_numpy()
+            for lo, hi, a, b in fetch_regions(gs, ge):
+                st, en = [], []
+                for r in fh.fetch(chrom, lo, hi):
+                    if r.flag & EXCLUDE_FLAGS or r.mapping_quality < min_mapq:
+                        continue
+                    st.append(r.reference_start)
+                    en.append(r.reference_end)
+                basecount[idx[a:b]] = aligned_bases(st, en, gs[a:b], ge[a:b])
     span = (allbins["end"] - allbins["start"]).to_numpy()
     depth = np.where(span > 0, basecount / np.maximum(span, 1), 0.0)
     with np.errstate(divide="ignore"):
         l2 = np.where(depth > 0, np.log2(np.where(depth > 0, depth, 1.0)), NULL_LOG2)
     allbins = allbins.assign(gene=allbins["gene"].fillna("-"), depth=depth, log2=l2)
-    return [allbins[allbins["part"] == i][cols + ["depth", "log2"]].reset_index(drop=True)
+    return [allbins[allbins["part"] == i][BIN_COLS + ["depth", "log2"]].reset_index(drop=True)
             for i in range(len(tables))]
 
 

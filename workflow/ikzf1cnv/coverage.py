@@ -6,13 +6,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import annotation, inputs
+from . import annotation, genes, inputs
 from .files import log, write_json
-
-# whole-genome mode: a backbone of evenly spaced bins per chromosome for the baseline
-WGS_BACKBONE_PER_CHROM = 50
-WGS_BACKBONE_SIZE = 1000
-WGS_MAX_TARGET = 10 ** 9  # exon units are not clipped
 
 
 @dataclass(frozen=True)
@@ -22,31 +17,36 @@ class BinsJob:
     antitarget_avg_size: int
     exons: str                   # resources/<build>/exons.tsv (whole-genome mode)
     contigs: str                 # resources/<build>/contigs.tsv (whole-genome mode)
+    rules: str                   # resources/rules.yaml: the windows (whole-genome mode)
+    wgs: dict                    # config `wgs`: bin_size, backbone_spacing, backbone_size
     out_targets: str
     out_antitargets: str
 
 
 def run_bins(job: BinsJob):
-    """Panel mode: CNVkit's target and antitarget bins of the panel. Whole-genome mode: bins
-    over every exon unit and a backbone on each chromosome, no off-target bins."""
+    """Panel mode: CNVkit's target and antitarget bins of the panel. Whole-genome mode
+    (wgs.py): every gene window tiled in full and a genome backbone, no off-target bins."""
     from skgenome import tabio
 
-    from . import cnv
-    bed = job.targets
-    if not bed:
-        units = annotation.read_tsv(job.exons)
-        contigs = annotation.contigs_of(job.contigs)
-        panel = annotation.loci_panel(units, contigs, WGS_BACKBONE_PER_CHROM, WGS_BACKBONE_SIZE, WGS_MAX_TARGET,
-                                      [c for c in contigs if c != "chrY"])
-        bed = str(Path(job.out_targets).with_suffix(".loci.bed"))
-        panel.to_csv(bed, sep="\t", header=False, index=False)
-    tgt, anti = cnv.make_bins(bed, job.target_avg_size, job.antitarget_avg_size)
-    tabio.write(tgt, job.out_targets, "bed4")
+    from . import cnv, wgs
     if job.targets:
+        tgt, anti = cnv.make_bins(job.targets, job.target_avg_size, job.antitarget_avg_size)
+        tabio.write(tgt, job.out_targets, "bed4")
         tabio.write(anti, job.out_antitargets, "bed4")
-    else:
-        Path(job.out_antitargets).write_text("")
-    log.info("%d target bins, %d antitarget bins from %s", len(tgt), len(anti) if job.targets else 0, bed)
+        log.info("%d target bins, %d antitarget bins from %s", len(tgt), len(anti), job.targets)
+        return
+    units = annotation.read_tsv(job.exons)
+    rules = annotation.load_rules(job.rules)
+    units = units[units["gene"].isin(genes.modelled_genes(rules))]
+    contigs = annotation.contigs_of(job.contigs)
+    bins = wgs.wgs_bins(units, contigs, rules, job.wgs["bin_size"], job.wgs["backbone_spacing"],
+                        job.wgs["backbone_size"], [c for c in contigs if c != "chrY"])
+    bins.to_csv(job.out_targets, sep="\t", header=False, index=False)
+    Path(job.out_antitargets).write_text("")
+    kinds = bins["name"].where(bins["name"].isin(["window", "backbone"]), "exon").value_counts()
+    log.info("whole-genome mode: %d bins (%d exon units, %d window tiles of ~%d bp, %d backbone), %.1f Mb read",
+             len(bins), kinds.get("exon", 0), kinds.get("window", 0), job.wgs["bin_size"], kinds.get("backbone", 0),
+             (bins["end"] - bins["start"]).sum() / 1e6)
 
 
 @dataclass(frozen=True)

@@ -83,3 +83,11 @@ def gene_columns(rules: dict) -> list[str]:
 def modelled_genes(rules: dict) -> list[str]:
     """Genes with exon units of their own in the model: the called genes and PAR1's context."""
     return [g for g, kind in rules["genes"].items() if kind != "par1"] + list(rules["par1"]["context"])
+
+
+def model_groups(rules: dict) -> list[list[str]]:
+    """The groups the model runs over, each a list of genes: rules.yaml `groups`, PAR1's
+    context, then every other modelled gene on its own."""
+    grouped = [list(g) for g in rules.get("groups", [])] + [list(rules["par1"]["context"])]
+    seen = {g for grp in grouped for g in grp}
+    return grouped + [[g] for g, kind in rules["genes"].items() if g not in seen and kind != "par1"]

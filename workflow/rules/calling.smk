@@ -31,6 +31,7 @@ for _batch, _members in CALL_BATCHES.items():
             qc={k: v for k, v in config["qc"].items() if k != "samtools_stats"},
             edge_correction=config["edge_correction"],
             has_fasta=bool(config["fasta"]),
+            whole_genome=not config["targets"],
             ikzf1plus_pax5=config["ikzf1plus_pax5"],
         resources:
             mem_mb=1000,

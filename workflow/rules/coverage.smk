@@ -4,12 +4,14 @@ rule bins:
         targets=config["targets"] or [],
         exons=[] if config["targets"] else BUILD["exons"],
         contigs=[] if config["targets"] else BUILD["contigs"],
+        rules=[] if config["targets"] else RULES,
     output:
         targets=f"{OUT}/bins/targets.bed",
         antitargets=f"{OUT}/bins/antitargets.bed",
     params:
         target_avg_size=config["target_avg_size"],
         antitarget_avg_size=config["antitarget_avg_size"],
+        wgs=config["wgs"],
     conda:
         "../../envs/ikzf1cnv.yaml"
     log:

@@ -10,4 +10,5 @@ files.setup_logging(s.log[0])
 coverage.run_bins(coverage.BinsJob(
     targets=s.input.targets or None, target_avg_size=s.params.target_avg_size,
     antitarget_avg_size=s.params.antitarget_avg_size, exons=s.input.exons or None, contigs=s.input.contigs or None,
+    rules=s.input.rules or None, wgs=dict(s.params.wgs),
     out_targets=s.output.targets, out_antitargets=s.output.antitargets))

@@ -10,7 +10,7 @@ files.setup_logging(s.log[0])
 call.run_call_batch(call.CallJob(
     samples=list(s.params.samples), rows=list(s.params.rows), genome=s.params.genome, caller=dict(s.params.caller),
     qc=dict(s.params.qc), edge_correction=s.params.edge_correction, has_fasta=s.params.has_fasta,
-    ikzf1plus_pax5=s.params.ikzf1plus_pax5, rules=s.input.rules, exons=s.input.exons, arms=s.input.arms,
+    whole_genome=s.params.whole_genome,     ikzf1plus_pax5=s.params.ikzf1plus_pax5, rules=s.input.rules, exons=s.input.exons, arms=s.input.arms,
     introns=s.input.introns, calibration=s.input.calibration, par_regions=s.input.par_regions,
     reference=s.input.reference, denoise=s.input.denoise, targets=list(s.input.targets),
     antitargets=list(s.input.antitargets), bam_info=list(s.input.bam_info), out_cnr=list(s.output.cnr),
