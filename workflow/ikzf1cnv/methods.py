@@ -5,8 +5,9 @@ from __future__ import annotations
 import sys
 
 METHODS = [
-    "Coverage: CNVkit's definition (samtools bedcov base counts / bin length, duplicates and secondary reads "
-    "skipped), read in one pass per BAM. Pooled reference: CNVkit (cnvlib); each bin's spread shrunk towards a "
+    "Coverage: CNVkit's definition (aligned bases per bin / bin length, as samtools bedcov counts them; duplicates, "
+    "secondary and QC-fail reads skipped), read in one pass per BAM through its index. Whole-genome mode: every gene "
+    "window tiled in wgs.bin_size bins (exon units their own bins) and a backbone bin every wgs.backbone_spacing. Pooled reference: CNVkit (cnvlib); each bin's spread shrunk towards a "
     "prior fitted over all bins (caller.spread_prior_df); without normals the tumours are pooled and each bin "
     "re-estimated without the tumours far below it (cohort_reference_trim). Bias correction: CNVkit's fix (on plain "
     "tables where no GC/edge/repeat correction is asked, byte-identical to cnvlib).",

@@ -6,7 +6,7 @@ a bin of its own (the labels are made of these), and the rest of the window is c
 bins of about `bin_size` bp, split at exon boundaries. Outside the windows a backbone bin
 of `backbone_size` bp every `backbone_spacing` bp of each chromosome gives the arm and
 chromosome levels and the sample's recentring. Every bin is read through the BAM index
-(samtools bedcov), so the work grows with the loci, not with the BAM.
+(cnv.bin_coverages), so the work grows with the loci, not with the BAM.
 
 All sizes come from the config (`wgs`); coordinates from resources/<build>/exons.tsv.
 """
