@@ -206,3 +206,95 @@ def test_fetch_regions_join_near_bins_and_split_far_ones():
     assert r == [(0, 30_000, 0, 2), (50_000, 50_200, 2, 4), (200_000, 200_500, 4, 5)]
     assert cnv.fetch_regions([], []) == []
 
+
+
+# ------------------------------------------------------------------ contig naming, CRAM
+def ensembl_copy(src, dst):
+    """The same reads under Ensembl contig names (chr7 -> 7, chrM -> MT), as many clinical
+    pipelines write them."""
+    with pysam.AlignmentFile(str(src)) as fh:
+        hdr = fh.header.to_dict()
+        for sq in hdr["SQ"]:
+            sq["SN"] = "MT" if sq["SN"] == "chrM" else sq["SN"].removeprefix("chr")
+        with pysam.AlignmentFile(str(dst), "wb", header=hdr) as out:
+            for r in fh.fetch(until_eof=True):
+                out.write(r)
+    pysam.index(str(dst))
+    return str(dst)
+
+
+def cram_copy(src, dst, fasta=None):
+    """A CRAM of a BAM: against `fasta`, or reference-free (no_ref: decodes without one)."""
+    args = ["-C", "-o", str(dst)] + (["-T", str(fasta)] if fasta else ["--output-fmt-option", "no_ref=1"])
+    pysam.view(*args, str(src), catch_stdout=False)
+    pysam.index(str(dst))
+    return str(dst)
+
+
+def test_contig_names_ucsc_and_ensembl():
+    build = {"chr1": 100, "chr7": 200, "chrM": 16, "chrX": 50}
+    assert inputs.contig_names(build, {"chr1": 100, "chr7": 200}) == {"chr1": "chr1", "chr7": "chr7"}
+    assert inputs.contig_names(build, {"1": 100, "7": 200, "MT": 16, "X": 50}) == \
+        {"chr1": "1", "chr7": "7", "chrM": "MT", "chrX": "X"}
+    assert inputs.contig_names(build, {"scaffold_1": 5}) == {}
+
+
+def test_ensembl_named_and_cram_copies_give_the_same_coverage(root, tmp_path):
+    """Ensembl names are mapped once, where reads are read: the tables keep the build's
+    names and numbers. A reference-free CRAM decodes without a FASTA."""
+    from ikzf1cnv import annotation
+    bam = root / "resources" / "toy" / "bams" / "T01.bam"
+    tgt, anti = cnv.make_bins(str(root / "resources" / "toy" / "panel_hg38.bed"), 267, 1_000_000)
+    t = tgt.data.rename(columns={"chromosome": "chromosome"})[cnv.BIN_COLS]
+    a = anti.data[cnv.BIN_COLS]
+    ref_t, ref_a = cnv.bin_coverages([t, a], str(bam), 0)
+    hg38 = annotation.load_contigs(root / "resources", "hg38")
+    hg19 = annotation.load_contigs(root / "resources", "hg19")
+    ens = ensembl_copy(bam, tmp_path / "T01.ens.bam")
+    facts = inputs.check_bam("T01", ens, hg38, "hg38", {"hg19": hg19})
+    assert facts["contig_naming"] == "ensembl" and facts["contig_names"]["chr7"] == "7"
+    assert facts["contigs_checked"] == len(hg38)
+    cram = cram_copy(bam, tmp_path / "T01.cram")
+    cf = inputs.check_bam("T01", cram, hg38, "hg38", {"hg19": hg19})
+    assert cf["format"] == "CRAM" and cf["contig_naming"] == "ucsc"
+    for path, names in ((ens, facts["contig_names"]), (cram, None)):
+        got_t, got_a = cnv.bin_coverages([t, a], path, 0, contig_names=names)
+        assert got_t.equals(ref_t) and got_a.equals(ref_a)
+
+
+def test_cram_without_its_reference_is_a_clear_error(tmp_path):
+    from pathlib import Path
+    """A CRAM written against a FASTA needs it to decode: without `fasta` the check says so
+    (and never downloads the reference from the EBI); with it, the reads are there."""
+    fa = tmp_path / "ref.fa"
+    rng = np.random.default_rng(0)
+    seq = "".join(rng.choice(list("ACGT"), 10_000))
+    fa.write_text(">chr1\n" + "\n".join(seq[i:i + 60] for i in range(0, 10_000, 60)) + "\n")
+    pysam.faidx(str(fa))
+    bam = tmp_path / "s.bam"
+    header = {"HD": {"VN": "1.6", "SO": "coordinate"}, "SQ": [{"SN": "chr1", "LN": 10_000}]}
+    with pysam.AlignmentFile(str(bam), "wb", header=header) as fh:
+        for i in range(50):
+            r = pysam.AlignedSegment(fh.header)
+            r.query_name, r.reference_id, r.reference_start, r.mapping_quality = f"r{i}", 0, 100 * i, 60
+            r.cigartuples, r.query_sequence = [(0, 100)], seq[100 * i:100 * i + 100]
+            fh.write(r)
+    pysam.index(str(bam))
+    cram = cram_copy(bam, tmp_path / "s.cram", fasta=fa)
+    # the header's UR names the FASTA's path: move it, as when a CRAM comes from elsewhere
+    moved = tmp_path / "elsewhere"
+    moved.mkdir()
+    for f in (fa, Path(str(fa) + ".fai")):
+        f.rename(moved / f.name)
+    fa = moved / "ref.fa"
+    with pytest.raises(inputs.InputError, match="CRAM whose reference is not available.*Fix: set `fasta`"):
+        inputs.check_bam("S1", cram, {"chr1": 10_000}, "hg38", {})
+    facts = inputs.check_bam("S1", cram, {"chr1": 10_000}, "hg38", {}, fasta=str(fa))
+    assert facts["format"] == "CRAM" and facts["read_length"] == 100
+    t, = cnv.bin_coverages([_bin_table([("chr1", 0, 1000, "A")])], cram, 0, reference=str(fa))
+    assert t["depth"].tolist() == [1.0]
+
+
+def _bin_table(rows):
+    import pandas as pd
+    return pd.DataFrame(rows, columns=cnv.BIN_COLS)

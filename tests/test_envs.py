@@ -53,8 +53,9 @@ def test_config_readme_documents_every_schema_key(root):
     props = yaml.safe_load((root / "workflow" / "schemas" / "config.schema.yaml").read_text())["properties"]
     text = (root / "config" / "README.md").read_text()
     rows = {line.split("|")[1].strip().strip("`"): line for line in text.splitlines() if line.startswith("| `")}
-    keys = [(k, v) for k, v in props.items() if k not in ("caller", "qc")]
-    keys += [(f"{blk}.{k}", v) for blk in ("caller", "qc") for k, v in props[blk]["properties"].items()]
+    blocks = ("caller", "qc", "wgs")
+    keys = [(k, v) for k, v in props.items() if k not in blocks]
+    keys += [(f"{blk}.{k}", v) for blk in blocks for k, v in props[blk]["properties"].items()]
     for key, spec in keys:
         row = next((r for name, r in rows.items() if key in [n.strip().strip("`") for n in name.split("/")]), None)
         assert row is not None, f"config/README.md does not document `{key}`"

@@ -219,3 +219,25 @@ def test_samtools_stats_is_opt_in(root, tmp_path, on):
     stats = out.count(str(tmp_path / "o" / "qc" / "samtools" / "N01.stats"))
     assert (stats >= 2) if on else (stats == 0)        # a coverage output and a MultiQC input, or none
     assert out.count(str(tmp_path / "o" / "qc" / "samtools" / "N01.idxstats")) >= 2
+
+
+def test_ensembl_named_and_cram_copies_give_the_same_calls(runs, root, tmp_path):
+    """The toy with T01 under Ensembl contig names ('7'), T05 as a reference-free CRAM and
+    N01 (a normal) under Ensembl names: every call equals the plain run's."""
+    sys.path.insert(0, str(root / "tests"))
+    from test_coverage import cram_copy, ensembl_copy
+    bams = root / "resources" / "toy" / "bams"
+    swap = {"T01": ensembl_copy(bams / "T01.bam", tmp_path / "T01.ens.bam"),
+            "T05": cram_copy(bams / "T05.bam", tmp_path / "T05.cram"),
+            "N01": ensembl_copy(bams / "N01.bam", tmp_path / "N01.ens.bam")}
+    lines = (root / "config" / "samples.tsv").read_text().splitlines()
+    rows = [lines[0]] + ["\t".join([f[0], swap.get(f[0], str(root / f[1]))] + f[2:])
+                         for f in (l.split("\t") for l in lines[1:])]
+    sheet = tmp_path / "samples.tsv"
+    sheet.write_text("\n".join(rows) + "\n")
+    out = tmp_path / "out"
+    snakemake(root, "--config", f"samples={sheet}", f"outdir={out}")
+    assert (out / "cohort" / "ikzf1_calls.tsv").read_text() == (runs[0] / "cohort" / "ikzf1_calls.tsv").read_text()
+    info = (out / "logs" / "coverage").glob("*.log")
+    text = "".join(p.read_text() for p in info)
+    assert "T05: CRAM header matches hg38" in text and "T01: BAM header matches hg38" in text and "ensembl names" in text

@@ -71,7 +71,7 @@ def aligned_bases(read_starts, read_ends, bin_starts, bin_ends):
 
 
 def bin_coverages(bins: list, bam: str, min_mapq: int, tmpdir: str | None = None, threads: int = 1,
-                  reference: str | None = None) -> list[pd.DataFrame]:
+                  reference: str | None = None, contig_names: dict | None = None) -> list[pd.DataFrame]:
     """Mean read depth and log2 depth of every bin of each bin set (a BED path or the table
     read_bins gives), as CNVkit's `coverage` computes them (samtools bedcov: the sum of
     per-base depths of reads that are not unmapped, secondary, QC-fail or duplicate, with
@@ -79,13 +79,18 @@ def bin_coverages(bins: list, bam: str, min_mapq: int, tmpdir: str | None = None
     BAM index: bins within FETCH_GAP of each other are read by one fetch, so the work
     grows with the bins' reads, not with the BAM. `threads`: htslib decompression threads.
     Bins on contigs the BAM lacks are dropped, as CNVkit does. Returns one table per bin
-    set, in its order. (`tmpdir` is unused: kept for callers of the bedcov version.)"""
+    set, in its order. A CRAM is decoded with `reference` (a FASTA) or the reference it
+    embeds. `contig_names`: the BAM's name of a bin's contig where they differ (Ensembl
+    `7` for `chr7`, from inputs.check_bam); the tables keep the bins' names.
+    (`tmpdir` is unused: kept for callers of the bedcov version.)"""
     import numpy as np
-    import pysam
 
+    from .inputs import open_alignments
+
+    names = contig_names or {}
     tables = [read_bins([b])[0] if isinstance(b, str) else b for b in bins]
-    with pysam.AlignmentFile(bam, threads=max(int(threads), 1), reference_filename=reference) as fh:
-        contigs = set(fh.references)
+    with open_alignments("-", bam, reference, threads) as fh:
+        contigs = {c for c in set(fh.references)} | {c for c, b in names.items() if b in set(fh.references)}
         parts = []
         for i, b in enumerate(tables):
             dropped = ~b["chromosome"].isin(contigs)
@@ -102,7 +107,7 @@ def bin_coverages(bins: list, bam: str, min_mapq: int, tmpdir: str | None = None
             idx, gs, ge = g.index.to_numpy(), g["start"].to_numpy(), g["end"].to_numpy()
             for lo, hi, a, b in fetch_regions(gs, ge):
                 st, en = [], []
-                for r in fh.fetch(chrom, lo, hi):
+                for r in fh.fetch(names.get(chrom, chrom), lo, hi):
                     if r.flag & EXCLUDE_FLAGS or r.mapping_quality < min_mapq:
                         continue
                     st.append(r.reference_start)

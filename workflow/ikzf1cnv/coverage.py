@@ -58,6 +58,7 @@ class CoverageJob:
     target_bins: str
     antitarget_bins: str
     min_mapq: int
+    fasta: str | None            # config `fasta`: decodes CRAM
     out_targets: list[str]
     out_antitargets: list[str]
     out_bam_info: list[str]
@@ -71,10 +72,12 @@ def cover_one(job: CoverageJob, i: int, builds: dict, bins: list):
     from . import cnv
     sample, bam, genome = job.samples[i], job.bams[i], job.genome
     out_t, out_a = job.out_targets[i], job.out_antitargets[i]
-    facts = inputs.check_bam(sample, bam, builds[genome], genome, {b: c for b, c in builds.items() if b != genome})
-    log.info("%s: BAM header matches %s (%d contigs checked); read length %.0f", sample, genome,
-             facts["contigs_checked"], facts["read_length"])
-    tcov, acov = cnv.bin_coverages(bins, bam, job.min_mapq, str(Path(out_t).parent))
+    facts = inputs.check_bam(sample, bam, builds[genome], genome, {b: c for b, c in builds.items() if b != genome},
+                             job.fasta)
+    log.info("%s: %s header matches %s (%d contigs checked, %s names); read length %.0f", sample, facts["format"],
+             genome, facts["contigs_checked"], facts["contig_naming"], facts["read_length"])
+    tcov, acov = cnv.bin_coverages(bins, bam, job.min_mapq, str(Path(out_t).parent), reference=job.fasta,
+                                   contig_names=facts["contig_names"])
     for cov, out, kind in ((tcov, out_t, "target"), (acov, out_a, "antitarget")):
         cnv.write_cnn(cov, out)
         log.info("%s: %s coverage of %d bins, median depth %.1f", sample, kind, len(cov),
@@ -95,5 +98,5 @@ def run_coverage_batch(job: CoverageJob):
         cover_one(job, i, builds, bins)
         Path(job.out_idxstats[i]).write_text(pysam.idxstats(bam))
         if job.out_stats:
-            Path(job.out_stats[i]).write_text(pysam.stats(bam))
+            Path(job.out_stats[i]).write_text(pysam.stats(*(["--reference", job.fasta] if job.fasta else []), bam))
         log.info("[%d/%d] %s done (%.1f s elapsed)", i + 1, len(job.samples), s, time.time() - t0)

@@ -121,40 +121,90 @@ def batches(names: list[str], size: int, prefix: str) -> dict[str, list[str]]:
     return {f"{prefix}{b + 1:0{width}d}": sorted(out[b]) for b in sorted(out)}
 
 
-def check_bam(sample: str, bam: str, contigs: dict[str, int], genome: str,
-              other_builds: dict[str, dict[str, int]]) -> dict:
-    """Check a BAM's header against the configured build; return facts about the BAM
-    (read length, sort order). Raises InputError naming what to fix."""
+def contig_names(build: dict[str, int], header: dict[str, int]) -> dict[str, str]:
+    """The BAM's name of each contig of the build it has: the same name (UCSC style,
+    `chr7`), or Ensembl/NCBI style (`7`, `MT` for `chrM`), whichever the header holds."""
+    out = {}
+    for c in build:
+        for cand in (c, "MT" if c == "chrM" else c.removeprefix("chr")):
+            if cand in header:
+                out[c] = cand
+                break
+    return out
+
+
+def block_reference_downloads():
+    """htslib fetches a CRAM's reference from the EBI by MD5 when no FASTA decodes it; this
+    workflow never downloads: point its reference path and cache nowhere (a CRAM that needs
+    a reference then fails, and is told so)."""
+    import os
+    os.environ["REF_PATH"] = os.environ.get("IKZF1CNV_REF_PATH", "/nonexistent-ikzf1cnv-no-download/%s")
+    os.environ["REF_CACHE"] = os.environ["REF_PATH"]
+
+
+def open_alignments(sample: str, bam: str, fasta: str | None = None, threads: int = 1):
+    """pysam.AlignmentFile of a BAM or CRAM (CRAM decoded with `fasta`, or with the
+    reference it embeds); never downloads a reference."""
     import pysam
 
+    block_reference_downloads()
+    try:
+        return pysam.AlignmentFile(bam, "r", reference_filename=fasta, threads=max(int(threads), 1))
+    except (OSError, ValueError) as e:
+        raise InputError(f"sample '{sample}': {bam} cannot be opened ({e}). Fix: check that it is a complete "
+                         f"BAM or CRAM (a copy cut short is the commonest cause)") from e
+
+
+def check_cram_decodes(sample: str, fh, bam: str, fasta: str | None):
+    """Decode the first reads of a CRAM: without its reference (no `fasta`, none embedded)
+    htslib cannot, and the fix is to give `fasta`."""
+    if not fh.is_cram:
+        return
+    try:
+        for _ in zip(range(100), fh.fetch(until_eof=True)):
+            pass
+    except (OSError, ValueError) as e:
+        raise InputError(
+            f"sample '{sample}': {bam} is a CRAM whose reference is not available"
+            + (f" (fasta {fasta} does not decode it)" if fasta else "")
+            + f" ({e}). Fix: set `fasta` in the config to the FASTA it was written against "
+            "(or convert it to BAM, or to a CRAM with its reference embedded)") from e
+
+
+def check_bam(sample: str, bam: str, contigs: dict[str, int], genome: str,
+              other_builds: dict[str, dict[str, int]], fasta: str | None = None) -> dict:
+    """Check a BAM's (or CRAM's) header against the configured build; return facts about
+    it (read length, sort order, the BAM's name of each contig: UCSC `chr7` or Ensembl
+    `7`). Raises InputError naming what to fix."""
     if index_of(bam) is None:
         raise InputError(f"sample '{sample}': {bam} has no index. Fix: run `samtools index {bam}`")
-    with pysam.AlignmentFile(bam, "rb") as fh:
+    with open_alignments(sample, bam, fasta) as fh:
         hdr = dict(zip(fh.references, fh.lengths))
         so = fh.header.to_dict().get("HD", {}).get("SO", "unknown")
+        check_cram_decodes(sample, fh, bam, fasta)
         lens = []
         for read in fh.head(2000):
             if not read.is_unmapped and read.query_length:
                 lens.append(read.query_length)
+        is_cram = fh.is_cram
     if so != "coordinate":
         raise InputError(f"sample '{sample}': {bam} is not coordinate-sorted (header SO:{so}). "
                          f"Fix: `samtools sort -o sorted.bam {bam} && samtools index sorted.bam`")
-    shared = [c for c in contigs if c in hdr]
-    if not shared:
-        alt = [c for c in contigs if c.removeprefix("chr") in hdr]
-        hint = ("its contigs are named without 'chr' (e.g. '7'); rename them (samtools reheader) "
-                "or use a BAM aligned to a UCSC-style reference" if alt else
-                f"its contigs are {', '.join(list(hdr)[:5])}...")
-        raise InputError(f"sample '{sample}': {bam} shares no contig name with {genome}: {hint}")
-    wrong = [c for c in shared if hdr[c] != contigs[c]]
+    names = contig_names(contigs, hdr)
+    if not names:
+        raise InputError(f"sample '{sample}': {bam} shares no contig name with {genome} (neither UCSC 'chr7' "
+                         f"nor Ensembl '7' style): its contigs are {', '.join(list(hdr)[:5])}...")
+    wrong = [c for c, b in names.items() if hdr[b] != contigs[c]]
     if wrong:
-        guess = [b for b, cs in other_builds.items() if all(hdr.get(c) == cs[c] for c in cs if c in hdr)]
+        guess = [b for b, cs in other_builds.items()
+                 if all(hdr.get(n) == cs[c] for c, n in contig_names(cs, hdr).items())]
         which = f" They match {guess[0]}." if guess else ""
         c = wrong[0]
         raise InputError(
-            f"sample '{sample}': {bam} was not aligned to {genome}: {c} is {hdr[c]:,} bp in the BAM but "
+            f"sample '{sample}': {bam} was not aligned to {genome}: {names[c]} is {hdr[names[c]]:,} bp in the BAM but "
             f"{contigs[c]:,} bp in {genome} ({len(wrong)} contig length(s) differ).{which} "
             f"Fix: set `genome: {guess[0] if guess else '<the BAM build>'}` in the config, or realign to {genome}.")
+    renamed = {c: b for c, b in names.items() if c != b}
     return {"sample": sample, "read_length": float(pd.Series(lens).median()) if lens else 100.0,
-            "contigs_checked": len(shared)}
-
+            "contigs_checked": len(names), "format": "CRAM" if is_cram else "BAM",
+            "contig_naming": "ensembl" if renamed else "ucsc", "contig_names": renamed}

@@ -30,7 +30,7 @@ for _batch, _members in CALL_BATCHES.items():
             caller=config["caller"],
             qc={k: v for k, v in config["qc"].items() if k != "samtools_stats"},
             edge_correction=config["edge_correction"],
-            has_fasta=bool(config["fasta"]),
+            has_fasta=bool(GC_FASTA),   # CNVkit's GC/repeat correction in fix
             whole_genome=not config["targets"],
             ikzf1plus_pax5=config["ikzf1plus_pax5"],
         resources:

@@ -38,6 +38,11 @@ for _key in ("targets", "reference_table", "reference_cnn", "fasta"):
         raise ValueError(f"config `{_key}`: file {_v} not found (paths are absolute or relative to the "
                          f"directory snakemake runs in: {Path.cwd()})")
 
+if config["gc_correction"] and not config["fasta"]:
+    raise ValueError("config `gc_correction: true` needs `fasta` (the build's FASTA, with its .fai). Fix: set "
+                     "`fasta`, or `gc_correction: false`")
+GC_FASTA = config["fasta"] if config["gc_correction"] else []
+
 with open(BASE / "workflow" / "schemas" / "samples.schema.yaml") as _fh:
     _SHEET_SCHEMA = yaml.safe_load(_fh)
 try:

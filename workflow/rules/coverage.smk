@@ -35,6 +35,7 @@ for _batch, _members in COVERAGE_BATCHES.items():
             antitargets=rules.bins.output.antitargets,
             hg38_contigs=resource("hg38", "contigs.tsv"),
             hg19_contigs=resource("hg19", "contigs.tsv"),
+            fasta=config["fasta"] or [],
         output:
             targets=per_sample(f"{OUT}/coverage/{{sample}}.targetcoverage.cnn", _members),
             antitargets=per_sample(f"{OUT}/coverage/{{sample}}.antitargetcoverage.cnn", _members),

@@ -6,7 +6,7 @@ rule reference:
         target_bins=rules.bins.output.targets,
         antitarget_bins=rules.bins.output.antitargets,
         prebuilt=config["reference_cnn"] or [],
-        fasta=config["fasta"] or [],
+        fasta=GC_FASTA,   # GC and repeat-mask correction only when gc_correction is on
         rules=RULES,
         par_regions=PAR_REGIONS,
     output:
