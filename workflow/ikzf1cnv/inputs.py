@@ -134,12 +134,14 @@ def contig_names(build: dict[str, int], header: dict[str, int]) -> dict[str, str
 
 
 def block_reference_downloads():
-    """htslib fetches a CRAM's reference from the EBI by MD5 when no FASTA decodes it; this
-    workflow never downloads: point its reference path and cache nowhere (a CRAM that needs
-    a reference then fails, and is told so)."""
+    """htslib fetches a CRAM's reference from the EBI by MD5 when nothing local decodes it
+    (REF_PATH unset, or a URL in it); this workflow never downloads: such a REF_PATH is
+    replaced by a path that does not exist (a local reference cache in REF_PATH is kept),
+    so a CRAM without its reference fails, and is told so."""
     import os
-    os.environ["REF_PATH"] = os.environ.get("IKZF1CNV_REF_PATH", "/nonexistent-ikzf1cnv-no-download/%s")
-    os.environ["REF_CACHE"] = os.environ["REF_PATH"]
+    ref = os.environ.get("REF_PATH", "")
+    if not ref or any(x in ref for x in ("http:", "https:", "ftp:")):
+        os.environ["REF_PATH"] = "/nonexistent-ikzf1cnv-never-downloads/%s"
 
 
 def open_alignments(sample: str, bam: str, fasta: str | None = None, threads: int = 1):
