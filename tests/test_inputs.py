@@ -107,9 +107,17 @@ def test_bam_of_the_other_build(tmp_path, root):
 
 def test_bam_without_chr_prefix_and_unsorted(tmp_path, root):
     hg38 = annotation.load_contigs(root / "resources", "hg38")
+    # Ensembl/NCBI names ('7'): read as the build's, the lengths still checked
     bam = make_bam(tmp_path / "n.bam", {c.removeprefix("chr"): n for c, n in hg38.items()})
-    with pytest.raises(inputs.InputError, match="without 'chr'"):
-        inputs.check_bam("N", bam, hg38, "hg38", {})
+    facts = inputs.check_bam("N", bam, hg38, "hg38", {})
+    assert facts["contig_naming"] == "ensembl" and facts["contig_names"]["chr7"] == "7"
+    hg19 = annotation.load_contigs(root / "resources", "hg19")
+    b37 = make_bam(tmp_path / "b37.bam", {c.removeprefix("chr"): n for c, n in hg19.items()})
+    with pytest.raises(inputs.InputError, match="not aligned to hg38.*They match hg19"):
+        inputs.check_bam("G", b37, hg38, "hg38", {"hg19": hg19})
+    other = make_bam(tmp_path / "o.bam", {"scaffold_1": 1000})
+    with pytest.raises(inputs.InputError, match="shares no contig name with hg38"):
+        inputs.check_bam("O", other, hg38, "hg38", {})
     uns = make_bam(tmp_path / "u.bam", hg38, sort_order="unsorted")
     with pytest.raises(inputs.InputError, match="not coordinate-sorted"):
         inputs.check_bam("U", uns, hg38, "hg38", {})

@@ -69,8 +69,8 @@ def test_cohort_reference_is_not_pulled_down_by_its_deleted_tumours(root, tmp_pa
 
     tbins, abins = str(tmp_path / "t.bed"), str(tmp_path / "a.bed")
     coverage.run_bins(coverage.BinsJob(targets=str(root / "resources" / "toy" / "panel_hg38.bed"), target_avg_size=267,
-                                       antitarget_avg_size=1_000_000, exons=None, contigs=None, out_targets=tbins,
-                                       out_antitargets=abins))
+                                       antitarget_avg_size=1_000_000, exons=None, contigs=None, rules=None,
+                                       wgs={}, out_targets=tbins, out_antitargets=abins))
 
     def cov(names):
         out = []
