@@ -101,8 +101,9 @@ def coverage_job(root, samples, bams, tbins, abins, o):
     res = root / "resources"
     return coverage.CoverageJob(samples=samples, bams=bams, genome="hg38",
                                 contigs={b: str(res / b / "contigs.tsv") for b in ("hg38", "hg19")},
-                                target_bins=tbins, antitarget_bins=abins, min_mapq=0, fasta=None, out_targets=o[0],
-                                out_antitargets=o[1], out_bam_info=o[2], out_idxstats=o[3], out_stats=o[4])
+                                target_bins=tbins, antitarget_bins=abins, min_mapq=0, fasta=None,
+                                junctions={"min_clip": 20, "tolerance": 5}, out_targets=o[0], out_antitargets=o[1],
+                                out_bam_info=o[2], out_junctions=o[5], out_idxstats=o[3], out_stats=o[4])
 
 
 def bins_job(root, tbins, abins):
@@ -120,9 +121,9 @@ def test_coverage_batch_writes_idxstats_and_optional_samtools_stats(root, tmp_pa
     _bed(tmp_path / "t.bed", [("chr7", 50304700, 50305000, "IKZF1")])
     _bed(tmp_path / "a.bed", [("chr1", 0, 1_000_000, "Antitarget")])
     bams = [str(root / "resources" / "toy" / "bams" / f"{s}.bam") for s in ("N01", "T01")]
-    o = {k: [str(tmp_path / f"{s}.{k}") for s in ("N01", "T01")] for k in ("t", "a", "json", "idx", "stats")}
+    o = {k: [str(tmp_path / f"{s}.{k}") for s in ("N01", "T01")] for k in ("t", "a", "json", "idx", "stats", "jx")}
     coverage.run_coverage_batch(coverage_job(root, ["N01", "T01"], bams, tbins, abins,
-                                             [o["t"], o["a"], o["json"], o["idx"], o["stats"]]))
+                                             [o["t"], o["a"], o["json"], o["idx"], o["stats"], o["jx"]]))
     for bam, idx, st in zip(bams, o["idx"], o["stats"]):
         with pysam.AlignmentFile(bam) as fh:
             want = {s.contig: s.mapped for s in fh.get_index_statistics()}
@@ -130,11 +131,11 @@ def test_coverage_batch_writes_idxstats_and_optional_samtools_stats(root, tmp_pa
         assert {c: n for c, n in got.items() if n} == {c: n for c, n in want.items() if n}
         assert "This file was produced by samtools stats" in open(st).read()
     before = sorted(tmp_path.rglob("*"))
-    o2 = [str(tmp_path / f"x{i}") for i in range(4)]
+    o2 = [str(tmp_path / f"x{i}") for i in range(5)]
     coverage.run_coverage_batch(coverage_job(root, ["N01"], bams[:1], tbins, abins,
-                                             [[o2[0]], [o2[1]], [o2[2]], [o2[3]], []]))
-    # without out_stats: the four outputs and nothing else (no samtools stats pass)
-    assert sorted(set(tmp_path.rglob("*")) - set(before)) == sorted(tmp_path / f"x{i}" for i in range(4))
+                                             [[o2[0]], [o2[1]], [o2[2]], [o2[3]], [], [o2[4]]]))
+    # without out_stats: the five outputs and nothing else (no samtools stats pass)
+    assert sorted(set(tmp_path.rglob("*")) - set(before)) == sorted(tmp_path / f"x{i}" for i in range(5))
 
 
 def test_par_table_is_cnvkits(root):

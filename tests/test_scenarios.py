@@ -134,3 +134,25 @@ def test_genome_arm_end_to_end(root, tmp_path):
     win = pd.read_csv(tmp_path / "out" / "samples" / "G01" / "window_bins.tsv", sep="\t")
     assert (win["group"] == "IKZF1").sum() > 1000 and (win["kind"] == "offtarget").sum() == 0
     assert (tmp_path / "out" / "bins" / "antitargets.bed").read_text() == ""
+    # junctions: every clonal IKZF1 deletion's ends to the base (the simulated events'),
+    # confirmed; none in the normals or the wild type
+    import yaml
+    from ikzf1cnv import annotation
+    from simlib import simulate
+    spec = yaml.safe_load((root / "resources" / "toy" / "genome.yaml").read_text())
+    units = annotation.load_units(root / "resources", "hg38")
+    contigs = annotation.load_contigs(root / "resources", "hg38")
+    for s in spec["samples"]:
+        if s.get("type") == "normal":
+            assert len((tmp_path / "out" / "coverage" / f"{s['sample']}.junctions.tsv").read_text().splitlines()) == 1
+            continue
+        bps = pd.read_csv(tmp_path / "out" / "samples" / s["sample"] / "breakpoints.tsv", sep="\t")
+        ik = bps[bps["gene"] == "IKZF1"]
+        ev = [e for e in simulate.events_from_spec(s, units, contigs, s["blast_pct"] / 100) if e.chrom == "chr7"]
+        if s["sample"] == "G04":
+            assert bps.empty
+        elif s["sample"] in ("G01", "G02", "G03"):
+            assert (int(ik["start"].iloc[0]), int(ik["end"].iloc[0])) == (ev[0].start, ev[0].end)
+            assert calls.loc[calls["sample"] == s["sample"], "ikzf1_junction"].item() == "confirmed"
+    g01 = pd.read_csv(tmp_path / "out" / "samples" / "G01" / "breakpoints.tsv", sep="\t")
+    assert g01.loc[g01["gene"] == "IKZF1", "label"].item() == "del4-7"

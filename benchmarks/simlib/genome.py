@@ -5,7 +5,9 @@ A 30x genome is ~600 M reads; the caller reads only its gene windows and a backb
 and a stretch around each backbone bin), as a real genome's reads would fall there:
 uniform starts, depth x a GC-like bias per 1 kb chunk whose slope differs by sample x
 gamma overdispersion x copy number / 2, no capture efficiency. Unpaired reads, as
-simulate.write_bam writes them.
+simulate.write_bam writes them; reads that cross a deletion's junction (junction_reads) are
+split reads as an aligner writes them: the longer part primary, the other supplementary
+(flag 2048), each with an SA tag naming the other.
 """
 from __future__ import annotations
 
@@ -49,3 +51,32 @@ def simulate_genome_reads(regions: pd.DataFrame, contigs: dict[str, int], sex: s
         starts = np.repeat(s, n) + (rng.random(int(n.sum())) * np.repeat(e - s, n)).astype(np.int64)
         out[r.chrom].append(starts)
     return {c: np.sort(np.concatenate(v)) if v else np.zeros(0, dtype=np.int64) for c, v in out.items()}
+
+
+def junction_reads(events: list, contigs: dict[str, int], depth: float, read_length: int, rng,
+                   min_part: int = 20, max_span: int = 5_000_000) -> dict[str, list]:
+    """Split reads over each focal loss's junction (start | end): a read starting s bp
+    before it, its first L - s bases left of the junction and the rest right of it. In a
+    fraction f of cells with k copies lost, read starts per bp at the junction are
+    depth / read_length / 2 x f x k; reads whose shorter part is under `min_part` bp are
+    left whole (an aligner would not split them). Whole chromosomes and arms (spans over
+    max_span) have no junction here. Returns per chromosome (start, cigar, flag, tags)."""
+    out: dict[str, list] = {}
+    for ev in events:
+        if ev.copies >= 0 or ev.end - ev.start > max_span or ev.start <= 0 or ev.end >= contigs[ev.chrom]:
+            continue
+        left, right = ev.start, ev.end
+        rate = depth / read_length / 2.0 * ev.fraction * -ev.copies
+        n = rng.poisson(rate * (read_length - 2 * min_part + 1))
+        for s in rng.integers(left - read_length + min_part, left - min_part + 1, n).tolist():
+            a = left - s                      # bases left of the junction
+            b = read_length - a
+            strand = "-" if rng.random() < 0.5 else "+"
+            rev = 16 if strand == "-" else 0
+            lcig, rcig = [(0, a), (4, b)], [(4, a), (0, b)]
+            lsa = f"{ev.chrom},{s + 1},{strand},{a}M{b}S,60,0;"
+            rsa = f"{ev.chrom},{right + 1},{strand},{a}S{b}M,60,0;"
+            first = a >= b                    # the longer part is the primary alignment
+            out.setdefault(ev.chrom, []).append((s, lcig, rev | (0 if first else 2048), [("SA", rsa)]))
+            out[ev.chrom].append((right, rcig, rev | (2048 if first else 0), [("SA", lsa)]))
+    return out

@@ -125,8 +125,10 @@ def offtarget_reads(contigs: dict[str, int], sex: str, par1, events: list[Event]
 
 
 def write_bam(path: str, sample: str, contigs: dict[str, int], reads: dict[str, np.ndarray],
-              read_length: int, seed: int, dup_rate: float = 0.0) -> int:
-    """Write a coordinate-sorted, CSI-indexed BAM of unpaired reads; returns the read count."""
+              read_length: int, seed: int, dup_rate: float = 0.0, extra: dict | None = None) -> int:
+    """Write a coordinate-sorted, CSI-indexed BAM of unpaired reads; returns the read count.
+    `extra`: per chromosome, records (start, cigartuples, flag, tags) written in order
+    among the others (split reads and their supplementary parts: simlib/genome.py)."""
     import pysam
 
     header = {"HD": {"VN": "1.6", "SO": "coordinate"},
@@ -145,14 +147,20 @@ def write_bam(path: str, sample: str, contigs: dict[str, int], reads: dict[str, 
         write = bam.write
         for tid, c in enumerate(contigs):
             pos = reads.get(c)
-            if pos is None or not len(pos):
+            ex = sorted((extra or {}).get(c, []), key=lambda t: t[0])
+            if (pos is None or not len(pos)) and not ex:
                 continue
+            pos = np.zeros(0, dtype=np.int64) if pos is None else pos
             rev = rng.random(len(pos)) < 0.5
             dup = rng.random(len(pos)) < dup_rate if dup_rate > 0 else np.zeros(len(pos), bool)
             mq = np.where(pos < 0, rng.integers(0, 6, len(pos)), 60) if (pos < 0).any() else np.full(len(pos), 60)
             start = np.where(pos < 0, -1 - pos, pos)
             a.reference_id = tid
+            j = 0
             for p, r, d, q in zip(start.tolist(), rev.tolist(), dup.tolist(), mq.tolist()):
+                while j < len(ex) and ex[j][0] <= p:
+                    n = _write_record(bam, tid, ex[j], seq, sample, n)
+                    j += 1
                 a.reference_start = p
                 a.mapping_quality = q
                 for copy in range(2 if d else 1):
@@ -160,8 +168,23 @@ def write_bam(path: str, sample: str, contigs: dict[str, int], reads: dict[str, 
                     a.flag = (16 if r else 0) | (1024 if copy else 0)  # the copy: a marked duplicate
                     write(a)
                     n += 1
+            for rec in ex[j:]:
+                n = _write_record(bam, tid, rec, seq, sample, n)
     pysam.index("-c", path)  # CSI: a few kB, where a BAI of a sparse hg38 BAM is 1.7 MB
     return n
+
+
+def _write_record(bam, tid: int, rec: tuple, seq: str, sample: str, n: int) -> int:
+    import pysam
+
+    start, cigar, flag, tags = rec
+    r = pysam.AlignedSegment(bam.header)
+    r.query_name, r.reference_id, r.reference_start, r.mapping_quality = f"j{n:x}", tid, start, 60
+    r.flag, r.cigartuples, r.query_sequence = flag, cigar, seq[:sum(x for op, x in cigar if op in (0, 1, 4))]
+    for k, v in [("RG", sample)] + list(tags):
+        r.set_tag(k, v)
+    bam.write(r)
+    return n + 1
 
 
 # ------------------------------------------------------------------ event geometry

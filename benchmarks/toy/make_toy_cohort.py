@@ -16,6 +16,7 @@ import argparse
 import sys
 from pathlib import Path
 
+import numpy as np
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -94,7 +95,10 @@ def main():
                                             offtarget_per_mb=spec["offtarget_per_mb"],
                                             gc_slope_sd=spec["gc_slope_sd"], overdispersion_cv=spec["overdispersion_cv"])
         bam = bamdir / f"{name}.bam"
-        n = simulate.write_bam(str(bam), name, contigs, reads, spec["read_length"], simulate.seed_of(name, 13))
+        extra = genome.junction_reads(events, contigs, s["depth"], spec["read_length"],
+                                      np.random.default_rng(simulate.seed_of(name, 17))) if is_genome else None
+        n = simulate.write_bam(str(bam), name, contigs, reads, spec["read_length"], simulate.seed_of(name, 13),
+                               extra=extra)
         print(f"{name}: {n} reads, {bam.stat().st_size / 1e6:.2f} MB", flush=True)
         sheet.append([name, str(bam.relative_to(ROOT)) if bam.is_relative_to(ROOT) else str(bam), s.get("type", "tumor"), s.get("subtype", ""),
                       s.get("age_group", ""), "" if s.get("blast_pct") is None else str(s["blast_pct"]), s["sex"]])

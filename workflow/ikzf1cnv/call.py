@@ -10,8 +10,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import annotation, arms, calling, classify, cnv, denoise, genes
-from .files import POSITIONS_TABLE, UNITS_TABLE, EXON_TABLE, log, write_json, write_table
+from . import annotation, arms, calling, classify, cnv, denoise, genes, junctions, window
+from .files import BREAKPOINTS_TABLE, POSITIONS_TABLE, UNITS_TABLE, EXON_TABLE, log, write_json, write_table
 
 
 @dataclass(frozen=True)
@@ -23,6 +23,8 @@ class CallJob:
     qc: dict                     # config `qc`
     edge_correction: bool
     has_fasta: bool
+    fasta: str | None            # config `fasta`: the RSS check at junction ends
+    junctions_cfg: dict          # config `junctions`
     whole_genome: bool           # targets null: whole-genome mode
     ikzf1plus_pax5: str
     rules: str                   # resources/rules.yaml
@@ -36,11 +38,13 @@ class CallJob:
     targets: list[str]
     antitargets: list[str]
     bam_info: list[str]
+    junctions: list[str]         # coverage/{sample}.junctions.tsv
     out_cnr: list[str]
     out_exons: list[str]
     out_units: list[str]
     out_record: list[str]
     out_positions: list[str]
+    out_breakpoints: list[str]
 
 
 @dataclass
@@ -93,6 +97,13 @@ def call_one(ctx: CallContext, i: int):
     blast = row.get("blast_pct")
     blast = None if blast is None or pd.isna(blast) else float(blast)
     res = calling.call_sample(sample, bins, ctx.ann, ctx.params, blast, read_length)
+    bps = sample_breakpoints(ctx, i, bins, read_length)
+    write_table(bps.assign(sample=sample), BREAKPOINTS_TABLE, job.out_breakpoints[i])
+    if res.qc == "pass":
+        res.status, res.ikzf1 = junctions.reconcile(res.status, res.ikzf1, bps, job.whole_genome,
+                                                    job.junctions_cfg["min_split_reads"])
+    else:
+        res.ikzf1 = {**res.ikzf1, "junction": "NA"}
     log.info("%s: qc %s, IKZF1 %s (%s, %s), arm losses %s, shift %.3f, noise %.3f", sample, res.qc, res.status,
              res.ikzf1["deletion"], res.ikzf1["mechanism"], arms.losses_label(res.arms),
              res.metrics["recentre_shift"], res.metrics["noise"])
@@ -100,6 +111,29 @@ def call_one(ctx: CallContext, i: int):
     write_table(res.units, UNITS_TABLE, job.out_units[i])
     write_table(res.positions, POSITIONS_TABLE, job.out_positions[i])
     write_json(sample_record(res, row, ctx.ann.rules, job.ikzf1plus_pax5), job.out_record[i])
+
+
+def sample_breakpoints(ctx: CallContext, i: int, bins: pd.DataFrame, read_length: float) -> pd.DataFrame:
+    """The sample's junctions (coverage step) placed in the gene windows (junctions.breakpoints)."""
+    import pysam
+
+    job = ctx.job
+    jx = pd.read_csv(job.junctions[i], sep="\t", dtype={"chrom": str})
+    wins = {window.group_key(g): window.window_of(ctx.ann.units, g, ctx.ann.rules["windows"])
+            for g in genes.model_groups(ctx.ann.rules)}
+    tg = bins[~bins["offtarget"].to_numpy()]
+    mid = ((tg["start"] + tg["end"]) // 2).to_numpy()
+
+    def depth_at(chrom, pos, span=5000):
+        near = (tg["chromosome"].to_numpy() == chrom) & (np.abs(mid - pos) <= span)
+        return float(np.median(tg["depth"].to_numpy()[near])) if near.any() else float("nan")
+    fa = pysam.FastaFile(job.fasta) if job.fasta else None
+    try:
+        return junctions.breakpoints(jx, ctx.ann.units, wins, depth_at, read_length, job.junctions_cfg["min_clip"],
+                                     fa)
+    finally:
+        if fa is not None:
+            fa.close()
 
 
 def run_call_batch(job: CallJob):

@@ -14,7 +14,7 @@ from .purity import fmt
 CALL_HEAD = ["sample", "subtype", "status", "ikzf1_deletion", "ikzf1_exons_deleted", "ikzf1_exons_biallelic",
              "ikzf1_cell_fraction"]
 CALL_TAIL = ["ikzf1plus", "ukall_cna", "qc"]
-EXTRA_COLS = ["ikzf1_mechanism", "ikzf1_lod", "ikzf1_evidence", "arm_losses", "age_group", "ikzf1_cf_low", "ikzf1_cf_high", "blast_fraction", "blast_low", "blast_high",
+EXTRA_COLS = ["ikzf1_mechanism", "ikzf1_lod", "ikzf1_evidence", "ikzf1_junction", "arm_losses", "age_group", "ikzf1_cf_low", "ikzf1_cf_high", "blast_fraction", "blast_low", "blast_high",
               "blast_source", "median_depth", "noise"]
 
 
@@ -41,7 +41,8 @@ def call_row(rec: dict, rules: dict, pax5_mode: str) -> dict:
            "ukall_cna": classify.ukall_cna(calls, rules["ukall_cna"]) if bcp else "NA",
            "qc": rec["qc"],
            "ikzf1_mechanism": ik.get("mechanism", "NA"), "ikzf1_lod": ik.get("lod", "NA"),
-           "ikzf1_evidence": ik.get("evidence", "NA"), "arm_losses": rec.get("arm_losses", "NA"),
+           "ikzf1_evidence": ik.get("evidence", "NA"), "ikzf1_junction": ik.get("junction", "NA"),
+           "arm_losses": rec.get("arm_losses", "NA"),
            "age_group": rec.get("age_group") or "NA",
            "ikzf1_cf_low": fmt(ik["cf_low"], 2), "ikzf1_cf_high": fmt(ik["cf_high"], 2),
            "blast_fraction": fmt(pur["blast_fraction"], 2), "blast_low": fmt(pur["blast_low"], 2),

@@ -6,8 +6,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import annotation, genes, inputs
-from .files import log, write_json
+from . import annotation, genes, inputs, junctions
+from .files import JUNCTIONS_TABLE, log, write_json, write_table
 
 
 @dataclass(frozen=True)
@@ -59,9 +59,11 @@ class CoverageJob:
     antitarget_bins: str
     min_mapq: int
     fasta: str | None            # config `fasta`: decodes CRAM
+    junctions: dict              # config `junctions`: min_clip, tolerance
     out_targets: list[str]
     out_antitargets: list[str]
     out_bam_info: list[str]
+    out_junctions: list[str]
     out_idxstats: list[str]
     out_stats: list[str]         # empty: no samtools stats
 
@@ -76,8 +78,13 @@ def cover_one(job: CoverageJob, i: int, builds: dict, bins: list):
                              job.fasta)
     log.info("%s: %s header matches %s (%d contigs checked, %s names); read length %.0f", sample, facts["format"],
              genome, facts["contigs_checked"], facts["contig_naming"], facts["read_length"])
+    split: list = []
     tcov, acov = cnv.bin_coverages(bins, bam, job.min_mapq, str(Path(out_t).parent), reference=job.fasta,
-                                   contig_names=facts["contig_names"])
+                                   contig_names=facts["contig_names"], split_reads=split,
+                                   min_clip=job.junctions["min_clip"])
+    jx = junctions.cluster(split, job.junctions["tolerance"])
+    write_table(jx, JUNCTIONS_TABLE, job.out_junctions[i])
+    log.info("%s: %d split read(s) in %d junction(s)", sample, len(split), len(jx))
     for cov, out, kind in ((tcov, out_t, "target"), (acov, out_a, "antitarget")):
         cnv.write_cnn(cov, out)
         log.info("%s: %s coverage of %d bins, median depth %.1f", sample, kind, len(cov),

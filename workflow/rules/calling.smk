@@ -8,6 +8,8 @@ for _batch, _members in CALL_BATCHES.items():
             targets=per_sample(f"{OUT}/coverage/{{sample}}.targetcoverage.cnn", _members),
             antitargets=per_sample(f"{OUT}/coverage/{{sample}}.antitargetcoverage.cnn", _members),
             bam_info=per_sample(f"{OUT}/coverage/{{sample}}.bam.json", _members),
+            junctions=per_sample(f"{OUT}/coverage/{{sample}}.junctions.tsv", _members),
+            fasta=config["fasta"] or [],
             reference=rules.reference.output.cnn,
             denoise=rules.reference.output.denoise,
             rules=RULES,
@@ -23,6 +25,7 @@ for _batch, _members in CALL_BATCHES.items():
             units=per_sample(f"{OUT}/samples/{{sample}}/units.tsv", _members),
             record=per_sample(f"{OUT}/samples/{{sample}}/calls.json", _members),
             positions=per_sample(f"{OUT}/samples/{{sample}}/window_bins.tsv", _members),
+            breakpoints=per_sample(f"{OUT}/samples/{{sample}}/breakpoints.tsv", _members),
         params:
             samples=_members,
             rows=[sample_row(s) for s in _members],
@@ -32,6 +35,7 @@ for _batch, _members in CALL_BATCHES.items():
             edge_correction=config["edge_correction"],
             has_fasta=bool(GC_FASTA),   # CNVkit's GC/repeat correction in fix
             whole_genome=not config["targets"],
+            junctions_cfg=config["junctions"],
             ikzf1plus_pax5=config["ikzf1plus_pax5"],
         resources:
             mem_mb=1000,

@@ -40,12 +40,14 @@ for _batch, _members in COVERAGE_BATCHES.items():
             targets=per_sample(f"{OUT}/coverage/{{sample}}.targetcoverage.cnn", _members),
             antitargets=per_sample(f"{OUT}/coverage/{{sample}}.antitargetcoverage.cnn", _members),
             bam_info=per_sample(f"{OUT}/coverage/{{sample}}.bam.json", _members),
+            junctions=per_sample(f"{OUT}/coverage/{{sample}}.junctions.tsv", _members),
             idxstats=per_sample(f"{OUT}/qc/samtools/{{sample}}.idxstats", _members),
             stats=per_sample(f"{OUT}/qc/samtools/{{sample}}.stats", _members) if SAMTOOLS_STATS else [],
         params:
             samples=_members,
             genome=config["genome"],
             min_mapq=config["min_mapq"],
+            junctions={k: config["junctions"][k] for k in ("min_clip", "tolerance")},
         resources:
             mem_mb=1000,
             runtime=10 + 2 * len(_members),
