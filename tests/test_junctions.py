@@ -90,3 +90,18 @@ def test_breakpoints_place_junctions_in_windows_and_name_the_exons():
     assert r["cell_fraction"] == pytest.approx(round(6 / 9.15, 3)) and r["rss_left"] == "NA"
     nodepth = junctions.breakpoints(jx, units, {"IKZF1": ("chr7", 0, 20_000)}, lambda c, p: math.nan, 100, 20)
     assert math.isnan(nodepth.iloc[0]["cell_fraction"])
+
+
+def test_breakpoints_look_for_the_rss_beside_each_end_in_the_fasta(tmp_path):
+    import pysam
+    seq = ["A"] * 20_000
+    seq[1995:2002] = list("CACAGTG")          # beside the left end (2000)
+    seq[9498:9505] = list("CACTGTA")          # the reverse complement with one mismatch, beside the right end
+    fa = tmp_path / "r.fa"
+    fa.write_text(">chr7\n" + "".join(seq) + "\n")
+    pysam.faidx(str(fa))
+    units = pd.DataFrame({"gene": ["IKZF1"], "exon": ["4"], "chrom": "chr7", "start": [5001], "end": [5100]})
+    jx = pd.DataFrame([["chr7", 2000, 9500, 6, 0]], columns=junctions.JUNCTION_COLS)
+    with pysam.FastaFile(str(fa)) as f:
+        r = junctions.breakpoints(jx, units, {"IKZF1": ("chr7", 0, 20_000)}, lambda c, p: 30.0, 100, 20, f).iloc[0]
+    assert (r["rss_left"], r["rss_right"]) == ("CACAGTG", "CACAGTG~1")
