@@ -142,6 +142,7 @@ def test_genome_arm_end_to_end(root, tmp_path):
     spec = yaml.safe_load((root / "resources" / "toy" / "genome.yaml").read_text())
     units = annotation.load_units(root / "resources", "hg38")
     contigs = annotation.load_contigs(root / "resources", "hg38")
+    html = (tmp_path / "out" / "cohort" / "report.html").read_text()
     for s in spec["samples"]:
         if s.get("type") == "normal":
             assert len((tmp_path / "out" / "coverage" / f"{s['sample']}.junctions.tsv").read_text().splitlines()) == 1
@@ -154,5 +155,6 @@ def test_genome_arm_end_to_end(root, tmp_path):
         elif s["sample"] in ("G01", "G02", "G03"):
             assert (int(ik["start"].iloc[0]), int(ik["end"].iloc[0])) == (ev[0].start, ev[0].end)
             assert calls.loc[calls["sample"] == s["sample"], "ikzf1_junction"].item() == "confirmed"
+            assert f"chr7:{ev[0].start}-{ev[0].end}" in html        # the report's junction table
     g01 = pd.read_csv(tmp_path / "out" / "samples" / "G01" / "breakpoints.tsv", sep="\t")
     assert g01.loc[g01["gene"] == "IKZF1", "label"].item() == "del4-7"

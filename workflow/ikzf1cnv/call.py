@@ -110,7 +110,7 @@ def call_one(ctx: CallContext, i: int):
     write_table(res.ikzf1_exons, EXON_TABLE, job.out_exons[i])
     write_table(res.units, UNITS_TABLE, job.out_units[i])
     write_table(res.positions, POSITIONS_TABLE, job.out_positions[i])
-    write_json(sample_record(res, row, ctx.ann.rules, job.ikzf1plus_pax5), job.out_record[i])
+    write_json(sample_record(res, row, ctx.ann.rules, job.ikzf1plus_pax5, bps), job.out_record[i])
 
 
 def sample_breakpoints(ctx: CallContext, i: int, bins: pd.DataFrame, read_length: float) -> pd.DataFrame:
@@ -152,7 +152,19 @@ def arm_record(a: pd.DataFrame) -> dict:
             for r in a.itertuples(index=False)}
 
 
-def sample_record(res: calling.SampleCalls, row: dict, rules: dict, pax5_mode: str) -> dict:
+def junction_records(bps: pd.DataFrame | None) -> list[dict]:
+    """The sample's junctions (breakpoints.tsv rows) for calls.json and the report."""
+    if bps is None or not len(bps):
+        return []
+    cf = bps["cell_fraction"].astype(float)
+    return [{"gene": r.gene, "chrom": r.chrom, "start": int(r.start), "end": int(r.end),
+             "split_reads": int(r.split_reads), "discordant_pairs": int(r.discordant_pairs),
+             "cell_fraction": None if not np.isfinite(c) else round(float(c), 3), "label": r.label,
+             "rss_left": r.rss_left, "rss_right": r.rss_right} for r, c in zip(bps.itertuples(index=False), cf)]
+
+
+def sample_record(res: calling.SampleCalls, row: dict, rules: dict, pax5_mode: str,
+                  bps: pd.DataFrame | None = None) -> dict:
     """Everything the cohort step needs about one sample, JSON-ready and rounded; with the
     sample's IKZF1plus verdict (a per-sample verdict, NA outside BCP-ALL)."""
     def r(x, nd=3):
@@ -170,4 +182,5 @@ def sample_record(res: calling.SampleCalls, row: dict, rules: dict, pax5_mode: s
         "purity": {k: (r(v, 2) if isinstance(v, float) else v) for k, v in res.purity.items()},
         "metrics": {k: r(v, 3) if isinstance(v, float) else v for k, v in res.metrics.items()},
         "arms": arm_record(res.arms), "arm_losses": arms.losses_label(res.arms),
+        "junctions": junction_records(bps),
     }

@@ -174,11 +174,13 @@ def render(calls: pd.DataFrame, freq: pd.DataFrame, types: pd.DataFrame, exons: 
                  + "; ".join(f"{E(s)} ({E(q)})" for s, q in zip(ne["sample"], ne["qc"])) + "</p>")
     main_cols = ["sample", "subtype", "status", "ikzf1_deletion", "ikzf1_exons_biallelic", "ikzf1_cell_fraction",
                  *gene_columns(calls), "ikzf1plus", "ukall_cna", "blast_fraction", "blast_source"]
-    plots = "".join(exon_plot(s, exons[s], _num(records[s]["purity"]["blast_fraction"]))
+    plots = "".join(f'<div>{exon_plot(s, exons[s], _num(records[s]["purity"]["blast_fraction"]))}'
+                    f'{junction_caption(records.get(s, {}).get("junctions", []))}</div>'
                     for s in calls["sample"] if s in exons)
+    jx = junction_table(records)
     qc_cols = ["sample", "qc", "median_depth", "noise", "blast_fraction", "blast_low", "blast_high", "blast_source"]
     ev_cols = ["sample", "status", "ikzf1_deletion", "ikzf1_cell_fraction", "ikzf1_mechanism", "arm_losses",
-               "ikzf1_evidence", "ikzf1_lod"]
+               "ikzf1_evidence", "ikzf1_junction", "ikzf1_lod"]
     cfg_rows = pd.DataFrame([(k, str(v)) for k, v in sorted(config.items()) if k not in ("caller", "qc")]
                             + [(f"caller.{k}", str(v)) for k, v in sorted(config.get("caller", {}).items())]
                             + [(f"qc.{k}", str(v)) for k, v in sorted(config.get("qc", {}).items())],
@@ -200,7 +202,11 @@ intronic probes, flanking target bins, off-target bins); for a wild type, those 
 arm or chromosome loss was called (ikzf1_mechanism: focal = both ends inside the window, interstitial = running out of
 it, arm, chromosome). ikzf1_lod: the smallest fraction of cells in which a one-copy del4-7, del2-3 or del1-8 would be
 called in this sample with 95% probability at the configured false-positive rate (NA: not even in every cell). A wild
-type rules out deletions above these limits only.</p>{table_html(calls[ev_cols], colour_cols=("status",))}
+type rules out deletions above these limits only. ikzf1_junction: confirmed = a junction (split reads) removes the
+exons the call has lost, none_found = a genome's depth call without one (check by eye).</p>{table_html(calls[ev_cols], colour_cols=("status",))}
+<h3>Junctions (split reads)</h3><p class="note">Each deletion junction in a gene window, to the base (0-based, half-open):
+its split reads, the cell fraction they imply (one allele), the exons it removes, and the RSS heptamer beside each end
+when a FASTA was given.</p>{jx}
 <h2>Frequencies against the literature</h2>{frequency_plot(freq)}{table_html(freq, colour_cols=())}
 <p class="note">Reference ranges from the seed table (resources/reference_frequencies.tsv). They count point mutations,
 which read depth cannot see: a depth-based rate at or slightly below the range is expected. 'insufficient': fewer than
@@ -213,6 +219,26 @@ expected one-copy (long dashes) and two-copy (dots) loss at the sample's blast f
 <h2>Methods</h2><ul>{notes}</ul><h3>Settings</h3>{table_html(cfg_rows)}<h3>Versions</h3>{table_html(ver)}
 </body></html>
 """
+
+
+def junction_table(records: dict[str, dict]) -> str:
+    rows = [{"sample": s, "gene": j["gene"], "junction": f"{j['chrom']}:{j['start']}-{j['end']}",
+             "split_reads": j["split_reads"], "cell_fraction": "NA" if j["cell_fraction"] is None else
+             f"{j['cell_fraction']:.2f}", "label": j["label"], "rss_left": j["rss_left"], "rss_right": j["rss_right"]}
+            for s, r in records.items() for j in r.get("junctions", [])]
+    if not rows:
+        return '<p class="note">No junction in any sample (panels without probes at the breakpoints see few).</p>'
+    return table_html(pd.DataFrame(rows))
+
+
+def junction_caption(js: list[dict]) -> str:
+    """One line under a sample's exon plot naming its IKZF1 junctions."""
+    ik = [j for j in js if j["gene"] == "IKZF1"]
+    if not ik:
+        return ""
+    return '<p class="note">' + "; ".join(
+        f"junction {E(j['label'])} {E(j['chrom'])}:{j['start']}-{j['end']}, {j['split_reads']} split reads" for j in ik) \
+        + "</p>"
 
 
 def gene_columns(calls: pd.DataFrame) -> list[str]:
