@@ -108,21 +108,21 @@ def test_editing_rules_yaml_reruns_the_calls(copy):
     assert not any(k.startswith("coverage_") for k in j) and "bins" not in j
 
 
-def test_genome_arm_end_to_end(root, tmp_path):
-    """The toy's genome arm (30x genome BAMs with reads around the loci, made by the toy
-    generator as the README says), run in whole-genome mode: every call equals the
-    hand-written truth, the cell fractions within 0.1, and IKZF1 seen through ~1,000 bins
-    of its window (the genome's introns), not the exons alone."""
+def run_toy_arm(root, tmp_path, arm, names):
+    """Make a toy arm's BAMs as the README says (into tmp_path/arm), run it with its config,
+    check every call against its hand-written truth (cell fractions within 0.1); the calls."""
     import pandas as pd
     gen = [sys.executable, str(root / "benchmarks" / "toy" / "make_toy_cohort.py"), "--spec",
-           str(root / "resources" / "toy" / "genome.yaml"), "--outdir", str(tmp_path / "genome"),
+           str(root / "resources" / "toy" / f"{arm}.yaml"), "--outdir", str(tmp_path / arm),
            "--sheet", str(tmp_path / "samples.tsv")]
     subprocess.run(gen, check=True, capture_output=True)
-    snakemake(root, "--configfile", str(root / "config" / "genome.yaml"), "--config",
+    cfg = (root / "config" / f"{arm}.yaml").read_text().replace(f"resources/toy/{arm}/", f"{tmp_path / arm}/")
+    (tmp_path / "config.yaml").write_text(cfg)
+    snakemake(root, "--configfile", str(tmp_path / "config.yaml"), "--config",
               f"samples={tmp_path / 'samples.tsv'}", f"outdir={tmp_path / 'out'}")
     calls = pd.read_csv(tmp_path / "out" / "cohort" / "ikzf1_calls.tsv", sep="\t", dtype=str, keep_default_na=False)
-    truth = pd.read_csv(tmp_path / "genome" / "truth.tsv", sep="\t", dtype=str, keep_default_na=False, comment="#")
-    assert list(calls["sample"]) == list(truth["sample"]) == ["G01", "G02", "G03", "G04", "G05"]
+    truth = pd.read_csv(tmp_path / arm / "truth.tsv", sep="\t", dtype=str, keep_default_na=False, comment="#")
+    assert list(calls["sample"]) == list(truth["sample"]) == names
     for col in truth.columns:
         if col == "ikzf1_cell_fraction":
             got = pd.to_numeric(calls[col], errors="coerce")
@@ -130,6 +130,34 @@ def test_genome_arm_end_to_end(root, tmp_path):
             assert ((got - want).abs().fillna(0) <= 0.1).all() and (got.isna() == want.isna()).all()
         else:
             assert calls[col].tolist() == truth[col].tolist(), col
+    return calls
+
+
+def test_hotspot_arm_calls_low_fraction_clones_from_their_junctions(root, tmp_path):
+    """The deep hotspot panel arm (800x, a probe on each IKZF1 breakpoint region): del4-7
+    in 8% and del2-3 in 12% of cells, below the depth limit, are called from their split
+    reads with the exact type (the truth's, every column) and a cell fraction from the
+    junction reads; the clonal del4-7 is confirmed by its junction; no normal or wild
+    type shows a junction."""
+    calls = run_toy_arm(root, tmp_path, "hotspot", ["H01", "H02", "H03", "H04"]).set_index("sample")
+    for s, kind, truth_cf in (("H01", "del4-7", 0.08), ("H02", "del2-3", 0.12)):
+        assert calls.loc[s, "ikzf1_evidence"].startswith("junction ") and "no depth signal" in calls.loc[s, "ikzf1_evidence"]
+        lod = dict(x.split(":") for x in calls.loc[s, "ikzf1_lod"].split(";"))
+        assert float(lod[kind]) > truth_cf      # below what read depth could have called here
+    assert calls.loc["H04", "ikzf1_junction"] == "confirmed" and calls.loc["H04", "ikzf1_evidence"].startswith("deleted run")
+    for n in ("HN1", "HN2", "HN3"):
+        assert len((tmp_path / "out" / "coverage" / f"{n}.junctions.tsv").read_text().splitlines()) == 1
+    h03 = (tmp_path / "out" / "samples" / "H03" / "breakpoints.tsv").read_text().splitlines()
+    assert len(h03) == 1 and h03[0].startswith("sample\tgene")
+
+
+def test_genome_arm_end_to_end(root, tmp_path):
+    """The toy's genome arm (30x genome BAMs with reads around the loci, made by the toy
+    generator as the README says), run in whole-genome mode: every call equals the
+    hand-written truth, the cell fractions within 0.1, and IKZF1 seen through ~1,000 bins
+    of its window (the genome's introns), not the exons alone."""
+    import pandas as pd
+    calls = run_toy_arm(root, tmp_path, "genome", ["G01", "G02", "G03", "G04", "G05"])
     assert calls.loc[calls["sample"] == "G02", "ikzf1_mechanism"].item() == "interstitial"
     win = pd.read_csv(tmp_path / "out" / "samples" / "G01" / "window_bins.tsv", sep="\t")
     assert (win["group"] == "IKZF1").sum() > 1000 and (win["kind"] == "offtarget").sum() == 0

@@ -54,18 +54,25 @@ def simulate_genome_reads(regions: pd.DataFrame, contigs: dict[str, int], sex: s
 
 
 def junction_reads(events: list, contigs: dict[str, int], depth: float, read_length: int, rng,
-                   min_part: int = 20, max_span: int = 5_000_000) -> dict[str, list]:
+                   min_part: int = 20, max_span: int = 5_000_000, probes: pd.DataFrame | None = None) -> dict[str, list]:
     """Split reads over each focal loss's junction (start | end): a read starting s bp
     before it, its first L - s bases left of the junction and the rest right of it. In a
     fraction f of cells with k copies lost, read starts per bp at the junction are
     depth / read_length / 2 x f x k; reads whose shorter part is under `min_part` bp are
     left whole (an aligner would not split them). Whole chromosomes and arms (spans over
-    max_span) have no junction here. Returns per chromosome (start, cigar, flag, tags)."""
+    max_span) have no junction here. With `probes` (a capture panel: chrom, start, end), only
+    junctions with a probe within a read length of an end are read (captured), at `depth`.
+    Returns per chromosome (start, cigar, flag, tags)."""
     out: dict[str, list] = {}
     for ev in events:
         if ev.copies >= 0 or ev.end - ev.start > max_span or ev.start <= 0 or ev.end >= contigs[ev.chrom]:
             continue
         left, right = ev.start, ev.end
+        if probes is not None:
+            pc = probes[probes["chrom"] == ev.chrom]
+            near = [((pc["start"] < x + read_length) & (pc["end"] > x - read_length)).any() for x in (left, right)]
+            if not any(near):
+                continue
         rate = depth / read_length / 2.0 * ev.fraction * -ev.copies
         n = rng.poisson(rate * (read_length - 2 * min_part + 1))
         for s in rng.integers(left - read_length + min_part, left - min_part + 1, n).tolist():

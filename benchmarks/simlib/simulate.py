@@ -343,15 +343,25 @@ def design_panel(units: pd.DataFrame, introns: pd.DataFrame, contigs: dict[str, 
     """BED rows (chrom, start0, end, name) of a capture panel. "exon_only": every exon unit
     of `units` (clipped to max_target, as annotation.loci_panel) plus a genome backbone of
     one probe every `backbone_spacing` bp; "intron_tiled": the same plus probes every
-    `tile_spacing` bp through the introns of `tile_genes` (IKZF1_intron3_t5, ...)."""
+    `tile_spacing` bp through the introns of `tile_genes` (IKZF1_intron3_t5, ...);
+    "hotspot": intron_tiled plus a 240 bp probe centred on the middle of each intron of
+    `tile_genes`, where the simulator puts a deletion's ends (exon_event without rng): a
+    probe on each breakpoint region, as deep panels built to read junctions have (tiles
+    that overlap one are left out)."""
     from ikzf1cnv.annotation import loci_panel
 
-    if design not in ("exon_only", "intron_tiled"):
+    if design not in ("exon_only", "intron_tiled", "hotspot"):
         raise ValueError(f"unknown panel design {design!r}")
     genes = loci_panel(units, contigs, 0, backbone_size, max_target, [])
     rows = list(genes.itertuples(index=False, name=None))
-    if design == "intron_tiled":
-        rows += intron_tiles(introns, tile_genes, tile_spacing, tile_size, exon_clearance)
+    if design in ("intron_tiled", "hotspot"):
+        tiles = intron_tiles(introns, tile_genes, tile_spacing, tile_size, exon_clearance)
+        if design == "hotspot":
+            hot = [(r.chrom, (int(r.start) - 1 + int(r.end)) // 2 - 120, (int(r.start) - 1 + int(r.end)) // 2 + 120,
+                    f"{r.gene}_intron{r.intron}_hotspot")
+                   for r in introns[introns["gene"].isin(list(tile_genes))].itertuples(index=False)]
+            tiles = [t for t in tiles if not any(t[0] == h[0] and t[1] < h[2] and t[2] > h[1] for h in hot)] + hot
+        rows += tiles
     avoid = pd.DataFrame(rows, columns=["chrom", "start", "end", "name"])
     rows += backbone(contigs, chroms, backbone_spacing, backbone_size, avoid, backbone_clearance)
     df = pd.DataFrame(rows, columns=["chrom", "start", "end", "name"])

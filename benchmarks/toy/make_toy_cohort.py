@@ -51,10 +51,13 @@ def main():
     ap.add_argument("--outdir", default=ROOT / "resources/toy", type=Path)
     ap.add_argument("--sheet", default=ROOT / "config/samples.tsv", type=Path)
     ap.add_argument("--genome", action="store_true", help="the genome arm (resources/toy/genome.yaml, its folder and sheet)")
+    ap.add_argument("--hotspot", action="store_true",
+                    help="the deep hotspot panel arm (resources/toy/hotspot.yaml, its folder and sheet)")
     a = ap.parse_args()
-    if a.genome:
-        a.spec, a.outdir, a.sheet = ROOT / "resources/toy/genome.yaml", ROOT / "resources/toy/genome", \
-            ROOT / "config/samples_genome.tsv"
+    for arm in ("genome", "hotspot"):
+        if getattr(a, arm):
+            a.spec, a.outdir, a.sheet = ROOT / f"resources/toy/{arm}.yaml", ROOT / f"resources/toy/{arm}", \
+                ROOT / f"config/samples_{arm}.tsv"
     spec = yaml.safe_load(a.spec.read_text())
     build = spec["build"]
     res = ROOT / "resources"
@@ -96,7 +99,9 @@ def main():
                                             gc_slope_sd=spec["gc_slope_sd"], overdispersion_cv=spec["overdispersion_cv"])
         bam = bamdir / f"{name}.bam"
         extra = genome.junction_reads(events, contigs, s["depth"], spec["read_length"],
-                                      np.random.default_rng(simulate.seed_of(name, 17))) if is_genome else None
+                                      np.random.default_rng(simulate.seed_of(name, 17)),
+                                      probes=None if is_genome else panel) \
+            if is_genome or spec.get("junction_reads") else None
         n = simulate.write_bam(str(bam), name, contigs, reads, spec["read_length"], simulate.seed_of(name, 13),
                                extra=extra)
         print(f"{name}: {n} reads, {bam.stat().st_size / 1e6:.2f} MB", flush=True)
