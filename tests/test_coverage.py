@@ -35,12 +35,12 @@ def test_depth_counts_bases_and_skips_flagged_reads(tmp_path):
     bam = _bam(tmp_path / "s.bam", reads)
     t = _bed(tmp_path / "t.bed", [("chr1", 100, 200, "A"), ("chr1", 1000, 1100, "B"), ("chrZ", 0, 100, "Z")])
     a = _bed(tmp_path / "a.bed", [("chr2", 450, 550, "Antitarget")])
-    tc, ac = cnv.bin_coverages([t, a], bam, 0, str(tmp_path))
+    tc, ac = cnv.bin_coverages([t, a], bam, 0)
     assert list(tc["gene"]) == ["A", "B"]            # chrZ is not in the BAM: dropped
     assert tc["depth"].tolist() == [1.0, 0.0]         # (50 + 50) bases / 100 bp; none
     assert tc["log2"].tolist() == [0.0, cnv.NULL_LOG2]
     assert ac["depth"].tolist() == [0.4]
-    tq, _ = cnv.bin_coverages([t, a], bam, 10, str(tmp_path))
+    tq, _ = cnv.bin_coverages([t, a], bam, 10)
     assert tq["depth"].tolist() == [0.5, 0.0] and tq["log2"].tolist()[0] == -1.0
     assert list(tmp_path.glob("tmp*")) == []          # its temporary BED is removed
 
@@ -58,7 +58,7 @@ def test_equals_cnvkit_coverage_on_toy_bams(root, tmp_path, sample):
     anti_bed = tmp_path / "anti.bed"
     tabio.write(anti, str(anti_bed), "bed4")
     bam = str(root / "resources" / "toy" / "bams" / f"{sample}.bam")
-    ours_t, ours_a = cnv.bin_coverages([str(units), str(anti_bed)], bam, 0, str(tmp_path))
+    ours_t, ours_a = cnv.bin_coverages([str(units), str(anti_bed)], bam, 0)
     for ours, bed in ((ours_t, units), (ours_a, anti_bed)):
         theirs = coverage.interval_coverages(str(bed), bam, by_count=False, min_mapq=0, processes=1).data
         assert len(ours) == len(theirs) > 100
@@ -157,8 +157,7 @@ def test_fix_fast_equals_cnvkit_fix_byte_for_byte(root, tmp_path, sample):
     coverage.run_bins(bins_job(root, tbins, abins))
     cnn = {}
     for n in ("N01", "N03", "N04", sample):
-        t, a = cnv.bin_coverages([tbins, abins], str(root / "resources" / "toy" / "bams" / f"{n}.bam"), 0,
-                                 str(tmp_path))
+        t, a = cnv.bin_coverages([tbins, abins], str(root / "resources" / "toy" / "bams" / f"{n}.bam"), 0)
         cnn[n] = (str(tmp_path / f"{n}.t.cnn"), str(tmp_path / f"{n}.a.cnn"))
         cnv.write_cnn(t, cnn[n][0])
         cnv.write_cnn(a, cnn[n][1])
@@ -184,7 +183,7 @@ def test_whole_genome_mode_has_no_offtarget_bins_and_still_counts(root, tmp_path
     _bed(tmp_path / "t.bed", [("chr7", 50304700, 50305000, "IKZF1")])
     (tmp_path / "a.bed").write_text("")
     bam = str(root / "resources" / "toy" / "bams" / "T01.bam")
-    t, a = cnv.bin_coverages([str(tmp_path / "t.bed"), str(tmp_path / "a.bed")], bam, 0, str(tmp_path))
+    t, a = cnv.bin_coverages([str(tmp_path / "t.bed"), str(tmp_path / "a.bed")], bam, 0)
     assert len(a) == 0 and len(t) == 1 and t["depth"].iloc[0] > 10
 
 

@@ -75,8 +75,7 @@ def test_cohort_reference_is_not_pulled_down_by_its_deleted_tumours(root, tmp_pa
     def cov(names):
         out = []
         for n in names:
-            t, a = cnv.bin_coverages([tbins, abins], str(root / "resources" / "toy" / "bams" / f"{n}.bam"), 0,
-                                     str(tmp_path))
+            t, a = cnv.bin_coverages([tbins, abins], str(root / "resources" / "toy" / "bams" / f"{n}.bam"), 0)
             out.append((str(tmp_path / f"{n}.targetcoverage.cnn"), str(tmp_path / f"{n}.antitargetcoverage.cnn")))
             cnv.write_cnn(t, out[-1][0])
             cnv.write_cnn(a, out[-1][1])

@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT / "workflow"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 sys.path.insert(0, str(HERE))
 
-from ikzf1cnv import annotation, calling  # noqa: E402
+from ikzf1cnv import annotation, calling, genes  # noqa: E402
 from simlib import bench  # noqa: E402
 
 import oracles  # noqa: E402
@@ -54,12 +54,8 @@ def log(msg):
 
 
 def caller_fpr() -> float:
-    """The caller's default false-positive rate per gene (config schema), else 0.001."""
-    try:
-        props = yaml.safe_load((ROOT / "workflow/schemas/config.schema.yaml").read_text())["properties"]
-        return float(props["caller"]["properties"]["false_positive_rate"]["default"])
-    except (KeyError, TypeError, ValueError, OSError):
-        return 0.001
+    """The caller's default false-positive rate per gene (config schema)."""
+    return caller_params().false_positive_rate
 
 
 def caller_params() -> calling.CallerParams:
@@ -91,8 +87,8 @@ def add_oracles(ps: pd.DataFrame, truth: pd.DataFrame, outdir: Path, fpr: float)
 def codeletion_groups() -> dict:
     """Each co-deletion gene of the call table (not IKZF1, not PAR1) -> its model group's key."""
     rules = annotation.load_rules(ROOT / "resources" / "rules.yaml")
-    grouped = {g: "+".join(grp) for grp in rules.get("groups", []) for g in grp}
-    return {g: grouped.get(g, g) for g, kind in rules["genes"].items() if kind not in ("exons", "par1")}
+    key = {g: "+".join(grp) for grp in genes.model_groups(rules) for g in grp}
+    return {g: key[g] for g, kind in rules["genes"].items() if kind not in ("exons", "par1")}
 
 
 def honesty(ps: pd.DataFrame, dirs: dict) -> dict:

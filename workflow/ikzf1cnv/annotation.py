@@ -52,8 +52,8 @@ def loci_panel(units: pd.DataFrame, contigs: dict[str, int], backbone_per_chrom:
                backbone_size: int, max_target: int, chroms: list[str]) -> pd.DataFrame:
     """BED rows (chrom, start0, end, name) over every exon unit (clipped to max_target bp,
     keeping the splice side) plus `backbone_per_chrom` evenly spaced backbone regions per
-    chromosome (none within 10 kb of a gene region). Used for whole-genome mode and to
-    design the toy panel."""
+    chromosome (none within 10 kb of a gene region). Used to design simulated panels
+    (whole-genome mode has its own bins: wgs.py)."""
     rows = []
     for u in units.itertuples(index=False):
         s0, e = int(u.start) - 1, int(u.end)

@@ -57,6 +57,7 @@ class CallContext:
     params: calling.CallerParams
     ref_table: pd.DataFrame
     denoise: pd.DataFrame
+    windows: dict                # every model group's window (window.group_windows)
 
 
 def call_context(job: CallJob) -> CallContext:
@@ -67,7 +68,8 @@ def call_context(job: CallJob) -> CallContext:
     params = calling.CallerParams.from_config(job.caller, job.qc, annotation.read_tsv(job.calibration),
                                               job.whole_genome)
     return CallContext(job, rules["cnvkit_par_genome"].get(job.genome), annotation.read_tsv(job.par_regions), ann,
-                       params, cnv.read_cnn(job.reference), pd.read_csv(job.denoise, sep="\t"))
+                       params, cnv.read_cnn(job.reference), pd.read_csv(job.denoise, sep="\t"),
+                       window.group_windows(ann.units, rules))
 
 
 def apply_denoise(bins: pd.DataFrame, comps: pd.DataFrame) -> pd.DataFrame:
@@ -119,8 +121,6 @@ def sample_breakpoints(ctx: CallContext, i: int, bins: pd.DataFrame, read_length
 
     job = ctx.job
     jx = pd.read_csv(job.junctions[i], sep="\t", dtype={"chrom": str})
-    wins = {window.group_key(g): window.window_of(ctx.ann.units, g, ctx.ann.rules["windows"])
-            for g in genes.model_groups(ctx.ann.rules)}
     tg = bins[~bins["offtarget"].to_numpy()]
     mid = ((tg["start"] + tg["end"]) // 2).to_numpy()
 
@@ -129,7 +129,7 @@ def sample_breakpoints(ctx: CallContext, i: int, bins: pd.DataFrame, read_length
         return float(np.median(tg["depth"].to_numpy()[near])) if near.any() else float("nan")
     fa = pysam.FastaFile(job.fasta) if job.fasta else None
     try:
-        return junctions.breakpoints(jx, ctx.ann.units, wins, depth_at, read_length, job.junctions_cfg["min_clip"],
+        return junctions.breakpoints(jx, ctx.ann.units, ctx.windows, depth_at, read_length, job.junctions_cfg["min_clip"],
                                      fa)
     finally:
         if fa is not None:

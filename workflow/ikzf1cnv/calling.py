@@ -143,8 +143,7 @@ def group_positions(pb: PreparedBins, ann: Annotation, params: CallerParams,
 def in_windows(bins: pd.DataFrame, ann: Annotation) -> np.ndarray:
     """Bins inside any group's window."""
     out = np.zeros(len(bins), dtype=bool)
-    for grp in genelib.model_groups(ann.rules):
-        c, s, e = window.window_of(ann.units, grp, ann.rules["windows"])
+    for c, s, e in window.group_windows(ann.units, ann.rules).values():
         out |= (bins["chromosome"] == c).to_numpy() & (bins["end"].to_numpy() > s) & (bins["start"].to_numpy() < e)
     return out
 

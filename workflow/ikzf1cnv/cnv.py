@@ -70,7 +70,7 @@ def aligned_bases(read_starts, read_ends, bin_starts, bin_ends):
     return cum(be) - cum(bs)
 
 
-def bin_coverages(bins: list, bam: str, min_mapq: int, tmpdir: str | None = None, threads: int = 1,
+def bin_coverages(bins: list, bam: str, min_mapq: int, threads: int = 1,
                   reference: str | None = None, contig_names: dict | None = None, split_reads: list | None = None,
                   min_clip: int = 20) -> list[pd.DataFrame]:
     """Mean read depth and log2 depth of every bin of each bin set (a BED path or the table
@@ -85,8 +85,7 @@ def bin_coverages(bins: list, bam: str, min_mapq: int, tmpdir: str | None = None
     `7` for `chr7`, from inputs.check_bam); the tables keep the bins' names.
     With a `split_reads` list, every primary read of the pass that is split across a
     deletion junction (junctions.split_read_record: an SA tag, soft clips >= min_clip) is
-    appended to it as (chrom, left, right), once per read.
-    (`tmpdir` is unused: kept for callers of the bedcov version.)"""
+    appended to it as (chrom, left, right), once per read."""
     import numpy as np
 
     from .inputs import open_alignments
@@ -95,7 +94,8 @@ def bin_coverages(bins: list, bam: str, min_mapq: int, tmpdir: str | None = None
     names = contig_names or {}
     tables = [read_bins([b])[0] if isinstance(b, str) else b for b in bins]
     with open_alignments("-", bam, reference, threads) as fh:
-        contigs = {c for c in set(fh.references)} | {c for c, b in names.items() if b in set(fh.references)}
+        refs = set(fh.references)
+        contigs = refs | {c for c, b in names.items() if b in refs}
         parts = []
         for i, b in enumerate(tables):
             dropped = ~b["chromosome"].isin(contigs)

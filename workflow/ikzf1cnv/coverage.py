@@ -79,7 +79,7 @@ def cover_one(job: CoverageJob, i: int, builds: dict, bins: list):
     log.info("%s: %s header matches %s (%d contigs checked, %s names); read length %.0f", sample, facts["format"],
              genome, facts["contigs_checked"], facts["contig_naming"], facts["read_length"])
     split: list = []
-    tcov, acov = cnv.bin_coverages(bins, bam, job.min_mapq, str(Path(out_t).parent), reference=job.fasta,
+    tcov, acov = cnv.bin_coverages(bins, bam, job.min_mapq, reference=job.fasta,
                                    contig_names=facts["contig_names"], split_reads=split,
                                    min_clip=job.junctions["min_clip"])
     jx = junctions.cluster(split, job.junctions["tolerance"])

@@ -20,7 +20,11 @@ import re
 import numpy as np
 import pandas as pd
 
-JUNCTION_COLS = ["chrom", "left", "right", "split_reads", "discordant_pairs"]
+from . import labels
+from .files import BREAKPOINTS_TABLE, JUNCTIONS_TABLE
+
+JUNCTION_COLS = JUNCTIONS_TABLE[0]
+BREAKPOINT_COLS = [c for c in BREAKPOINTS_TABLE[0] if c != "sample"]
 _CIGAR = re.compile(r"(\d+)([MIDNSHP=X])")
 _REF_OPS = set("MDN=X")
 
@@ -116,8 +120,6 @@ def breakpoints(junctions: pd.DataFrame, units: pd.DataFrame, windows: dict[str,
     (entirely between left and right), the IKZF1-style label, a cell-fraction estimate
     (cell_fraction at depth_at(chrom, pos), the local depth) and, with a FASTA (pysam
     FastaFile), the RSS heptamer beside each end."""
-    from . import labels
-
     rows = []
     for j in junctions.itertuples(index=False):
         for key, (c, ws, we) in windows.items():
@@ -142,8 +144,7 @@ def breakpoints(junctions: pd.DataFrame, units: pd.DataFrame, windows: dict[str,
                          "cell_fraction": round(cell_fraction(int(j.split_reads), d, read_length, min_clip), 3)
                          if np.isfinite(d) else float("nan"),
                          "exons_removed": removed, "label": label, "rss_left": rl, "rss_right": rr})
-    return pd.DataFrame(rows, columns=["gene", "chrom", "start", "end", "split_reads", "discordant_pairs",
-                                       "cell_fraction", "exons_removed", "label", "rss_left", "rss_right"])
+    return pd.DataFrame(rows, columns=BREAKPOINT_COLS)
 
 
 def reconcile(status: str, ikzf1: dict, bps: pd.DataFrame, whole_genome: bool, min_split_reads: int) -> tuple[str, dict]:
@@ -164,7 +165,6 @@ def reconcile(status: str, ikzf1: dict, bps: pd.DataFrame, whole_genome: bool, m
     if status == "wildtype" and len(strong):
         best = strong.sort_values(["split_reads", "start"], ascending=[False, True]).iloc[0]
         exons = sorted(int(x.split(":")[1]) for x in best["exons_removed"].split(",") if x)
-        from . import labels
         out.update({"deletion": labels.deletion_label(exons), "exons_deleted": labels.exon_list(exons),
                     "exons_biallelic": "", "cell_fraction": float(best["cell_fraction"]), "cf_low": None,
                     "cf_high": None, "mechanism": "focal", "junction": "confirmed",

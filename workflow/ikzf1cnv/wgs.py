@@ -15,7 +15,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from . import genes as genelib
 from . import window
 
 BIN_COLS = ["chrom", "start", "end", "name"]
@@ -23,12 +22,7 @@ BIN_COLS = ["chrom", "start", "end", "name"]
 
 def window_regions(units: pd.DataFrame, rules: dict) -> pd.DataFrame:
     """Each model group's window (chrom, start0, end, group), overlapping windows merged."""
-    rows = []
-    for grp in genelib.model_groups(rules):
-        if not units["gene"].isin(grp).any():
-            continue
-        c, s, e = window.window_of(units, grp, rules["windows"])
-        rows.append((c, s, e, window.group_key(grp)))
+    rows = [(c, s, e, key) for key, (c, s, e) in window.group_windows(units, rules).items()]
     df = pd.DataFrame(rows, columns=["chrom", "start", "end", "group"]).sort_values(["chrom", "start"])
     merged: list[list] = []
     for r in df.itertuples(index=False):

@@ -40,6 +40,15 @@ def window_of(units: pd.DataFrame, genes: list[str], windows: dict) -> tuple[str
     return str(u["chrom"].iloc[0]), max(int(u["start"].min()) - 1 - int(w["left"]), 0), int(u["end"].max()) + int(w["right"])
 
 
+def group_windows(units: pd.DataFrame, rules: dict) -> dict[str, tuple[str, int, int]]:
+    """Every model group's window (genes.model_groups), by group key; groups without exon
+    units in `units` are left out."""
+    from .genes import model_groups
+
+    return {group_key(g): window_of(units, g, rules["windows"]) for g in model_groups(rules)
+            if units["gene"].isin(g).any()}
+
+
 def exon_positions(bins: pd.DataFrame, var: np.ndarray, units: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
     """One row per exon unit (1-based inclusive coordinates, as the annotation): the
     inverse-variance mean of the target bins overlapping it. Also returns, per bin, whether
