@@ -102,7 +102,7 @@ def coverage_job(root, samples, bams, tbins, abins, o):
     return coverage.CoverageJob(samples=samples, bams=bams, genome="hg38",
                                 contigs={b: str(res / b / "contigs.tsv") for b in ("hg38", "hg19")},
                                 target_bins=tbins, antitarget_bins=abins, min_mapq=0, fasta=None,
-                                junctions={"min_clip": 20, "tolerance": 5}, out_targets=o[0], out_antitargets=o[1],
+                                junctions={"min_clip": 20, "min_insert": 1000, "pair_window": 500, "tolerance": 5}, out_targets=o[0], out_antitargets=o[1],
                                 out_bam_info=o[2], out_junctions=o[5], out_idxstats=o[3], out_stats=o[4])
 
 

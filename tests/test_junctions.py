@@ -1,4 +1,4 @@
-"""Deletion junctions from split reads (junctions.py), checked by hand."""
+"""Deletion junctions from split reads and discordant pairs (junctions.py), checked by hand."""
 import math
 
 import pandas as pd
@@ -34,7 +34,7 @@ def test_split_read_records_either_part_primary():
 def test_cluster_within_tolerance_at_the_most_common_ends():
     recs = [("chr7", 1028, 5000)] * 3 + [("chr7", 1030, 5002), ("chr7", 1028, 5100), ("chr9", 10, 20)]
     df = junctions.cluster(recs, 5)
-    assert df.values.tolist() == [["chr7", 1028, 5000, 4, 0], ["chr7", 1028, 5100, 1, 0], ["chr9", 10, 20, 1, 0]]
+    assert df.values.tolist() == [["chr7", 1028, 5000, 4, 0, 1], ["chr7", 1028, 5100, 1, 0, 1], ["chr9", 10, 20, 1, 0, 1]]
     assert list(junctions.cluster([], 5).columns) == junctions.JUNCTION_COLS
 
 
@@ -54,40 +54,64 @@ def test_cell_fraction_from_split_reads_by_hand():
 
 def _bps(rows):
     cols = ["gene", "chrom", "start", "end", "split_reads", "discordant_pairs", "cell_fraction", "exons_removed",
-            "label", "rss_left", "rss_right"]
+            "label", "rss_left", "rss_right", "precision"]
     return pd.DataFrame(rows, columns=cols)
 
 
 IK = {"deletion": "del4-7", "exons_deleted": "4,5,6,7", "exons_biallelic": "", "cell_fraction": 0.8,
       "cf_low": 0.7, "cf_high": 0.9, "mechanism": "focal", "evidence": "run"}
-J47 = ["IKZF1", "chr7", 50352144, 50395890, 5, 0, 0.69, "IKZF1:4,IKZF1:5,IKZF1:6,IKZF1:7", "del4-7", "NA", "NA"]
+J47 = ["IKZF1", "chr7", 50352144, 50395890, 5, 0, 0.69, "IKZF1:4,IKZF1:5,IKZF1:6,IKZF1:7", "del4-7", "NA", "NA",
+       "exact"]
 
 
 def test_reconcile_depth_and_junctions():
-    st, ik = junctions.reconcile("deleted", IK, _bps([J47]), True, 3)
-    assert st == "deleted" and ik["junction"] == "confirmed" and ik["deletion"] == "del4-7"
-    assert junctions.reconcile("deleted", IK, _bps([]), True, 3)[1]["junction"] == "none_found"      # genome: review
-    assert junctions.reconcile("deleted", IK, _bps([]), False, 3)[1]["junction"] == "not_applicable"  # panel
+    st, ik, rep = junctions.reconcile("deleted", IK, _bps([J47]), True, 3, 1)
+    assert st == "deleted" and ik["junction"] == "confirmed" and ik["deletion"] == "del4-7" and len(rep) == 1
+    assert junctions.reconcile("deleted", IK, _bps([]), True, 3, 1)[1]["junction"] == "none_found"      # genome: review
+    assert len(junctions.reconcile("deleted", IK, _bps([]), True, 3, 1)[2]) == 0
+    assert junctions.reconcile("deleted", IK, _bps([]), False, 3, 1)[1]["junction"] == "not_applicable"  # panel
     wt = {**IK, "deletion": "none", "exons_deleted": "", "cell_fraction": None, "mechanism": "NA"}
     # a junction with no depth signal: 5 split reads >= 3 make the call, from the junction
-    st, ik = junctions.reconcile("wildtype", wt, _bps([J47]), True, 3)
+    st, ik, _ = junctions.reconcile("wildtype", wt, _bps([J47]), True, 3, 1)
     assert st == "deleted" and ik["deletion"] == "del4-7" and ik["cell_fraction"] == 0.69
     assert ik["junction"] == "confirmed" and "no depth signal" in ik["evidence"]
     # two split reads are not enough on their own
     weak = _bps([J47[:4] + [2] + J47[5:]])
-    st, ik = junctions.reconcile("wildtype", wt, weak, True, 3)
-    assert st == "wildtype" and ik["junction"] == "not_applicable"
+    st, ik, rep = junctions.reconcile("wildtype", wt, weak, True, 3, 1)
+    assert st == "wildtype" and ik["junction"] == "not_applicable" and len(rep) == 0   # and not reported
+    # two split reads and one discordant pair are (>= 3 reads, >= 1 split read)
+    st, ik, _ = junctions.reconcile("wildtype", wt, _bps([J47[:4] + [2, 1] + J47[6:]]), True, 3, 1)
+    assert st == "deleted" and "2 split reads, 1 discordant pairs" in ik["evidence"]
+    # pairs alone never make the call (they place the junction only to a fragment length)
+    pairs_only = _bps([J47[:4] + [0, 6] + J47[6:-1] + ["imprecise"]])
+    st, ik, rep = junctions.reconcile("wildtype", wt, pairs_only, True, 3, 1)
+    assert st == "wildtype" and len(rep) == 1       # reported, as a junction of 6 pairs
+    # ... unless the user asks for no split read
+    assert junctions.reconcile("wildtype", wt, pairs_only, True, 3, 0)[0] == "deleted"
+
+
+def test_reconcile_reports_only_junctions_with_support():
+    # one split read removing exactly the lost exons: a lone chimera can do that too (e.g. any
+    # chimera over the whole gene "removes" exons 1-8); not reported, no confirmation
+    one = J47[:4] + [1] + J47[5:]
+    st, ik, rep = junctions.reconcile("deleted", IK, _bps([one]), True, 3, 1)
+    assert ik["junction"] == "none_found" and len(rep) == 0
+    # a supported junction overlapping the lost exons confirms (the depth call's edge may be an exon off)
+    other = ["IKZF1", "chr7", 50360000, 50380000, 2, 2, 0.3, "IKZF1:5,IKZF1:6", "del5-6", "NA", "NA", "exact"]
+    st, ik, rep = junctions.reconcile("deleted", IK, _bps([other]), True, 3, 1)
+    assert ik["junction"] == "confirmed" and len(rep) == 1
 
 
 def test_breakpoints_place_junctions_in_windows_and_name_the_exons():
     units = pd.DataFrame({"gene": ["IKZF1"] * 3, "exon": ["3", "4", "5"], "chrom": "chr7",
                           "start": [1001, 5001, 9001], "end": [1100, 5100, 9100]})
-    jx = pd.DataFrame([["chr7", 2000, 9500, 6, 0], ["chr7", 900_000, 950_000, 9, 0]], columns=junctions.JUNCTION_COLS)
+    jx = pd.DataFrame([["chr7", 2000, 9500, 6, 0, 1], ["chr7", 900_000, 950_000, 9, 0, 1]], columns=junctions.JUNCTION_COLS)
     bps = junctions.breakpoints(jx, units, {"IKZF1": ("chr7", 0, 20_000)}, lambda c, p: 30.0, 100, 20)
     assert len(bps) == 1     # the second junction is outside every window
     r = bps.iloc[0]
     assert (r["label"], r["exons_removed"], r["start"], r["end"]) == ("del4-5", "IKZF1:4,IKZF1:5", 2000, 9500)
     assert r["cell_fraction"] == pytest.approx(round(6 / 9.15, 3)) and r["rss_left"] == "NA"
+    assert r["precision"] == "exact"
     nodepth = junctions.breakpoints(jx, units, {"IKZF1": ("chr7", 0, 20_000)}, lambda c, p: math.nan, 100, 20)
     assert math.isnan(nodepth.iloc[0]["cell_fraction"])
 
@@ -101,7 +125,82 @@ def test_breakpoints_look_for_the_rss_beside_each_end_in_the_fasta(tmp_path):
     fa.write_text(">chr7\n" + "".join(seq) + "\n")
     pysam.faidx(str(fa))
     units = pd.DataFrame({"gene": ["IKZF1"], "exon": ["4"], "chrom": "chr7", "start": [5001], "end": [5100]})
-    jx = pd.DataFrame([["chr7", 2000, 9500, 6, 0]], columns=junctions.JUNCTION_COLS)
+    jx = pd.DataFrame([["chr7", 2000, 9500, 6, 0, 1], ["chr7", 2000, 9500, 0, 6, 0]], columns=junctions.JUNCTION_COLS)
     with pysam.FastaFile(str(fa)) as f:
-        r = junctions.breakpoints(jx, units, {"IKZF1": ("chr7", 0, 20_000)}, lambda c, p: 30.0, 100, 20, f).iloc[0]
-    assert (r["rss_left"], r["rss_right"]) == ("CACAGTG", "CACAGTG~1")
+        b = junctions.breakpoints(jx, units, {"IKZF1": ("chr7", 0, 20_000)}, lambda c, p: 30.0, 100, 20, f)
+    assert (b.iloc[0]["rss_left"], b.iloc[0]["rss_right"]) == ("CACAGTG", "CACAGTG~1")
+    # pairs alone place the junction only to a fragment length: no RSS claim, marked imprecise
+    assert (b.iloc[1]["rss_left"], b.iloc[1]["precision"]) == ("NA", "imprecise")
+
+
+def test_pair_records_from_either_read():
+    # forward read 1000-1100, mate reverse at 6000-6100: spans 5100 bp > 1000 -> junction between 1100 and 6000
+    assert junctions.pair_record("chr7", 1000, 1100, False, 6000, True, 6100, 1000) == ("chr7", 1100, 6000)
+    # the same pair seen from its reverse read
+    assert junctions.pair_record("chr7", 6000, 6100, True, 1000, False, 1100, 1000) == ("chr7", 1100, 6000)
+    # a concordant pair (350 bp fragment), outward-facing, same-strand or overlapping pairs are not deletions
+    assert junctions.pair_record("chr7", 1000, 1100, False, 1250, True, 1350, 1000) is None
+    assert junctions.pair_record("chr7", 6000, 6100, False, 1000, True, 1100, 1000) is None
+    assert junctions.pair_record("chr7", 1000, 1100, False, 6000, False, 6100, 1000) is None
+    assert junctions.pair_record("chr7", 1000, 1100, False, 1050, True, 1150, 10) is None
+
+
+def test_cluster_pairs_and_merge_with_split_reads():
+    # three pairs of a junction at 1100|6000 (fragments ~350 bp), one far-off chimera
+    pairs = [("chr7", 1050, 6120), ("chr7", 1090, 6010), ("chr7", 980, 6150), ("chr7", 300_000, 900_000)]
+    cl = junctions.cluster_pairs(pairs, 500)
+    assert cl == [("chr7", 1090, 6010, 3, 980, 6150), ("chr7", 300_000, 900_000, 1, 300_000, 900_000)]
+    split = junctions.cluster([("chr7", 1100, 6000)] * 2, 5)
+    m = junctions.merge_pairs(split, cl, 500, 5)
+    # the three pairs bracket the split-read junction: added to it; the chimera stands alone, imprecise
+    assert m.values.tolist() == [["chr7", 1100, 6000, 2, 3, 1], ["chr7", 300_000, 900_000, 0, 1, 0]]
+    # pairs that cross the split junction (a read ending past its left end) belong to another junction
+    m = junctions.merge_pairs(split, [("chr7", 1200, 6010, 3, 1150, 6100)], 500, 5)
+    assert m["discordant_pairs"].tolist() == [0, 3] and m["precise"].tolist() == [1, 0]
+
+
+def test_junctions_of_drops_lone_pairs():
+    jr = junctions.JunctionReads(20, 1000, split=[("chr7", 1100, 6000)],
+                                 pairs=[("chr7", 1090, 6010), ("chr7", 300_000, 900_000),
+                                        ("chr9", 5000, 9000), ("chr9", 5100, 9100)])
+    jx = junctions.junctions_of(jr, 5, 500)
+    # the split-read junction (with its pair), the chr9 pair cluster; the lone far chr7 pair is dropped
+    assert jx.values.tolist() == [["chr7", 1100, 6000, 1, 1, 1], ["chr9", 5100, 9000, 0, 2, 0]]
+
+
+def test_cell_fraction_with_pairs_by_hand():
+    # 30x, 100 bp reads, 20 bp parts, 350 bp fragments: per allele in every cell 9.15 split reads
+    # and 30/200/2 = 0.075 fragment starts per bp over 151 positions = 11.325 pairs
+    assert junctions.cell_fraction(2, 30, 100, 20, 3, 350.0) == pytest.approx(5 / (9.15 + 11.325))
+    assert junctions.cell_fraction(2, 30, 100, 20, 3, None) == pytest.approx(2 / 9.15)   # unpaired: pairs unused
+
+
+class _Read:
+    """The pysam AlignedSegment attributes JunctionReads.add reads."""
+    def __init__(self, name, flag, start, end, mate_start=0, tlen=0, tags=None, cigar=None, qlen=100):
+        self.query_name, self.flag, self.reference_start, self.reference_end = name, flag, start, end
+        self.next_reference_start, self.template_length, self._tags = mate_start, tlen, tags or {}
+        self.reference_id = self.next_reference_id = 0
+        self.cigartuples = cigar or [(0, end - start)]
+        self.is_reverse, self.mate_is_reverse, self.query_length = bool(flag & 16), bool(flag & 32), qlen
+
+    def has_tag(self, t):
+        return t in self._tags
+
+    def get_tag(self, t):
+        return self._tags[t]
+
+
+def test_junction_reads_collector():
+    jr = junctions.JunctionReads(min_clip=20, min_insert=1000)
+    for k in range(4):                                      # proper pairs: fragment lengths from read 1 only
+        jr.add(_Read(f"p{k}", 1 | 2 | 32 | 64, 100, 200, 250 + k, 250 + k), "chr7")
+        jr.add(_Read(f"p{k}", 1 | 2 | 16 | 128, 250 + k, 350 + k, 100, -(250 + k)), "chr7")
+    d = _Read("d", 1 | 32 | 64, 1000, 1100, 6000, 5100, tags={"MC": "100M"})
+    jr.add(d, "chr7")
+    jr.add(_Read("d", 1 | 16 | 128, 6000, 6100, 1000, -5100, tags={"MC": "100M"}), "chr7")   # its mate: once
+    jr.add(_Read("s", 0, 1000, 1030, tags={"SA": "chr7,5001,+,30S70M,60,0;"}, cigar=[(0, 30), (4, 70)]), "chr7")
+    jr.add(_Read("s", 2048, 5000, 5070, tags={"SA": "chr7,1001,+,30M70S,60,0;"}, cigar=[(4, 30), (0, 70)]), "chr7")
+    assert jr.pairs == [("chr7", 1100, 6000)] and jr.split == [("chr7", 1030, 5000)]
+    assert jr.fragments == [250, 251, 252, 253] and jr.fragment_length() == 251.5
+    assert junctions.JunctionReads(20, 1000).fragment_length() is None

@@ -116,3 +116,43 @@ def test_write_bam_reads_back(tmp_path):
     assert all(r.cigarstring == "50M" and r.get_tag("RG") == "S" for r in recs)
     mq = {r.reference_start: r.mapping_quality for r in recs}
     assert mq[30] <= 5 and mq[10] == 60
+
+
+def test_write_bam_pairs_keep_the_depth_and_mate_fields(tmp_path):
+    import pysam
+    rng = np.random.default_rng(5)
+    starts = np.sort(rng.integers(0, 99_800, 20_000))                 # 20,000 x 100 bp over 100 kb: 20x
+    n = simulate.write_bam(str(tmp_path / "p.bam"), "S", {"chr1": 100_000}, {"chr1": starts}, 100, 1,
+                           fragment=(350, 30))
+    with pysam.AlignmentFile(str(tmp_path / "p.bam")) as bam:
+        recs = list(bam)
+    assert n == len(recs) == 20_000                                   # every other start a fragment of two reads
+    by = {}
+    for r in recs:
+        by.setdefault(r.query_name, []).append(r)
+    assert all(len(v) == 2 for v in by.values())
+    for a, b in (sorted(v, key=lambda r: r.reference_start) for v in by.values()):
+        assert a.is_paired and a.is_proper_pair and not a.is_reverse and b.is_reverse and a.is_read1 != b.is_read1
+        assert (a.next_reference_start, b.next_reference_start) == (b.reference_start, a.reference_start)
+        assert a.template_length == b.reference_end - a.reference_start == -b.template_length
+    tl = np.array([r.template_length for r in recs if r.template_length > 0])
+    assert abs(np.median(tl) - 350) < 5
+    assert [r.reference_start for r in recs] == sorted(r.reference_start for r in recs)
+
+
+def test_junction_reads_pairs_and_split_reads_at_their_rates():
+    from simlib import genome
+    ev = [simulate.Event("chr7", 100_000, 130_000, -1, 0.5)]
+    log = []
+    out = genome.junction_reads(ev * 40, {"chr7": 1_000_000}, 100, 100, np.random.default_rng(2),
+                                fragment=(350, 30), log=log)
+    # per junction: 100/100/2 x 0.5 = 0.25 split starts per bp over 61 positions = 15.25 split reads,
+    # 100/200/2 x 0.5 = 0.125 fragment starts per bp over 151 positions = 18.9 pairs
+    assert np.mean([x[3] for x in log]) == pytest.approx(15.25, rel=0.1)
+    assert np.mean([x[4] for x in log]) == pytest.approx(18.9, rel=0.1)
+    pairs = [r for r in out["chr7"] if len(r) > 4]
+    assert len(pairs) == 2 * sum(x[4] for x in log)
+    for start, cigar, flag, tags, (name, mate, tlen) in pairs:
+        if not flag & 16:                                              # the left read: ends before the junction
+            assert start + 100 <= 100_000 and mate >= 130_000 and tlen == mate + 100 - start
+            assert tlen - 30_000 == pytest.approx(350, abs=200)         # the fragment, plus the deletion

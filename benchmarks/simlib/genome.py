@@ -4,10 +4,12 @@ A 30x genome is ~600 M reads; the caller reads only its gene windows and a backb
 (ikzf1cnv.wgs), so the simulation places reads only in `regions` (the windows, padded,
 and a stretch around each backbone bin), as a real genome's reads would fall there:
 uniform starts, depth x a GC-like bias per 1 kb chunk whose slope differs by sample x
-gamma overdispersion x copy number / 2, no capture efficiency. Unpaired reads, as
+gamma overdispersion x copy number / 2, no capture efficiency. Pairs or unpaired reads, as
 simulate.write_bam writes them; reads that cross a deletion's junction (junction_reads) are
 split reads as an aligner writes them: the longer part primary, the other supplementary
-(flag 2048), each with an SA tag naming the other.
+(flag 2048), each with an SA tag naming the other; fragments over it whose reads do not
+cross it are discordant pairs. chimeras adds the scattered split reads and far pairs of
+library noise that every sample has.
 """
 from __future__ import annotations
 
@@ -54,7 +56,8 @@ def simulate_genome_reads(regions: pd.DataFrame, contigs: dict[str, int], sex: s
 
 
 def junction_reads(events: list, contigs: dict[str, int], depth: float, read_length: int, rng,
-                   min_part: int = 20, max_span: int = 5_000_000, probes: pd.DataFrame | None = None) -> dict[str, list]:
+                   min_part: int = 20, max_span: int = 5_000_000, probes: pd.DataFrame | None = None,
+                   fragment: tuple[float, float] | None = None, log: list | None = None) -> dict[str, list]:
     """Split reads over each focal loss's junction (start | end): a read starting s bp
     before it, its first L - s bases left of the junction and the rest right of it. In a
     fraction f of cells with k copies lost, read starts per bp at the junction are
@@ -62,7 +65,12 @@ def junction_reads(events: list, contigs: dict[str, int], depth: float, read_len
     left whole (an aligner would not split them). Whole chromosomes and arms (spans over
     max_span) have no junction here. With `probes` (a capture panel: chrom, start, end), only
     junctions with a probe within a read length of an end are read (captured), at `depth`.
-    Returns per chromosome (start, cigar, flag, tags)."""
+    With `fragment` (mean, sd of the fragment length; pairs as write_bam's), also the
+    discordant pairs: fragments over the junction neither of whose reads crosses it, one
+    read left of the junction (forward), its mate right of it (reverse), the template
+    length spanning the deletion; fragment starts per bp depth / (2 read_length) / 2 x f x k.
+    Returns per chromosome (start, cigar, flag, tags[, mate]) records; `log` gets one
+    (chrom, start, end, split reads, discordant pairs) per junction written."""
     out: dict[str, list] = {}
     for ev in events:
         if ev.copies >= 0 or ev.end - ev.start > max_span or ev.start <= 0 or ev.end >= contigs[ev.chrom]:
@@ -86,4 +94,61 @@ def junction_reads(events: list, contigs: dict[str, int], depth: float, read_len
             first = a >= b                    # the longer part is the primary alignment
             out.setdefault(ev.chrom, []).append((s, lcig, rev | (0 if first else 2048), [("SA", rsa)]))
             out[ev.chrom].append((right, rcig, rev | (2048 if first else 0), [("SA", lsa)]))
+        m = 0
+        if fragment is not None:
+            m = int(rng.poisson(rate / 2.0 * max(fragment[0] - 2 * read_length + 1, 0)))
+            for i in range(m):
+                flen = max(int(round(rng.normal(*fragment))), 2 * read_length)
+                j = int(rng.integers(read_length, flen - read_length + 1))   # fragment bases left of the junction
+                x, y = left - j, right + (flen - j) - read_length             # the two reads' starts
+                tlen = y + read_length - x
+                name = f"d{ev.chrom}.{left:x}.{i:x}"
+                one = rng.random() < 0.5
+                out.setdefault(ev.chrom, []).append((x, [(0, read_length)], 1 | 32 | (64 if one else 128), [],
+                                                     (name, y, tlen)))
+                out[ev.chrom].append((y, [(0, read_length)], 1 | 16 | (128 if one else 64), [], (name, x, -tlen)))
+        if log is not None:
+            log.append((ev.chrom, left, right, int(n), m))
+    return out
+
+
+def chimeras(regions: pd.DataFrame, contigs: dict[str, int], depth: float, read_length: int, rate: float, rng,
+             fragment: tuple[float, float] | None = None, min_part: int = 20,
+             distance: tuple[float, float] = (1e3, 1e7)) -> dict[str, list]:
+    """Library and alignment noise that mimics junctions, for the null: in every sample, a
+    share `rate` of the reads in `regions` are chimeric: split reads whose other part
+    aligns a log-uniform `distance` downstream on the same chromosome (SA tags both ways)
+    and, with `fragment`, as many pairs whose mate lies that far away. Scattered, as
+    chimeras are: a junction caller must not call them."""
+    out: dict[str, list] = {}
+    for r in regions.itertuples(index=False):
+        L = contigs[r.chrom]
+        k = int(rng.poisson(rate * depth * (int(r.end) - int(r.start)) / read_length))
+        for _ in range(k):
+            s = int(rng.integers(int(r.start), max(int(r.end) - read_length, int(r.start) + 1)))
+            d = int(10 ** rng.uniform(np.log10(distance[0]), np.log10(distance[1])))
+            if s + d + read_length >= L:
+                continue
+            a = int(rng.integers(min_part, read_length - min_part + 1))
+            b = read_length - a
+            lsa = f"{r.chrom},{s + 1},+,{a}M{b}S,60,0;"
+            rsa = f"{r.chrom},{s + a + d + 1},+,{a}S{b}M,60,0;"
+            out.setdefault(r.chrom, []).append((s, [(0, a), (4, b)], 0 if a >= b else 2048, [("SA", rsa)]))
+            out[r.chrom].append((s + a + d, [(4, a), (0, b)], 2048 if a >= b else 0, [("SA", lsa)]))
+            if fragment is not None:
+                x = int(rng.integers(int(r.start), max(int(r.end) - read_length, int(r.start) + 1)))
+                y = x + d
+                if y + read_length < L:
+                    name = f"c{r.chrom}.{x:x}.{d:x}"
+                    out[r.chrom].append((x, [(0, read_length)], 1 | 32 | 64, [], (name, y, y + read_length - x)))
+                    out[r.chrom].append((y, [(0, read_length)], 1 | 16 | 128, [], (name, x, x - y - read_length)))
+    return out
+
+
+def merge_records(*parts: dict[str, list]) -> dict[str, list]:
+    """Per-chromosome record lists of several sources, as one (write_bam sorts them)."""
+    out: dict[str, list] = {}
+    for p in parts:
+        for c, recs in (p or {}).items():
+            out.setdefault(c, []).extend(recs)
     return out

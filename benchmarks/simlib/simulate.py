@@ -124,17 +124,27 @@ def offtarget_reads(contigs: dict[str, int], sex: str, par1, events: list[Event]
     return out
 
 
+def _header(contigs: dict[str, int], sample: str) -> dict:
+    return {"HD": {"VN": "1.6", "SO": "coordinate"}, "SQ": [{"SN": c, "LN": L} for c, L in contigs.items()],
+            "RG": [{"ID": sample, "SM": sample, "PL": "ILLUMINA"}],
+            "PG": [{"ID": "ikzf1cnv-simulate", "PN": "ikzf1cnv.simulate"}]}
+
+
 def write_bam(path: str, sample: str, contigs: dict[str, int], reads: dict[str, np.ndarray],
-              read_length: int, seed: int, dup_rate: float = 0.0, extra: dict | None = None) -> int:
+              read_length: int, seed: int, dup_rate: float = 0.0, extra: dict | None = None,
+              fragment: tuple[float, float] | None = None) -> int:
     """Write a coordinate-sorted, CSI-indexed BAM of unpaired reads; returns the read count.
-    `extra`: per chromosome, records (start, cigartuples, flag, tags) written in order
-    among the others (split reads and their supplementary parts: simlib/genome.py)."""
+    `extra`: per chromosome, records (start, cigartuples, flag, tags[, (name, mate start,
+    template length)]) written in order among the others (split reads, their supplementary
+    parts, discordant pairs: simlib/genome.py). With `fragment` (mean, sd of the fragment
+    length) the reads are pairs instead, at the same depth: every other read start begins a
+    fragment, its mate (reverse strand) ends the fragment; proper pairs (flag 0x2) with
+    their mate's position and the template length, as an aligner writes them."""
+    if fragment is not None:
+        return _write_pairs(path, sample, contigs, reads, read_length, seed, extra, fragment)
     import pysam
 
-    header = {"HD": {"VN": "1.6", "SO": "coordinate"},
-              "SQ": [{"SN": c, "LN": L} for c, L in contigs.items()],
-              "RG": [{"ID": sample, "SM": sample, "PL": "ILLUMINA"}],
-              "PG": [{"ID": "ikzf1cnv-simulate", "PN": "ikzf1cnv.simulate"}]}
+    header = _header(contigs, sample)
     seq = (READ_SEQ_UNIT * (read_length // len(READ_SEQ_UNIT) + 1))[:read_length]
     rng = np.random.default_rng(seed)
     n = 0
@@ -177,14 +187,70 @@ def write_bam(path: str, sample: str, contigs: dict[str, int], reads: dict[str, 
 def _write_record(bam, tid: int, rec: tuple, seq: str, sample: str, n: int) -> int:
     import pysam
 
-    start, cigar, flag, tags = rec
+    start, cigar, flag, tags = rec[:4]
     r = pysam.AlignedSegment(bam.header)
     r.query_name, r.reference_id, r.reference_start, r.mapping_quality = f"j{n:x}", tid, start, 60
+    if len(rec) > 4:  # one read of a pair: its name (shared with its mate), the mate's start, TLEN
+        r.query_name, r.next_reference_id, r.next_reference_start, r.template_length = rec[4][0], tid, rec[4][1], rec[4][2]
     r.flag, r.cigartuples, r.query_sequence = flag, cigar, seq[:sum(x for op, x in cigar if op in (0, 1, 4))]
     for k, v in [("RG", sample)] + list(tags):
         r.set_tag(k, v)
     bam.write(r)
     return n + 1
+
+
+def _write_pairs(path: str, sample: str, contigs: dict[str, int], reads: dict[str, np.ndarray], read_length: int,
+                 seed: int, extra: dict | None, fragment: tuple[float, float]) -> int:
+    """write_bam's paired form (see there): read starts < 0 (mis-placed reads) give both
+    mates MAPQ 0-5."""
+    import pysam
+
+    header = _header(contigs, sample)
+    seq = (READ_SEQ_UNIT * (read_length // len(READ_SEQ_UNIT) + 1))[:read_length]
+    rng = np.random.default_rng(seed)
+    n = 0
+    with pysam.AlignmentFile(path, "wb", header=header) as bam:
+        a = pysam.AlignedSegment(bam.header)
+        a.cigartuples = [(0, read_length)]
+        a.query_sequence = seq
+        a.set_tag("RG", sample)
+        write = bam.write
+        for tid, c in enumerate(contigs):
+            pos = reads.get(c)
+            pos = np.zeros(0, dtype=np.int64) if pos is None else np.asarray(pos)[::2]
+            ex = sorted((extra or {}).get(c, []), key=lambda t: t[0])
+            if not len(pos) and not ex:
+                continue
+            mq = np.where(pos < 0, rng.integers(0, 6, len(pos)), 60)
+            s1 = np.where(pos < 0, -1 - pos, pos)
+            flen = np.clip(np.rint(rng.normal(fragment[0], fragment[1], len(pos))), read_length, None).astype(np.int64)
+            s2 = np.minimum(s1 + flen - read_length, contigs[c] - read_length)
+            first = rng.random(len(pos)) < 0.5          # the forward read is read 1
+            k = len(pos)
+            starts = np.r_[s1, s2]
+            order = np.argsort(starts, kind="stable")
+            frag = np.r_[np.arange(k), np.arange(k)][order]
+            mate = np.r_[s2, s1][order]
+            rev = np.r_[np.zeros(k, bool), np.ones(k, bool)][order]
+            r1 = np.r_[first, ~first][order]
+            tl = np.r_[s2 + read_length - s1, -(s2 + read_length - s1)][order]
+            q = np.r_[mq, mq][order]
+            a.reference_id = a.next_reference_id = tid
+            j = 0
+            for p, f, m, rv, one, t, mqv in zip(starts[order].tolist(), frag.tolist(), mate.tolist(), rev.tolist(),
+                                               r1.tolist(), tl.tolist(), q.tolist()):
+                while j < len(ex) and ex[j][0] <= p:
+                    n = _write_record(bam, tid, ex[j], seq, sample, n)
+                    j += 1
+                a.query_name = f"{c}.{f:x}"
+                a.reference_start, a.next_reference_start, a.template_length, a.mapping_quality = p, m, t, mqv
+                a.flag = 1 | 2 | (16 if rv else 32) | (64 if one else 128)
+                write(a)
+                n += 1
+            for rec in ex[j:]:
+                n = _write_record(bam, tid, rec, seq, sample, n)
+    pysam.index("-c", path)
+    return n
 
 
 # ------------------------------------------------------------------ event geometry

@@ -98,12 +98,17 @@ def main():
                                             offtarget_per_mb=spec["offtarget_per_mb"],
                                             gc_slope_sd=spec["gc_slope_sd"], overdispersion_cv=spec["overdispersion_cv"])
         bam = bamdir / f"{name}.bam"
+        frag = tuple(spec["fragment"]) if spec.get("fragment") else None
         extra = genome.junction_reads(events, contigs, s["depth"], spec["read_length"],
                                       np.random.default_rng(simulate.seed_of(name, 17)),
-                                      probes=None if is_genome else panel) \
+                                      probes=None if is_genome else panel, fragment=frag) \
             if is_genome or spec.get("junction_reads") else None
+        if spec.get("chimera_rate"):   # library noise in every sample, normals too (the junction caller's null)
+            extra = genome.merge_records(extra, genome.chimeras(
+                panel, contigs, s["depth"], spec["read_length"], spec["chimera_rate"],
+                np.random.default_rng(simulate.seed_of(name, 19)), frag))
         n = simulate.write_bam(str(bam), name, contigs, reads, spec["read_length"], simulate.seed_of(name, 13),
-                               extra=extra)
+                               extra=extra, fragment=frag if is_genome else None)
         print(f"{name}: {n} reads, {bam.stat().st_size / 1e6:.2f} MB", flush=True)
         sheet.append([name, str(bam.relative_to(ROOT)) if bam.is_relative_to(ROOT) else str(bam), s.get("type", "tumor"), s.get("subtype", ""),
                       s.get("age_group", ""), "" if s.get("blast_pct") is None else str(s["blast_pct"]), s["sex"]])

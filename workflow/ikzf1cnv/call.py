@@ -95,17 +95,20 @@ def call_one(ctx: CallContext, i: int):
     bins = cnv.bins_with_spread(cnr, ctx.ref_table)
     tg = ~bins["offtarget"].to_numpy()
     bins = pd.concat([apply_denoise(bins[tg], ctx.denoise), bins[~tg]]).sort_index()
-    read_length = json.loads(Path(job.bam_info[i]).read_text())["read_length"]
+    info = json.loads(Path(job.bam_info[i]).read_text())
+    read_length = info["read_length"]
     blast = row.get("blast_pct")
     blast = None if blast is None or pd.isna(blast) else float(blast)
     res = calling.call_sample(sample, bins, ctx.ann, ctx.params, blast, read_length)
-    bps = sample_breakpoints(ctx, i, bins, read_length)
-    write_table(bps.assign(sample=sample), BREAKPOINTS_TABLE, job.out_breakpoints[i])
+    bps = sample_breakpoints(ctx, i, bins, read_length, info.get("fragment_length"))
+    jc = job.junctions_cfg
     if res.qc == "pass":
-        res.status, res.ikzf1 = junctions.reconcile(res.status, res.ikzf1, bps, job.whole_genome,
-                                                    job.junctions_cfg["min_split_reads"])
+        res.status, res.ikzf1, bps = junctions.reconcile(res.status, res.ikzf1, bps, job.whole_genome,
+                                                         jc["min_support"], jc["min_split_reads"])
     else:
         res.ikzf1 = {**res.ikzf1, "junction": "NA"}
+        bps = bps[junctions.strong(bps, jc["min_support"])] if len(bps) else bps
+    write_table(bps.assign(sample=sample), BREAKPOINTS_TABLE, job.out_breakpoints[i])
     log.info("%s: qc %s, IKZF1 %s (%s, %s), arm losses %s, shift %.3f, noise %.3f", sample, res.qc, res.status,
              res.ikzf1["deletion"], res.ikzf1["mechanism"], arms.losses_label(res.arms),
              res.metrics["recentre_shift"], res.metrics["noise"])
@@ -115,7 +118,8 @@ def call_one(ctx: CallContext, i: int):
     write_json(sample_record(res, row, ctx.ann.rules, job.ikzf1plus_pax5, bps), job.out_record[i])
 
 
-def sample_breakpoints(ctx: CallContext, i: int, bins: pd.DataFrame, read_length: float) -> pd.DataFrame:
+def sample_breakpoints(ctx: CallContext, i: int, bins: pd.DataFrame, read_length: float,
+                       fragment: float | None = None) -> pd.DataFrame:
     """The sample's junctions (coverage step) placed in the gene windows (junctions.breakpoints)."""
     import pysam
 
@@ -124,13 +128,17 @@ def sample_breakpoints(ctx: CallContext, i: int, bins: pd.DataFrame, read_length
     tg = bins[~bins["offtarget"].to_numpy()]
     mid = ((tg["start"] + tg["end"]) // 2).to_numpy()
 
+    overall = float(np.median(tg["depth"])) if len(tg) else float("nan")
+
     def depth_at(chrom, pos, span=5000):
+        """The depth beside a junction: the median over target bins within `span` bp, or the
+        sample's median depth where none is that close."""
         near = (tg["chromosome"].to_numpy() == chrom) & (np.abs(mid - pos) <= span)
-        return float(np.median(tg["depth"].to_numpy()[near])) if near.any() else float("nan")
+        return float(np.median(tg["depth"].to_numpy()[near])) if near.any() else overall
     fa = pysam.FastaFile(job.fasta) if job.fasta else None
     try:
         return junctions.breakpoints(jx, ctx.ann.units, ctx.windows, depth_at, read_length, job.junctions_cfg["min_clip"],
-                                     fa)
+                                     fa, fragment=fragment)
     finally:
         if fa is not None:
             fa.close()
@@ -160,7 +168,7 @@ def junction_records(bps: pd.DataFrame | None) -> list[dict]:
     return [{"gene": r.gene, "chrom": r.chrom, "start": int(r.start), "end": int(r.end),
              "split_reads": int(r.split_reads), "discordant_pairs": int(r.discordant_pairs),
              "cell_fraction": None if not np.isfinite(c) else round(float(c), 3), "label": r.label,
-             "rss_left": r.rss_left, "rss_right": r.rss_right} for r, c in zip(bps.itertuples(index=False), cf)]
+             "rss_left": r.rss_left, "rss_right": r.rss_right, "precision": r.precision} for r, c in zip(bps.itertuples(index=False), cf)]
 
 
 def sample_record(res: calling.SampleCalls, row: dict, rules: dict, pax5_mode: str,

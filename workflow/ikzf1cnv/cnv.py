@@ -71,8 +71,8 @@ def aligned_bases(read_starts, read_ends, bin_starts, bin_ends):
 
 
 def bin_coverages(bins: list, bam: str, min_mapq: int, threads: int = 1,
-                  reference: str | None = None, contig_names: dict | None = None, split_reads: list | None = None,
-                  min_clip: int = 20) -> list[pd.DataFrame]:
+                  reference: str | None = None, contig_names: dict | None = None,
+                  junction_reads=None) -> list[pd.DataFrame]:
     """Mean read depth and log2 depth of every bin of each bin set (a BED path or the table
     read_bins gives), as CNVkit's `coverage` computes them (samtools bedcov: the sum of
     per-base depths of reads that are not unmapped, secondary, QC-fail or duplicate, with
@@ -83,13 +83,12 @@ def bin_coverages(bins: list, bam: str, min_mapq: int, threads: int = 1,
     set, in its order. A CRAM is decoded with `reference` (a FASTA) or the reference it
     embeds. `contig_names`: the BAM's name of a bin's contig where they differ (Ensembl
     `7` for `chr7`, from inputs.check_bam); the tables keep the bins' names.
-    With a `split_reads` list, every primary read of the pass that is split across a
-    deletion junction (junctions.split_read_record: an SA tag, soft clips >= min_clip) is
-    appended to it as (chrom, left, right), once per read."""
+    With a `junction_reads` collector (junctions.JunctionReads), every read of the pass
+    that passes the filters is offered to it (split reads, discordant pairs, fragment
+    lengths), in the same pass."""
     import numpy as np
 
     from .inputs import open_alignments
-    from .junctions import split_read_record
 
     names = contig_names or {}
     tables = [read_bins([b])[0] if isinstance(b, str) else b for b in bins]
@@ -107,7 +106,6 @@ def bin_coverages(bins: list, bam: str, min_mapq: int, threads: int = 1,
         allbins["start"] = allbins["start"].astype("int64")
         allbins["end"] = allbins["end"].astype("int64")
         basecount = np.zeros(len(allbins))
-        seen = set()
         for chrom, g in allbins.groupby("chromosome", sort=False):
             g = g.sort_values("start", kind="stable")
             idx, gs, ge = g.index.to_numpy(), g["start"].to_numpy(), g["end"].to_numpy()
@@ -118,14 +116,8 @@ def bin_coverages(bins: list, bam: str, min_mapq: int, threads: int = 1,
                         continue
                     st.append(r.reference_start)
                     en.append(r.reference_end)
-                    if split_reads is not None and not r.flag & 0x800 and r.has_tag("SA"):
-                        key = (r.query_name, r.reference_start)
-                        rec = None if key in seen else split_read_record(
-                            chrom, r.reference_start, r.reference_end, r.cigartuples, r.is_reverse,
-                            r.get_tag("SA"), min_clip, names.get(chrom))
-                        if rec:
-                            seen.add(key)
-                            split_reads.append(rec)
+                    if junction_reads is not None and (r.flag & 0x1 or r.has_tag("SA")):   # paired or split
+                        junction_reads.add(r, chrom, names.get(chrom))
                 basecount[idx[a:b]] = aligned_bases(st, en, gs[a:b], ge[a:b])
     span = (allbins["end"] - allbins["start"]).to_numpy()
     depth = np.where(span > 0, basecount / np.maximum(span, 1), 0.0)

@@ -59,7 +59,7 @@ class CoverageJob:
     antitarget_bins: str
     min_mapq: int
     fasta: str | None            # config `fasta`: decodes CRAM
-    junctions: dict              # config `junctions`: min_clip, tolerance
+    junctions: dict              # config `junctions`: min_clip, min_insert, pair_window, tolerance
     out_targets: list[str]
     out_antitargets: list[str]
     out_bam_info: list[str]
@@ -78,13 +78,15 @@ def cover_one(job: CoverageJob, i: int, builds: dict, bins: list):
                              job.fasta)
     log.info("%s: %s header matches %s (%d contigs checked, %s names); read length %.0f", sample, facts["format"],
              genome, facts["contigs_checked"], facts["contig_naming"], facts["read_length"])
-    split: list = []
+    jr = junctions.JunctionReads(job.junctions["min_clip"], job.junctions["min_insert"])
     tcov, acov = cnv.bin_coverages(bins, bam, job.min_mapq, reference=job.fasta,
-                                   contig_names=facts["contig_names"], split_reads=split,
-                                   min_clip=job.junctions["min_clip"])
-    jx = junctions.cluster(split, job.junctions["tolerance"])
+                                   contig_names=facts["contig_names"], junction_reads=jr)
+    jx = junctions.junctions_of(jr, job.junctions["tolerance"], job.junctions["pair_window"])
     write_table(jx, JUNCTIONS_TABLE, job.out_junctions[i])
-    log.info("%s: %d split read(s) in %d junction(s)", sample, len(split), len(jx))
+    facts["fragment_length"] = jr.fragment_length()
+    log.info("%s: %d split read(s), %d discordant pair(s) in %d junction(s); median fragment %s", sample,
+             len(jr.split), len(jr.pairs), len(jx),
+             "n/a (unpaired)" if facts["fragment_length"] is None else f"{facts['fragment_length']:.0f} bp")
     for cov, out, kind in ((tcov, out_t, "target"), (acov, out_a, "antitarget")):
         cnv.write_cnn(cov, out)
         log.info("%s: %s coverage of %d bins, median depth %.1f", sample, kind, len(cov),

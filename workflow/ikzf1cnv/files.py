@@ -19,9 +19,9 @@ UNITS_TABLE = (["gene", "exon", "chrom", "start", "end", "n_bins", "log2", "se",
                {"log2": 3, "se": 3, "depth": 1})
 POSITIONS_TABLE = (["group", "chrom", "start", "end", "kind", "gene", "exon", "n_bins", "log2", "se", "depth", "state"],
                    {"log2": 3, "se": 3, "depth": 1})
-JUNCTIONS_TABLE = (["chrom", "left", "right", "split_reads", "discordant_pairs"], {})
+JUNCTIONS_TABLE = (["chrom", "left", "right", "split_reads", "discordant_pairs", "precise"], {})
 BREAKPOINTS_TABLE = (["sample", "gene", "chrom", "start", "end", "split_reads", "discordant_pairs", "cell_fraction",
-                      "exons_removed", "label", "rss_left", "rss_right"], {"cell_fraction": 3})
+                      "exons_removed", "label", "rss_left", "rss_right", "precision"], {"cell_fraction": 3})
 
 
 def setup_logging(logfile: str | None):

@@ -1,4 +1,4 @@
-"""Deletion junctions from split reads: where a deletion starts and ends, to the base.
+"""Deletion junctions from split reads and discordant pairs: where a deletion starts and ends.
 
 A read that crosses a deletion's junction aligns in two parts: one ends at the junction's
 left side and is soft-clipped from there on, the other starts at its right side after a
@@ -10,12 +10,18 @@ step places each junction in the gene windows (breakpoints), estimates its cell 
 from its read count and the local depth, and looks for a RAG recombination signal
 heptamer beside each end where a FASTA is given (rss).
 
-Discordant pairs are not read yet (the simulator writes unpaired reads); the column is
-there, 0.
+A fragment that spans the junction with neither read crossing it is a discordant pair:
+its reads align in the usual inward orientation (forward left, reverse right) but the
+deletion lies between them, so they span more of the reference than any fragment
+(> min_insert). Such pairs are clustered (cluster_pairs): on their own they place the
+junction between the left reads' ends and the right reads' starts (imprecise, to within a
+fragment length); beside a split-read junction they add to its support (merge_pairs).
+Reads are gathered in the coverage pass by a JunctionReads collector, once per read.
 """
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -65,12 +71,78 @@ def split_read_record(chrom: str, start: int, end: int, cigar: list[tuple[int, i
     return None
 
 
+def pair_record(chrom: str, start: int, end: int, reverse: bool, mate_start: int, mate_reverse: bool,
+                mate_end: int, min_insert: int) -> tuple[str, int, int] | None:
+    """(chrom, left, right) a discordant pair brackets, or None: the forward read's end
+    (left) and the reverse read's start (right) of an inward-facing pair whose reads span
+    more than `min_insert` bp of the reference. Works from either read (the mate's end from
+    its MC tag or read length). 0-based like split_read_record."""
+    if not reverse and mate_reverse and mate_start >= end:
+        left, right, span = end, mate_start, mate_end - start
+    elif reverse and not mate_reverse and start >= mate_end:
+        left, right, span = mate_end, start, end - mate_start
+    else:
+        return None
+    return (chrom, left, right) if span > min_insert else None
+
+
+@dataclass
+class JunctionReads:
+    """Collects, read by read, what junctions are made of (JunctionReads.add): split reads
+    (split_read_record), discordant pairs (pair_record; pairs whose read is split are left
+    to the split reads) and the fragment lengths of proper pairs (for the cell fraction)."""
+    min_clip: int
+    min_insert: int
+    split: list = field(default_factory=list)
+    pairs: list = field(default_factory=list)
+    fragments: list = field(default_factory=list)
+    max_fragments: int = 100_000
+    _seen_split: set = field(default_factory=set)
+    _seen_pair: set = field(default_factory=set)
+
+    def add(self, r, chrom: str, bam_chrom: str | None = None):
+        """One primary or supplementary read of the pass (pysam AlignedSegment) on `chrom`
+        (the BAM's name `bam_chrom` where it differs), already through the depth filters."""
+        flag = r.flag
+        if flag & 0x800:
+            return
+        if r.has_tag("SA"):
+            key = (r.query_name, r.reference_start)
+            if key not in self._seen_split:
+                rec = split_read_record(chrom, r.reference_start, r.reference_end, r.cigartuples, r.is_reverse,
+                                        r.get_tag("SA"), self.min_clip, bam_chrom)
+                if rec:
+                    self._seen_split.add(key)
+                    self.split.append(rec)
+                    return
+        if not flag & 0x1 or flag & 0x8 or r.next_reference_id != r.reference_id:
+            return
+        if flag & 0x2:
+            if flag & 0x40 and len(self.fragments) < self.max_fragments:
+                self.fragments.append(abs(r.template_length))
+            return
+        if r.query_name in self._seen_pair:
+            return
+        ms = r.next_reference_start
+        me = ms + (ref_length([(int(n), op) for n, op in _CIGAR.findall(r.get_tag("MC"))]) if r.has_tag("MC")
+                   else r.query_length)
+        rec = pair_record(chrom, r.reference_start, r.reference_end, r.is_reverse, ms, r.mate_is_reverse, me,
+                          self.min_insert)
+        if rec:
+            self._seen_pair.add(r.query_name)
+            self.pairs.append(rec)
+
+    def fragment_length(self) -> float | None:
+        """Median fragment length of the proper pairs seen (None: unpaired reads)."""
+        return float(np.median(self.fragments)) if self.fragments else None
+
+
 def cluster(records: list[tuple[str, int, int]], tolerance: int) -> pd.DataFrame:
     """Junctions from split-read records: records whose ends lie within `tolerance` bp of a
     cluster's first are one junction, placed at the most common (left, right)."""
     if not records:
         return pd.DataFrame({c: pd.Series(dtype=t) for c, t in
-                             zip(JUNCTION_COLS, (str, "int64", "int64", "int64", "int64"))})
+                             zip(JUNCTION_COLS, (str, "int64", "int64", "int64", "int64", "int64"))})
     df = pd.DataFrame(records, columns=["chrom", "left", "right"]).sort_values(["chrom", "left", "right"])
     rows = []
     for chrom, g in df.groupby("chrom", sort=True):
@@ -85,8 +157,57 @@ def cluster(records: list[tuple[str, int, int]], tolerance: int) -> pd.DataFrame
                 used[j] = True
             vals = pd.Series([pts[j] for j in members]).value_counts()
             top = sorted(k for k, v in vals.items() if v == vals.max())[0]   # deterministic mode
-            rows.append((chrom, top[0], top[1], len(members), 0))
+            rows.append((chrom, top[0], top[1], len(members), 0, 1))
     return pd.DataFrame(rows, columns=JUNCTION_COLS)
+
+
+def cluster_pairs(records: list[tuple[str, int, int]], window: int) -> list[tuple[str, int, int, int, int, int, int]]:
+    """Discordant pairs (pair_record) whose left ends and right starts each lie within
+    `window` bp of a cluster's first: (chrom, innermost left = the largest read end,
+    innermost right = the smallest mate start, count, smallest left, largest right)."""
+    out = []
+    df = sorted(records)
+    used = [False] * len(df)
+    for i, (c0, l0, r0) in enumerate(df):
+        if used[i]:
+            continue
+        members = [j for j in range(i, len(df)) if not used[j] and df[j][0] == c0 and abs(df[j][1] - l0) <= window
+                   and abs(df[j][2] - r0) <= window]
+        for j in members:
+            used[j] = True
+        ls, rs = [df[j][1] for j in members], [df[j][2] for j in members]
+        out.append((c0, max(ls), min(rs), len(members), min(ls), max(rs)))
+    return out
+
+
+def merge_pairs(split: pd.DataFrame, pairs: list, window: int, tolerance: int) -> pd.DataFrame:
+    """Split-read junctions (cluster) with the discordant pairs (cluster_pairs) added: a
+    pair cluster goes to the split-read junction it brackets (its reads end at most
+    `tolerance` bp past the junction's ends and lie within `window` bp of them), the one
+    with most split reads; one that brackets none is a junction of its own, placed between
+    its reads (precise 0)."""
+    out = split.copy()
+    extra = []
+    for c, il, ir, k, ol, orr in pairs:
+        fits = out[(out["chrom"] == c) & (out["left"] >= il - tolerance) & (out["left"] - ol <= window)
+                   & (out["right"] <= ir + tolerance) & (orr - out["right"] <= window)]
+        if len(fits):
+            best = fits.sort_values(["split_reads", "left"], ascending=[False, True]).index[0]
+            out.loc[best, "discordant_pairs"] += k
+        else:
+            extra.append((c, il, ir, 0, k, 0))
+    if extra:
+        out = pd.concat([out, pd.DataFrame(extra, columns=JUNCTION_COLS)], ignore_index=True)
+    return out.sort_values(["chrom", "left", "right"], kind="stable").reset_index(drop=True).astype(
+        {"left": "int64", "right": "int64", "split_reads": "int64", "discordant_pairs": "int64", "precise": "int64"})
+
+
+def junctions_of(reads: JunctionReads, tolerance: int, pair_window: int) -> pd.DataFrame:
+    """The junction table of a sample's collected reads (coverage/{sample}.junctions.tsv):
+    every split-read junction, and the junctions of discordant pairs alone that have at
+    least two (a lone far pair is the commonest library chimera)."""
+    jx = merge_pairs(cluster(reads.split, tolerance), cluster_pairs(reads.pairs, pair_window), pair_window, tolerance)
+    return jx[(jx["split_reads"] > 0) | (jx["discordant_pairs"] > 1)].reset_index(drop=True)
 
 
 RSS_HEPTAMER = "CACAGTG"
@@ -106,20 +227,30 @@ def rss(seq: str, max_mismatch: int = 1) -> str:
     return "none" if best is None else (RSS_HEPTAMER if best == 0 else f"{RSS_HEPTAMER}~{best}")
 
 
-def cell_fraction(split_reads: int, depth: float, read_length: float, min_clip: int) -> float:
-    """Fraction of cells with the junction (one allele) from its split reads: a junction on
-    one allele of every cell gives depth / read_length / 2 read starts per bp over the
-    read_length - 2 min_clip + 1 positions that split."""
+def cell_fraction(split_reads: int, depth: float, read_length: float, min_clip: int, pairs: int = 0,
+                  fragment: float | None = None) -> float:
+    """Fraction of cells with the junction (one allele) from its reads: a junction on one
+    allele of every cell gives depth / read_length / 2 read starts per bp over the
+    read_length - 2 min_clip + 1 positions that split, and (paired reads, median fragment
+    length F) depth / (2 read_length) / 2 fragment starts per bp over the F - 2 read_length
+    + 1 positions whose reads both miss it (discordant pairs). Without F the pairs are left out."""
     per_cell = depth / max(read_length, 1.0) / 2.0 * max(read_length - 2 * min_clip + 1, 1.0)
-    return float(min(split_reads / per_cell, 1.0)) if per_cell > 0 else float("nan")
+    n = split_reads
+    if fragment is not None and np.isfinite(fragment):
+        per_cell += depth / max(2.0 * read_length, 1.0) / 2.0 * max(fragment - 2 * read_length + 1, 0.0)
+        n += pairs
+    return float(min(n / per_cell, 1.0)) if per_cell > 0 else float("nan")
 
 
 def breakpoints(junctions: pd.DataFrame, units: pd.DataFrame, windows: dict[str, tuple[str, int, int]],
-                depth_at, read_length: float, min_clip: int, fasta=None, flank: int = 10) -> pd.DataFrame:
+                depth_at, read_length: float, min_clip: int, fasta=None, flank: int = 10,
+                fragment: float | None = None) -> pd.DataFrame:
     """Each junction inside a gene window: the group, the exon units its deletion removes
     (entirely between left and right), the IKZF1-style label, a cell-fraction estimate
-    (cell_fraction at depth_at(chrom, pos), the local depth) and, with a FASTA (pysam
-    FastaFile), the RSS heptamer beside each end."""
+    (cell_fraction at depth_at(chrom, pos), the local depth, and the median fragment
+    length), `precision` (`exact`: split reads place it to the base; `imprecise`: pairs
+    alone, between their reads) and, with a FASTA (pysam FastaFile), the RSS heptamer
+    beside each end of an exact junction."""
     rows = []
     for j in junctions.itertuples(index=False):
         for key, (c, ws, we) in windows.items():
@@ -136,40 +267,59 @@ def breakpoints(junctions: pd.DataFrame, units: pd.DataFrame, windows: dict[str,
             removed = ",".join(f"{r.gene}:{r.exon}" for r in inside.itertuples())
             d = depth_at(c, j.left)
             rl = rr = "NA"
-            if fasta is not None:
+            if fasta is not None and j.precise:
                 rl = rss(fasta.fetch(c, max(j.left - flank, 0), j.left + flank))
                 rr = rss(fasta.fetch(c, max(j.right - flank, 0), j.right + flank))
             rows.append({"gene": key, "chrom": c, "start": int(j.left), "end": int(j.right),
                          "split_reads": int(j.split_reads), "discordant_pairs": int(j.discordant_pairs),
-                         "cell_fraction": round(cell_fraction(int(j.split_reads), d, read_length, min_clip), 3)
+                         "cell_fraction": round(cell_fraction(int(j.split_reads), d, read_length, min_clip,
+                                                              int(j.discordant_pairs), fragment), 3)
                          if np.isfinite(d) else float("nan"),
-                         "exons_removed": removed, "label": label, "rss_left": rl, "rss_right": rr})
+                         "exons_removed": removed, "label": label, "rss_left": rl, "rss_right": rr,
+                         "precision": "exact" if j.precise else "imprecise"})
     return pd.DataFrame(rows, columns=BREAKPOINT_COLS)
 
 
-def reconcile(status: str, ikzf1: dict, bps: pd.DataFrame, whole_genome: bool, min_split_reads: int) -> tuple[str, dict]:
-    """Depth and junctions together, for IKZF1 (status, ikzf1 summary -> updated):
-    `confirmed` when a junction removes IKZF1 exons the depth call also has lost (its ends
-    then name the exact deletion); a junction of >= min_split_reads split reads removing
-    IKZF1 exons with no depth signal makes the call (a clone below the depth limit: its
-    label, its cell fraction from the junction reads); `none_found` when a genome's depth
-    call has no junction (flag for review); `not_applicable` otherwise."""
-    ik = bps[(bps["gene"] == "IKZF1") & (bps["label"] != "none")] if len(bps) else bps
+def strong(bps: pd.DataFrame, min_support: int) -> pd.Series:
+    """Junctions with >= min_support reads (split reads + discordant pairs): enough to be
+    reported on their own (a boolean per row)."""
+    return bps["split_reads"] + bps["discordant_pairs"] >= min_support
+
+
+def _exons(removed: str, gene: str = "IKZF1") -> set[str]:
+    return {x.split(":")[1] for x in removed.split(",") if x.startswith(f"{gene}:")}
+
+
+def reconcile(status: str, ikzf1: dict, bps: pd.DataFrame, whole_genome: bool, min_support: int,
+              min_split_reads: int) -> tuple[str, dict, pd.DataFrame]:
+    """Depth and junctions together, for IKZF1 (status, ikzf1 summary -> updated, and the
+    junctions to report). Only junctions of >= min_support reads (strong) are reported: a
+    lone chimeric read or pair is common in any library and can seem to remove any exons.
+    `confirmed` when a reported junction removes IKZF1 exons the depth call also has lost
+    (its ends then name the exact deletion); a reported junction removing IKZF1 exons with
+    >= min_split_reads split reads (which place it to the base) and no depth signal makes
+    the call (a clone below the depth limit: its label, its cell fraction from the
+    junction reads); `none_found` when a genome's depth call has no junction (flag for
+    review); `not_applicable` otherwise."""
+    rep = bps[strong(bps, min_support)].reset_index(drop=True) if len(bps) else bps
     out = dict(ikzf1)
+    ik = rep[(rep["gene"] == "IKZF1") & (rep["label"] != "none")] if len(rep) else rep
     if status == "deleted":
         lost = set(ikzf1["exons_deleted"].split(",")) if ikzf1.get("exons_deleted") else set()
-        hit = [r for r in ik.itertuples() if lost & {x.split(":")[1] for x in r.exons_removed.split(",") if x}]
+        hit = [r for r in ik.itertuples() if lost & _exons(r.exons_removed)]
         out["junction"] = "confirmed" if hit else ("none_found" if whole_genome else "not_applicable")
-        return status, out
-    strong = ik[ik["split_reads"] >= min_split_reads] if len(ik) else ik
-    if status == "wildtype" and len(strong):
-        best = strong.sort_values(["split_reads", "start"], ascending=[False, True]).iloc[0]
+        return status, out, rep
+    cand = ik[ik["split_reads"] >= min_split_reads] if len(ik) else ik
+    if status == "wildtype" and len(cand):
+        best = cand.assign(support=cand["split_reads"] + cand["discordant_pairs"]).sort_values(
+            ["support", "split_reads", "start"], ascending=[False, False, True]).iloc[0]
         exons = sorted(int(x.split(":")[1]) for x in best["exons_removed"].split(",") if x)
         out.update({"deletion": labels.deletion_label(exons), "exons_deleted": labels.exon_list(exons),
                     "exons_biallelic": "", "cell_fraction": float(best["cell_fraction"]), "cf_low": None,
                     "cf_high": None, "mechanism": "focal", "junction": "confirmed",
                     "evidence": f"junction {best['chrom']}:{int(best['start'])}-{int(best['end'])}, "
-                                f"{int(best['split_reads'])} split reads, no depth signal (below the depth limit)"})
-        return "deleted", out
+                                f"{int(best['split_reads'])} split reads, {int(best['discordant_pairs'])} "
+                                f"discordant pairs, no depth signal (below the depth limit)"})
+        return "deleted", out, rep
     out["junction"] = "not_applicable"
-    return status, out
+    return status, out, rep

@@ -223,7 +223,8 @@ expected one-copy (long dashes) and two-copy (dots) loss at the sample's blast f
 
 def junction_table(records: dict[str, dict]) -> str:
     rows = [{"sample": s, "gene": j["gene"], "junction": f"{j['chrom']}:{j['start']}-{j['end']}",
-             "split_reads": j["split_reads"], "cell_fraction": "NA" if j["cell_fraction"] is None else
+             "split_reads": j["split_reads"], "discordant_pairs": j.get("discordant_pairs", 0),
+             "precision": j.get("precision", "exact"), "cell_fraction": "NA" if j["cell_fraction"] is None else
              f"{j['cell_fraction']:.2f}", "label": j["label"], "rss_left": j["rss_left"], "rss_right": j["rss_right"]}
             for s, r in records.items() for j in r.get("junctions", [])]
     if not rows:
@@ -237,7 +238,9 @@ def junction_caption(js: list[dict]) -> str:
     if not ik:
         return ""
     return '<p class="note">' + "; ".join(
-        f"junction {E(j['label'])} {E(j['chrom'])}:{j['start']}-{j['end']}, {j['split_reads']} split reads" for j in ik) \
+        f"junction {E(j['label'])} {E(j['chrom'])}:{j['start']}-{j['end']}"
+        f"{'' if j.get('precision', 'exact') == 'exact' else ' (imprecise)'}, {j['split_reads']} split reads, "
+        f"{j.get('discordant_pairs', 0)} discordant pairs" for j in ik) \
         + "</p>"
 
 

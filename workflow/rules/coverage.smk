@@ -47,7 +47,7 @@ for _batch, _members in COVERAGE_BATCHES.items():
             samples=_members,
             genome=config["genome"],
             min_mapq=config["min_mapq"],
-            junctions={k: config["junctions"][k] for k in ("min_clip", "tolerance")},
+            junctions={k: config["junctions"][k] for k in ("min_clip", "min_insert", "pair_window", "tolerance")},
         resources:
             mem_mb=1000,
             runtime=10 + 2 * len(_members),
