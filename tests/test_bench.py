@@ -191,3 +191,27 @@ def test_codeletion_scan(tmp_path):
     w.assign(log2=rng.normal(0, 0.1, 25)).to_csv(tmp_path / "n.tsv", sep="\t", index=False)
     assert oracles.codeletion_scan(tmp_path / "n.tsv", "PAX5", draws=2000) is False
     assert oracles.codeletion_scan(tmp_path / "n.tsv", "ERG", draws=2000) is None
+
+
+def test_junction_arm_scoring_by_hand():
+    import junction_arms as ja
+    jt = pd.DataFrame([("T1", "chr7", 1000, 5000, 2, 3),     # split reads: must be exact, within 5 bp
+                       ("T1", "chr9", 8000, 9000, 0, 4),     # pairs only: within 500 bp
+                       ("T2", "chr7", 1000, 5000, 1, 1),     # 2 reads: not scored
+                       ("T3", "chr7", 1000, 5000, 3, 0)],    # missed
+                      columns=["sample", "chrom", "left", "right", "split_reads", "discordant_pairs"])
+    rep = pd.DataFrame([("T1", "chr7", 1002, 5000, 2, 3, "exact"), ("T1", "chr9", 7800, 9100, 0, 4, "imprecise"),
+                        ("T2", "chr7", 1000, 5000, 1, 2, "exact"), ("T3", "chr7", 1600, 5000, 3, 0, "exact"),
+                        ("T1", "chr12", 50, 90_000, 0, 3, "imprecise")],
+                       columns=["sample", "chrom", "start", "end", "split_reads", "discordant_pairs", "precision"])
+    m = ja.match_junctions(jt, rep, 3)
+    assert m["scored"].tolist() == [True, True, False, True]
+    assert m["found"].tolist() == [True, True, True, False]       # T3's report is 600 bp off: not it
+    assert m["error_bp"].tolist()[:3] == [2, 200, 0]
+    s = ja.junction_scores(m)
+    assert (s["junctions_scored"], s["found"], s["exact_within_5bp"], s["with_split_read"]) == (3, 2, 1, 2)
+    assert (s["pairs_only"], s["pairs_only_within_500bp"], s["found_below_support"]) == (1, 1, 1)
+    assert s["recall"] == pytest.approx(2 / 3)
+    # false junctions: T3's off-by-600 report and T1's chr12 one
+    f = ja.false_junctions(jt, rep)
+    assert sorted(zip(f["sample"], f["chrom"])) == [("T1", "chr12"), ("T3", "chr7")]

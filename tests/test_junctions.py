@@ -65,40 +65,43 @@ J47 = ["IKZF1", "chr7", 50352144, 50395890, 5, 0, 0.69, "IKZF1:4,IKZF1:5,IKZF1:6
 
 
 def test_reconcile_depth_and_junctions():
-    st, ik, rep = junctions.reconcile("deleted", IK, _bps([J47]), True, 3, 1)
+    st, ik, rep = junctions.reconcile("deleted", IK, _bps([J47]), True, 3, 1, 5)
     assert st == "deleted" and ik["junction"] == "confirmed" and ik["deletion"] == "del4-7" and len(rep) == 1
-    assert junctions.reconcile("deleted", IK, _bps([]), True, 3, 1)[1]["junction"] == "none_found"      # genome: review
-    assert len(junctions.reconcile("deleted", IK, _bps([]), True, 3, 1)[2]) == 0
-    assert junctions.reconcile("deleted", IK, _bps([]), False, 3, 1)[1]["junction"] == "not_applicable"  # panel
+    assert junctions.reconcile("deleted", IK, _bps([]), True, 3, 1, 5)[1]["junction"] == "none_found"      # genome: review
+    assert len(junctions.reconcile("deleted", IK, _bps([]), True, 3, 1, 5)[2]) == 0
+    assert junctions.reconcile("deleted", IK, _bps([]), False, 3, 1, 5)[1]["junction"] == "not_applicable"  # panel
     wt = {**IK, "deletion": "none", "exons_deleted": "", "cell_fraction": None, "mechanism": "NA"}
     # a junction with no depth signal: 5 split reads >= 3 make the call, from the junction
-    st, ik, _ = junctions.reconcile("wildtype", wt, _bps([J47]), True, 3, 1)
+    st, ik, _ = junctions.reconcile("wildtype", wt, _bps([J47]), True, 3, 1, 5)
     assert st == "deleted" and ik["deletion"] == "del4-7" and ik["cell_fraction"] == 0.69
     assert ik["junction"] == "confirmed" and "no depth signal" in ik["evidence"]
     # two split reads are not enough on their own
     weak = _bps([J47[:4] + [2] + J47[5:]])
-    st, ik, rep = junctions.reconcile("wildtype", wt, weak, True, 3, 1)
+    st, ik, rep = junctions.reconcile("wildtype", wt, weak, True, 3, 1, 5)
     assert st == "wildtype" and ik["junction"] == "not_applicable" and len(rep) == 0   # and not reported
     # two split reads and one discordant pair are (>= 3 reads, >= 1 split read)
-    st, ik, _ = junctions.reconcile("wildtype", wt, _bps([J47[:4] + [2, 1] + J47[6:]]), True, 3, 1)
+    st, ik, _ = junctions.reconcile("wildtype", wt, _bps([J47[:4] + [2, 1] + J47[6:]]), True, 3, 1, 5)
     assert st == "deleted" and "2 split reads, 1 discordant pairs" in ik["evidence"]
     # pairs alone never make the call (they place the junction only to a fragment length)
     pairs_only = _bps([J47[:4] + [0, 6] + J47[6:-1] + ["imprecise"]])
-    st, ik, rep = junctions.reconcile("wildtype", wt, pairs_only, True, 3, 1)
+    st, ik, rep = junctions.reconcile("wildtype", wt, pairs_only, True, 3, 1, 5)
     assert st == "wildtype" and len(rep) == 1       # reported, as a junction of 6 pairs
+    # fewer pairs alone than min_pairs_alone: chimeric pairs do that; not reported
+    four = _bps([J47[:4] + [0, 4] + J47[6:-1] + ["imprecise"]])
+    assert len(junctions.reconcile("wildtype", wt, four, True, 3, 1, 5)[2]) == 0
     # ... unless the user asks for no split read
-    assert junctions.reconcile("wildtype", wt, pairs_only, True, 3, 0)[0] == "deleted"
+    assert junctions.reconcile("wildtype", wt, pairs_only, True, 3, 0, 5)[0] == "deleted"
 
 
 def test_reconcile_reports_only_junctions_with_support():
     # one split read removing exactly the lost exons: a lone chimera can do that too (e.g. any
     # chimera over the whole gene "removes" exons 1-8); not reported, no confirmation
     one = J47[:4] + [1] + J47[5:]
-    st, ik, rep = junctions.reconcile("deleted", IK, _bps([one]), True, 3, 1)
+    st, ik, rep = junctions.reconcile("deleted", IK, _bps([one]), True, 3, 1, 5)
     assert ik["junction"] == "none_found" and len(rep) == 0
     # a supported junction overlapping the lost exons confirms (the depth call's edge may be an exon off)
     other = ["IKZF1", "chr7", 50360000, 50380000, 2, 2, 0.3, "IKZF1:5,IKZF1:6", "del5-6", "NA", "NA", "exact"]
-    st, ik, rep = junctions.reconcile("deleted", IK, _bps([other]), True, 3, 1)
+    st, ik, rep = junctions.reconcile("deleted", IK, _bps([other]), True, 3, 1, 5)
     assert ik["junction"] == "confirmed" and len(rep) == 1
 
 

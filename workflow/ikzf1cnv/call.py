@@ -104,10 +104,11 @@ def call_one(ctx: CallContext, i: int):
     jc = job.junctions_cfg
     if res.qc == "pass":
         res.status, res.ikzf1, bps = junctions.reconcile(res.status, res.ikzf1, bps, job.whole_genome,
-                                                         jc["min_support"], jc["min_split_reads"])
+                                                         jc["min_support"], jc["min_split_reads"],
+                                                         jc["min_pairs_alone"])
     else:
         res.ikzf1 = {**res.ikzf1, "junction": "NA"}
-        bps = bps[junctions.strong(bps, jc["min_support"])] if len(bps) else bps
+        bps = bps[junctions.strong(bps, jc["min_support"], jc["min_pairs_alone"])] if len(bps) else bps
     write_table(bps.assign(sample=sample), BREAKPOINTS_TABLE, job.out_breakpoints[i])
     log.info("%s: qc %s, IKZF1 %s (%s, %s), arm losses %s, shift %.3f, noise %.3f", sample, res.qc, res.status,
              res.ikzf1["deletion"], res.ikzf1["mechanism"], arms.losses_label(res.arms),

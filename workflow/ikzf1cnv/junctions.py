@@ -280,10 +280,13 @@ def breakpoints(junctions: pd.DataFrame, units: pd.DataFrame, windows: dict[str,
     return pd.DataFrame(rows, columns=BREAKPOINT_COLS)
 
 
-def strong(bps: pd.DataFrame, min_support: int) -> pd.Series:
-    """Junctions with >= min_support reads (split reads + discordant pairs): enough to be
-    reported on their own (a boolean per row)."""
-    return bps["split_reads"] + bps["discordant_pairs"] >= min_support
+def strong(bps: pd.DataFrame, min_support: int, min_pairs_alone: int) -> pd.Series:
+    """Junctions with the reads to be reported (a boolean per row): >= min_support reads
+    (split reads + discordant pairs) with a split read among them, or >= min_pairs_alone
+    discordant pairs alone. Chimeric split reads never share both ends to the base, but
+    chimeric pairs do fall within a fragment of each other at panel depths."""
+    n = bps["split_reads"] + bps["discordant_pairs"]
+    return ((bps["split_reads"] > 0) & (n >= min_support)) | (bps["discordant_pairs"] >= min_pairs_alone)
 
 
 def _exons(removed: str, gene: str = "IKZF1") -> set[str]:
@@ -291,17 +294,17 @@ def _exons(removed: str, gene: str = "IKZF1") -> set[str]:
 
 
 def reconcile(status: str, ikzf1: dict, bps: pd.DataFrame, whole_genome: bool, min_support: int,
-              min_split_reads: int) -> tuple[str, dict, pd.DataFrame]:
+              min_split_reads: int, min_pairs_alone: int) -> tuple[str, dict, pd.DataFrame]:
     """Depth and junctions together, for IKZF1 (status, ikzf1 summary -> updated, and the
-    junctions to report). Only junctions of >= min_support reads (strong) are reported: a
-    lone chimeric read or pair is common in any library and can seem to remove any exons.
+    junctions to report). Only junctions with enough reads (strong) are reported: a lone
+    chimeric read or pair is common in any library and can seem to remove any exons.
     `confirmed` when a reported junction removes IKZF1 exons the depth call also has lost
     (its ends then name the exact deletion); a reported junction removing IKZF1 exons with
     >= min_split_reads split reads (which place it to the base) and no depth signal makes
     the call (a clone below the depth limit: its label, its cell fraction from the
     junction reads); `none_found` when a genome's depth call has no junction (flag for
     review); `not_applicable` otherwise."""
-    rep = bps[strong(bps, min_support)].reset_index(drop=True) if len(bps) else bps
+    rep = bps[strong(bps, min_support, min_pairs_alone)].reset_index(drop=True) if len(bps) else bps
     out = dict(ikzf1)
     ik = rep[(rep["gene"] == "IKZF1") & (rep["label"] != "none")] if len(rep) else rep
     if status == "deleted":
