@@ -85,17 +85,49 @@ def apply_denoise(bins: pd.DataFrame, comps: pd.DataFrame) -> pd.DataFrame:
     return bins.assign(log2=l2)
 
 
+def failed_record(sample: str, row: dict, rules: dict, reason: str) -> dict:
+    """The record of a tumour whose BAM could not be read (coverage.write_failed): not
+    evaluable, every gene NA, the reason (fault, file, fix) in `qc`."""
+    blast = row.get("blast_pct")
+    blast = None if blast is None or pd.isna(blast) else round(float(blast) / 100.0, 2)
+    subtype = row.get("subtype") or "unknown"
+    return {"sample": sample, "subtype": subtype, "age_group": row.get("age_group", ""),
+            "status": "not_evaluable", "qc": "fail: " + reason.replace("\t", " ").replace("\n", " "),
+            "ikzf1": {"deletion": "NA", "exons_deleted": "", "exons_biallelic": "", "cell_fraction": None,
+                      "cf_low": None, "cf_high": None, "mechanism": "NA", "lod": "NA", "evidence": "NA",
+                      "junction": "NA"},
+            "genes": {g: "NA" for g in genes.gene_columns(rules)},
+            "ikzf1plus": "NA",
+            "purity": {"blast_fraction": blast, "blast_low": None, "blast_high": None,
+                       "blast_source": "sheet" if blast is not None else "NA"},
+            "metrics": {"median_depth": None, "noise": None}, "arms": {}, "arm_losses": "NA", "junctions": [],
+            "bam_error": reason}
+
+
+def write_failed(ctx: CallContext, i: int, info: dict):
+    """A tumour whose BAM could not be read: empty per-sample tables and its failed_record."""
+    job = ctx.job
+    cnv.write_cnn(cnv.empty_coverage(), job.out_cnr[i])
+    for layout, out in ((EXON_TABLE, job.out_exons[i]), (UNITS_TABLE, job.out_units[i]),
+                        (POSITIONS_TABLE, job.out_positions[i]), (BREAKPOINTS_TABLE, job.out_breakpoints[i])):
+        write_table(pd.DataFrame(columns=layout[0]), layout, out)
+    write_json(failed_record(job.samples[i], job.rows[i], ctx.ann.rules, info["error"]), job.out_record[i])
+    log.warning("%s: not evaluable, its BAM could not be read: %s", job.samples[i], info["error"])
+
+
 def call_one(ctx: CallContext, i: int):
     """Tumour i of the batch: fix, denoise, call, write."""
     job = ctx.job
     sample, row = job.samples[i], job.rows[i]
+    info = json.loads(Path(job.bam_info[i]).read_text())
+    if info.get("error"):
+        return write_failed(ctx, i, info)
     cnr = cnv.fix_table(job.targets[i], job.antitargets[i], ctx.ref_table, job.reference, ctx.par_genome, ctx.par,
                         job.edge_correction, job.has_fasta)
     cnv.write_cnn(cnr, job.out_cnr[i])
     bins = cnv.bins_with_spread(cnr, ctx.ref_table)
     tg = ~bins["offtarget"].to_numpy()
     bins = pd.concat([apply_denoise(bins[tg], ctx.denoise), bins[~tg]]).sort_index()
-    info = json.loads(Path(job.bam_info[i]).read_text())
     read_length = info["read_length"]
     blast = row.get("blast_pct")
     blast = None if blast is None or pd.isna(blast) else float(blast)

@@ -128,6 +128,12 @@ def bin_coverages(bins: list, bam: str, min_mapq: int, threads: int = 1,
             for i in range(len(tables))]
 
 
+def empty_coverage() -> pd.DataFrame:
+    """A coverage table with no bins (a BAM that could not be read)."""
+    return pd.DataFrame({c: pd.Series(dtype=t) for c, t in zip(BIN_COLS + ["depth", "log2"],
+                                                                 (str, "int64", "int64", str, float, float))})
+
+
 def write_cnn(table: pd.DataFrame, path: str):
     """A coverage table in CNVkit's .cnn layout and number format."""
     table.to_csv(path, sep="\t", index=False, float_format="%.6g", lineterminator="\n")

@@ -66,6 +66,7 @@ class CoverageJob:
     out_junctions: list[str]
     out_idxstats: list[str]
     out_stats: list[str]         # empty: no samtools stats
+    on_sample_error: str = "continue"   # config `on_sample_error`: continue (the sample is not evaluable) | stop
 
 
 def cover_one(job: CoverageJob, i: int, builds: dict, bins: list):
@@ -87,6 +88,10 @@ def cover_one(job: CoverageJob, i: int, builds: dict, bins: list):
     log.info("%s: %d split read(s), %d discordant pair(s) in %d junction(s); median fragment %s", sample,
              len(jr.split), len(jr.pairs), len(jx),
              "n/a (unpaired)" if facts["fragment_length"] is None else f"{facts['fragment_length']:.0f} bp")
+    if not (tcov["depth"] > 0).any():
+        raise inputs.InputError(
+            f"sample '{sample}': {bam} has no reads over any of the {len(tcov)} target bins (the loci). Fix: check "
+            f"that it is this panel's BAM (or a genome) aligned to {genome}, and not empty (`samtools idxstats {bam}`)")
     for cov, out, kind in ((tcov, out_t, "target"), (acov, out_a, "antitarget")):
         cnv.write_cnn(cov, out)
         log.info("%s: %s coverage of %d bins, median depth %.1f", sample, kind, len(cov),
@@ -94,18 +99,60 @@ def cover_one(job: CoverageJob, i: int, builds: dict, bins: list):
     write_json(facts, job.out_bam_info[i])
 
 
+def failure_reason(sample: str, bam: str, e: Exception) -> str:
+    """One line for a BAM that could not be read: the fault, the file and the fix."""
+    if isinstance(e, inputs.InputError):
+        return str(e)
+    msg = str(e) or type(e).__name__
+    if isinstance(e, (OSError, EOFError)) or any(w in msg.lower() for w in ("bgzf", "truncat", "eof")):
+        return (f"sample '{sample}': {bam} is truncated or corrupt ({msg}). Fix: copy it again from its source "
+                f"(compare size or checksum), check it with `samtools quickcheck -v {bam}`, and re-index it")
+    return (f"sample '{sample}': {bam} could not be read ({type(e).__name__}: {msg}). "
+            f"Fix: check it with `samtools quickcheck -v {bam}` and `samtools view -H {bam}`")
+
+
+def write_failed(job: CoverageJob, i: int, reason: str):
+    """The outputs of a BAM that could not be read: empty tables, and the reason in its
+    bam.json (the call step makes it a not_evaluable row)."""
+    from . import cnv
+    empty = cnv.empty_coverage()
+    cnv.write_cnn(empty, job.out_targets[i])
+    cnv.write_cnn(empty, job.out_antitargets[i])
+    write_table(junctions.cluster([], 0), JUNCTIONS_TABLE, job.out_junctions[i])
+    Path(job.out_idxstats[i]).write_text("")
+    if job.out_stats:
+        Path(job.out_stats[i]).write_text("")
+    write_json({"sample": job.samples[i], "bam": job.bams[i], "error": reason}, job.out_bam_info[i])
+
+
 def run_coverage_batch(job: CoverageJob):
     """cover_one, samtools idxstats (from the index) and, when asked, samtools stats (a
-    second pass over the BAM) for each BAM of the batch, in one process."""
+    second pass over the BAM) for each BAM of the batch, in one process. A BAM that cannot
+    be read (unreadable, truncated, empty, unsorted, of another build, no reads over the
+    loci) fails alone: its outputs say why (write_failed) and the batch goes on, unless
+    `on_sample_error` is `stop`."""
     import pysam
 
     from . import cnv
     t0 = time.time()
     builds = {b: annotation.contigs_of(p) for b, p in job.contigs.items()}
     bins = cnv.read_bins([job.target_bins, job.antitarget_bins])
+    failed = 0
     for i, (s, bam) in enumerate(zip(job.samples, job.bams)):
-        cover_one(job, i, builds, bins)
-        Path(job.out_idxstats[i]).write_text(pysam.idxstats(bam))
-        if job.out_stats:
-            Path(job.out_stats[i]).write_text(pysam.stats(*(["--reference", job.fasta] if job.fasta else []), bam))
+        try:
+            cover_one(job, i, builds, bins)
+            Path(job.out_idxstats[i]).write_text(pysam.idxstats(bam))
+            if job.out_stats:
+                Path(job.out_stats[i]).write_text(pysam.stats(*(["--reference", job.fasta] if job.fasta else []), bam))
+        except Exception as e:  # noqa: BLE001  (any fault of one BAM is that sample's, not the batch's)
+            reason = failure_reason(s, bam, e)
+            if job.on_sample_error == "stop":
+                log.error("%s (on_sample_error: stop)", reason)
+                raise
+            log.error("%s: not evaluable: %s", s, reason, exc_info=not isinstance(e, inputs.InputError))
+            write_failed(job, i, reason)
+            failed += 1
         log.info("[%d/%d] %s done (%.1f s elapsed)", i + 1, len(job.samples), s, time.time() - t0)
+    if failed:
+        log.warning("%d of %d BAM(s) of this batch could not be read; their samples are not evaluable", failed,
+                    len(job.samples))

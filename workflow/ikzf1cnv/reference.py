@@ -33,6 +33,7 @@ class ReferenceJob:
     out_cnn: str
     out_info: str
     out_denoise: str
+    bam_info: tuple = ()         # coverage/{sample}.bam.json of the pooled samples (a BAM that failed: left out)
 
 
 COHORT_WARNING = ("no normals: the reference is the median of the cohort's {n} tumours. An event carried by most of "
@@ -44,8 +45,29 @@ FLAT_WARNING = ("no normals and no reference_cnn: flat reference. Capture differ
 FEW_NORMALS = 3  # fewer normals than this: the report warns
 
 
+def usable(job: ReferenceJob) -> ReferenceJob:
+    """The job without the pooled samples whose BAM could not be read (their bam.json has
+    an error); pooled with none left: flat."""
+    import dataclasses
+    import json
+    if not job.bam_info:
+        return job
+    bad = [i for i, p in enumerate(job.bam_info) if json.loads(Path(p).read_text()).get("error")]
+    if not bad:
+        return job
+    for i in bad:
+        log.warning("reference: %s left out, its BAM could not be read (see its coverage log)",
+                    sample_name(job.targets[i]))
+    keep = [i for i in range(len(job.targets)) if i not in bad]
+    mode = job.mode if keep or job.mode not in ("pooled", "cohort") else "flat"
+    return dataclasses.replace(job, mode=mode, targets=[job.targets[i] for i in keep],
+                               antitargets=[job.antitargets[i] for i in keep],
+                               bam_info=tuple(job.bam_info[i] for i in keep))
+
+
 def run_reference(job: ReferenceJob):
     from skgenome import tabio
+    job = usable(job)
     if job.mode == "prebuilt":
         shutil.copyfile(job.prebuilt, job.out_cnn)
         info = {"mode": "prebuilt", "source": job.prebuilt, "normals": [], "warning": ""}

@@ -48,6 +48,7 @@ for _batch, _members in COVERAGE_BATCHES.items():
             genome=config["genome"],
             min_mapq=config["min_mapq"],
             junctions={k: config["junctions"][k] for k in ("min_clip", "min_insert", "pair_window", "tolerance")},
+            on_sample_error=config["on_sample_error"],
         resources:
             mem_mb=1000,
             runtime=10 + 2 * len(_members),

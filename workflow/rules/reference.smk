@@ -3,6 +3,7 @@ rule reference:
     input:
         targets=expand(f"{OUT}/coverage/{{sample}}.targetcoverage.cnn", sample=REFERENCE_SAMPLES),
         antitargets=expand(f"{OUT}/coverage/{{sample}}.antitargetcoverage.cnn", sample=REFERENCE_SAMPLES),
+        bam_info=expand(f"{OUT}/coverage/{{sample}}.bam.json", sample=REFERENCE_SAMPLES),
         target_bins=rules.bins.output.targets,
         antitarget_bins=rules.bins.output.antitargets,
         prebuilt=config["reference_cnn"] or [],

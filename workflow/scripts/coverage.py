@@ -13,7 +13,8 @@ try:
         contigs={"hg38": s.input.hg38_contigs, "hg19": s.input.hg19_contigs}, target_bins=s.input.targets,
         antitarget_bins=s.input.antitargets, min_mapq=s.params.min_mapq, fasta=s.input.fasta or None, junctions=dict(s.params.junctions), out_targets=list(s.output.targets),
         out_antitargets=list(s.output.antitargets), out_bam_info=list(s.output.bam_info), out_junctions=list(s.output.junctions),
-        out_idxstats=list(s.output.idxstats), out_stats=list(s.output.stats)))
+        out_idxstats=list(s.output.idxstats), out_stats=list(s.output.stats),
+        on_sample_error=s.params.on_sample_error))
 except inputs.InputError as e:
     files.log.error(str(e))
     sys.exit(1)

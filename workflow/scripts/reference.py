@@ -14,4 +14,4 @@ reference.run_reference(reference.ReferenceJob(
     par_regions=s.input.par_regions, edge=s.params.edge, fasta=s.input.fasta or None,
     n_components=s.params.n_components, spread_prior_df=s.params.spread_prior_df, cohort_trim=s.params.cohort_trim,
     cohort_window=s.params.cohort_window, out_cnn=s.output.cnn, out_info=s.output.info,
-    out_denoise=s.output.denoise))
+    out_denoise=s.output.denoise, bam_info=tuple(s.input.bam_info)))

@@ -1,0 +1,113 @@
+"""One bad BAM never costs a cohort its report: a BAM that cannot be read becomes a
+not_evaluable row with the fault and the fix, and everything else completes."""
+import json
+import shutil
+import subprocess
+import sys
+
+import pandas as pd
+import pysam
+import pytest
+
+from ikzf1cnv import annotation, coverage, inputs, reference
+
+BAD = ("T03", "T04", "T05")
+
+
+def bad_bams(root, d):
+    """T03 cut short (the first 300 kB, its index copied: a failed copy), T04 with a header
+    and no reads, T05 aligned to hg19 (the toy is hg38)."""
+    src = root / "resources" / "toy" / "bams"
+    d.mkdir(parents=True, exist_ok=True)
+    (d / "T03.bam").write_bytes((src / "T03.bam").read_bytes()[:300_000])
+    shutil.copy(src / "T03.bam.csi", d / "T03.bam.csi")
+    with pysam.AlignmentFile(str(src / "T04.bam")) as i, pysam.AlignmentFile(str(d / "T04.bam"), "wb",
+                                                                            header=i.header):
+        pass
+    pysam.index("-c", str(d / "T04.bam"))
+    hg19 = annotation.load_contigs(root / "resources", "hg19")
+    header = {"HD": {"VN": "1.6", "SO": "coordinate"}, "SQ": [{"SN": c, "LN": n} for c, n in hg19.items()]}
+    with pysam.AlignmentFile(str(d / "T05.bam"), "wb", header=header) as fh:
+        a = pysam.AlignedSegment(fh.header)
+        a.query_name, a.reference_id, a.reference_start = "r1", 6, 50_300_000
+        a.mapping_quality, a.cigartuples, a.query_sequence = 60, [(0, 100)], "A" * 100
+        fh.write(a)
+    pysam.index(str(d / "T05.bam"))
+    return {s: str(d / f"{s}.bam") for s in BAD}
+
+
+def run(root, sheet: pd.DataFrame, out, *extra, check=True):
+    sheet.to_csv(out.parent / f"{out.name}.tsv", sep="\t", index=False)
+    cmd = [sys.executable, "-m", "snakemake", "--cores", "2", "--config", f"samples={out.parent / f'{out.name}.tsv'}",
+           f"outdir={out}", *extra]
+    p = subprocess.run(cmd, cwd=root, capture_output=True, text=True)
+    if check and p.returncode:
+        raise AssertionError(p.stdout[-3000:] + p.stderr[-3000:])
+    return p
+
+
+@pytest.mark.workflow
+def test_bad_bams_are_not_evaluable_and_the_rest_equals_a_clean_run(root, tmp_path):
+    sheet = pd.read_csv(root / "config" / "samples.tsv", sep="\t", dtype=str, keep_default_na=False)
+    sheet["bam"] = [str(root / b) for b in sheet["bam"]]
+    bad = bad_bams(root, tmp_path / "bad")
+    mixed = sheet.assign(bam=[bad.get(s, b) for s, b in zip(sheet["sample"], sheet["bam"])])
+    run(root, mixed, tmp_path / "mixed")
+    run(root, sheet[~sheet["sample"].isin(BAD)], tmp_path / "clean")
+    got = pd.read_csv(tmp_path / "mixed" / "cohort" / "ikzf1_calls.tsv", sep="\t", dtype=str, keep_default_na=False)
+    want = pd.read_csv(tmp_path / "clean" / "cohort" / "ikzf1_calls.tsv", sep="\t", dtype=str, keep_default_na=False)
+    good = got[~got["sample"].isin(BAD)].reset_index(drop=True)
+    pd.testing.assert_frame_equal(good, want)                       # every good sample's calls, every column
+    bad_rows = got.set_index("sample").loc[list(BAD)]
+    assert (bad_rows["status"] == "not_evaluable").all() and (bad_rows["ikzf1plus"] == "NA").all()
+    qc = bad_rows["qc"]
+    assert "T03.bam" in qc["T03"] and "truncated" in qc["T03"] and "Fix:" in qc["T03"]
+    assert "no reads over any" in qc["T04"] and "Fix:" in qc["T04"]
+    assert "hg19" in qc["T05"] and "Fix:" in qc["T05"]
+    html = (tmp_path / "mixed" / "cohort" / "report.html").read_text()
+    assert all(f"{s} (fail:" in html for s in BAD)                  # the report's QC box names each, with its reason
+    assert (tmp_path / "mixed" / "multiqc" / "multiqc_report.html").stat().st_size > 10_000
+    logs = "".join(p.read_text() for p in (tmp_path / "mixed" / "logs" / "coverage").glob("*.log"))
+    assert all(f"{s}: not evaluable: sample '{s}': {bad[s]}" in logs for s in BAD)   # the log names sample and file
+
+
+@pytest.mark.workflow
+def test_on_sample_error_stop_stops_at_the_bad_bam(root, tmp_path):
+    sheet = pd.read_csv(root / "config" / "samples.tsv", sep="\t", dtype=str, keep_default_na=False)
+    sheet["bam"] = [str(root / b) for b in sheet["bam"]]
+    bad = bad_bams(root, tmp_path / "bad")
+    sheet.loc[sheet["sample"] == "T03", "bam"] = bad["T03"]
+    p = run(root, sheet, tmp_path / "stop", "on_sample_error=stop", check=False)
+    assert p.returncode != 0
+    assert not (tmp_path / "stop" / "cohort" / "ikzf1_calls.tsv").exists()
+    logs = "".join(x.read_text() for x in (tmp_path / "stop" / "logs" / "coverage").glob("*.log"))
+    assert f"sample 'T03': {bad['T03']}" in logs and "on_sample_error: stop" in logs
+
+
+def test_failure_reasons_name_the_fault_the_file_and_the_fix():
+    r = coverage.failure_reason("S1", "/x/S1.bam", OSError("no BGZF EOF marker; file may be truncated"))
+    assert r.startswith("sample 'S1': /x/S1.bam is truncated or corrupt") and "samtools quickcheck" in r
+    r = coverage.failure_reason("S1", "/x/S1.bam", ValueError("something odd"))
+    assert "could not be read (ValueError: something odd)" in r and "Fix:" in r
+    e = inputs.InputError("sample 'S1': /x/S1.bam is not coordinate-sorted. Fix: samtools sort")
+    assert coverage.failure_reason("S1", "/x/S1.bam", e) == str(e)      # the check's own message, as it is
+
+
+def test_reference_leaves_out_normals_whose_bam_failed(tmp_path):
+    info = []
+    for n, err in (("N1", None), ("N2", "sample 'N2': truncated"), ("N3", None)):
+        p = tmp_path / f"{n}.bam.json"
+        p.write_text(json.dumps({"error": err} if err else {"read_length": 100}))
+        info.append(str(p))
+    job = reference.ReferenceJob(
+        mode="pooled", targets=[f"c/{n}.targetcoverage.cnn" for n in ("N1", "N2", "N3")],
+        antitargets=[f"c/{n}.antitargetcoverage.cnn" for n in ("N1", "N2", "N3")], target_bins="t", antitarget_bins="a",
+        prebuilt=None, par_genome=None, par_regions="p", edge=False, fasta=None, n_components=0, spread_prior_df=0,
+        cohort_trim=0, cohort_window=0, out_cnn="o", out_info="i", out_denoise="d", bam_info=tuple(info))
+    u = reference.usable(job)
+    assert u.mode == "pooled" and u.targets == ["c/N1.targetcoverage.cnn", "c/N3.targetcoverage.cnn"]
+    assert u.antitargets == ["c/N1.antitargetcoverage.cnn", "c/N3.antitargetcoverage.cnn"]
+    only_bad = reference.usable(
+        __import__("dataclasses").replace(job, targets=job.targets[1:2], antitargets=job.antitargets[1:2],
+                                          bam_info=(info[1],)))
+    assert only_bad.mode == "flat" and only_bad.targets == []        # no usable normal: a flat reference
