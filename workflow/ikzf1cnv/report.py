@@ -86,20 +86,12 @@ def heatmap(calls: pd.DataFrame, exons: dict[str, pd.DataFrame]) -> str:
          'red = loss, dark = both copies, blue = gain; ✱ = called loss)</text>']
     for e in range(1, 9):
         b.append(f'<text x="{lm + cw * (e - 1) + cw / 2}" y="{tm - 6}" text-anchor="middle">exon {e}</text>')
-    for i, s in enumerate(samples):
+    for i, (s, st, lab) in enumerate(zip(samples, calls["status"], calls["ikzf1_deletion"])):
         y = tm + rh * i
-        st = calls.loc[calls["sample"] == s, "status"].iloc[0]
-        lab = calls.loc[calls["sample"] == s, "ikzf1_deletion"].iloc[0]
         b.append(f'<text x="{lm - 6}" y="{y + 15}" text-anchor="end">{E(s)}</text>')
-        ex = exons.get(s)
+        cells = exon_cells(exons.get(s))
         for e in range(1, 9):
-            r = float("nan")
-            call = ""
-            if ex is not None:
-                row = ex[ex["exon"] == e]
-                if len(row):
-                    r = float(row["ratio"].iloc[0]) if str(row["ratio"].iloc[0]) != "NA" else float("nan")
-                    call = row["call"].iloc[0]
+            r, call = cells.get(e, (float("nan"), ""))
             mark = "✱" if call in ("loss", "biallelic_loss") else ""
             txt = "NA" if not math.isfinite(r) else f"{r:.2f}"
             b.append(f'<rect x="{lm + cw * (e - 1)}" y="{y}" width="{cw - 2}" height="{rh - 2}" fill="{ratio_colour(r)}">'
@@ -108,6 +100,18 @@ def heatmap(calls: pd.DataFrame, exons: dict[str, pd.DataFrame]) -> str:
                      f'fill="{"#fff" if math.isfinite(r) and r < 0.45 else "#000"}">{txt}{mark}</text>')
         b.append(f'<text x="{lm + cw * 8 + 8}" y="{y + 15}" fill="{COLORS.get(st, "#000")}">{E(st)} {E(lab)}</text>')
     return _svg(w, h, "".join(b))
+
+
+def exon_cells(ex: pd.DataFrame | None) -> dict:
+    """A sample's exon table as {exon: (ratio, call)}, the first row of each exon; a missing
+    table or ratio (NA) gives NaN. One pass per sample (filtering per cell took 14 s at 1,000)."""
+    if ex is None:
+        return {}
+    out = {}
+    for e, r, call in zip(ex["exon"], ex["ratio"], ex["call"]):
+        if e not in out:
+            out[e] = (float(r) if str(r) != "NA" else float("nan"), call)
+    return out
 
 
 def exon_plot(sample: str, ex: pd.DataFrame, purity: float | None) -> str:
