@@ -23,3 +23,38 @@ def test_heatmap_marks_called_losses_and_greys_missing_tables():
     svg = report.heatmap(calls, {"A": ex})                   # B has no exon table
     assert svg.count("✱") == 1 + 1                           # the legend's and A's exon 2
     assert "A exon 2: ratio 0.50, loss" in svg and "B exon 2: ratio NA, </title>" in svg
+
+
+def test_numeric_column():
+    assert report.numeric_column(["0.87", "NA", "", "12", "-1e-3"])
+    assert not report.numeric_column(["NA", ""])                     # nothing to sort as a number
+    assert not report.numeric_column(["4", "4,5"])                   # exon lists are text
+    assert not report.numeric_column(["T01", "2"])
+    assert not report.numeric_column(["1.5", "inf"])
+
+
+def test_plain_table_unchanged_and_interactive_table_marked():
+    df = pd.DataFrame({"sample": ["T2", "T10"], "depth": ["100.5", "NA"], "status": ["deleted", "wildtype"]})
+    plain = report.table_html(df, colour_cols=("status",))
+    assert plain.startswith("<table><thead><tr><th>sample</th><th>depth</th>") and "<script" not in plain
+    live = report.table_html(df, colour_cols=("status",), table_id="calls", noun="samples")
+    assert '<table id="calls" class="sortable">' in live
+    assert live.endswith(plain[plain.index("<tbody>"):])                                     # the same cells
+    assert '<th data-type="num">depth</th>' in live and "<th>sample</th>" in live
+    # the search box is hidden until the script shows it (no dead box without JavaScript)
+    assert live.startswith('<p class="tools" id="calls-tools" data-noun="samples" hidden>')
+    assert 'aria-controls="calls"' in live
+
+
+def test_report_has_its_script_once_and_is_deterministic(root, tmp_path):
+    import cohort_factory
+    job = cohort_factory.write_cohort(tmp_path / "c", 12, root)
+    report.run_report(job)
+    first = open(job.out_html, "rb").read()
+    report.run_report(job)
+    assert open(job.out_html, "rb").read() == first
+    html = first.decode()
+    assert html.count("<script>") == 1 and html.count(report.SCRIPT) == 1 and "<script src" not in html
+    for tid in ("calls", "evidence", "qc"):
+        assert f'<table id="{tid}" class="sortable">' in html and f'id="{tid}-tools"' in html
+    assert "http://" not in report.SCRIPT and "https://" not in report.SCRIPT and "import" not in report.SCRIPT
