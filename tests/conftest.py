@@ -1,3 +1,4 @@
+import subprocess
 import sys
 from pathlib import Path
 
@@ -33,3 +34,29 @@ def params(root, schema_defaults):
     from ikzf1cnv import annotation, calling
     calib = annotation.read_tsv(root / "resources" / "penalty_calibration.tsv")
     return calling.CallerParams.from_config(schema_defaults["caller"], schema_defaults["qc"], calib)
+
+
+def snakemake(root, *args, check=True):
+    """Snakemake in the workflow's root on 2 cores; its output in the error when it fails."""
+    cmd = [sys.executable, "-m", "snakemake", "--cores", "2", *args]
+    p = subprocess.run(cmd, cwd=root, capture_output=True, text=True)
+    if check and p.returncode != 0:
+        raise AssertionError(f"{' '.join(cmd)} failed:\n{p.stdout[-3000:]}\n{p.stderr[-3000:]}")
+    return p
+
+
+@pytest.fixture(scope="session")
+def toy_run(root, tmp_path_factory):
+    """The toy cohort run once, for every test that reads its outputs (tests/test_workflow.py,
+    tests/test_report_browser.py)."""
+    out = tmp_path_factory.mktemp("toy") / "a"
+    snakemake(root, "--config", f"outdir={out}")
+    return out
+
+
+@pytest.fixture(scope="session")
+def runs(root, toy_run):
+    """The toy run and a second run of it in another directory (the rerun test compares them)."""
+    b = toy_run.parent / "b"
+    snakemake(root, "--config", f"outdir={b}")
+    return toy_run, b

@@ -7,6 +7,7 @@ import sys
 import zipfile
 
 import pytest
+from conftest import snakemake  # the helper behind the session fixtures toy_run and runs
 
 pytestmark = pytest.mark.workflow
 
@@ -15,26 +16,9 @@ CONTRACT_GENES = ["CDKN2A", "CDKN2B", "PAX5", "PAR1", "ERG", "EBF1", "ETV6", "BT
 DATA_FILES = ["cohort/ikzf1_calls.tsv", "cohort/frequencies.tsv"]
 
 
-def snakemake(root, *args, check=True):
-    cmd = [sys.executable, "-m", "snakemake", "--cores", "2", *args]
-    p = subprocess.run(cmd, cwd=root, capture_output=True, text=True)
-    if check and p.returncode != 0:
-        raise AssertionError(f"{' '.join(cmd)} failed:\n{p.stdout[-3000:]}\n{p.stderr[-3000:]}")
-    return p
-
-
 def read_tsv(path):
     with open(path) as fh:
         return list(csv.DictReader((l for l in fh if not l.startswith("#")), delimiter="\t"))
-
-
-@pytest.fixture(scope="module")
-def runs(root, tmp_path_factory):
-    out = tmp_path_factory.mktemp("toy")
-    a, b = out / "a", out / "b"
-    snakemake(root, "--config", f"outdir={a}")
-    snakemake(root, "--config", f"outdir={b}")
-    return a, b
 
 
 def test_calls_match_truth_on_every_column(runs, root):
