@@ -94,6 +94,24 @@ def test_nothing_reruns_without_a_change(copy):
     assert "Nothing to be done" in snakemake(copy, "-n", "--config", "outdir=out")
 
 
+def test_adding_a_tumour_reruns_only_its_batches_and_the_cohort_steps(copy, tmp_path):
+    """One more tumour (batch_size 2: 9 coverage and 7 call batches, so most are untouched):
+    its coverage batch, its call batch and the cohort steps rerun; the reference does not
+    (its normals are unchanged), nor any other batch."""
+    sheet = (copy / "config" / "samples.tsv").read_text()
+    row = next(r for r in sheet.splitlines() if r.startswith("T01\t")).replace("T01\t", "T15\t", 1)
+    (tmp_path / "more.tsv").write_text(sheet.rstrip("\n") + "\n" + row + "\n")
+    base = snakemake(copy, "-n", "--config", "outdir=out_b2", "batch_size=2", check=False)
+    snakemake(copy, "--config", "outdir=out_b2", "batch_size=2")
+    assert "Nothing to be done" in snakemake(copy, "-n", "--config", "outdir=out_b2", "batch_size=2")
+    j = jobs(snakemake(copy, "-n", "--config", "outdir=out_b2", "batch_size=2", f"samples={tmp_path / 'more.tsv'}"))
+    cov = {k for k in j if k.startswith("coverage_")}
+    call = {k for k in j if k.startswith("call_")}
+    assert len(cov) == 1 and len(call) == 1 and sum(j[k] for k in cov | call) == 2
+    assert sum(1 for k in jobs(base) if k.startswith("coverage_")) >= 8        # of many batches
+    assert set(j) - cov - call == {"all", "cohort", "report", "multiqc"}        # no reference, no bins
+
+
 def test_frequency_alpha_reruns_only_the_cohort_steps(copy):
     j = jobs(snakemake(copy, "-n", "--config", "outdir=out", "frequency_alpha=0.01"))
     assert set(j) == {"all", "cohort", "report", "multiqc"}

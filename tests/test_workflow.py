@@ -135,7 +135,10 @@ def test_bad_sheet_stops_before_running(root, tmp_path):
     assert "sample 'T1' appears on lines 2, 3" in err
 
 
-def test_bam_of_the_other_build_stops_with_a_clear_message(root, tmp_path):
+def test_bam_of_the_other_build_is_a_not_evaluable_row_with_a_clear_message(root, tmp_path):
+    """A BAM of the other build (the only sample: no normals, no other tumour) fails alone:
+    the run completes, its row is not_evaluable with the fault and the fix; with
+    on_sample_error: stop the run stops there."""
     import pysam
 
     sys.path.insert(0, str(root / "workflow"))
@@ -150,9 +153,16 @@ def test_bam_of_the_other_build_stops_with_a_clear_message(root, tmp_path):
     sheet.write_text(f"sample\tbam\nP1\t{bam}\n")
     out = tmp_path / "o"
     p = snakemake(root, "--config", f"samples={sheet}", f"outdir={out}", check=False)
-    assert p.returncode != 0
+    assert p.returncode == 0
     log = (out / "logs" / "coverage" / "coverage_001.log").read_text()  # P1 is the only sample
     assert "sample 'P1'" in log and "not aligned to hg38" in log and "genome: hg19" in log
+    row = (out / "cohort" / "ikzf1_calls.tsv").read_text().splitlines()[1].split("\t")
+    assert row[0] == "P1" and row[2] == "not_evaluable"
+    assert "not aligned to hg38" in row[18] and "genome: hg19" in row[18]      # qc: the fault and the fix
+    stop = tmp_path / "stop"
+    p = snakemake(root, "--config", f"samples={sheet}", f"outdir={stop}", "on_sample_error=stop", check=False)
+    assert p.returncode != 0 and not (stop / "cohort" / "ikzf1_calls.tsv").exists()
+    assert "genome: hg19" in (stop / "logs" / "coverage" / "coverage_001.log").read_text()
 
 
 @pytest.mark.skipif(os.environ.get("IKZF1CNV_TEST_SLURM") != "1",
