@@ -136,7 +136,9 @@ def empty_coverage() -> pd.DataFrame:
 
 def write_cnn(table: pd.DataFrame, path: str):
     """A coverage table in CNVkit's .cnn layout and number format."""
-    table.to_csv(path, sep="\t", index=False, float_format="%.6g", lineterminator="\n")
+    from .files import atomic
+    with atomic(path) as tmp:
+        table.to_csv(tmp, sep="\t", index=False, float_format="%.6g", lineterminator="\n")
 
 
 def build_reference(target_cnns: list[str], antitarget_cnns: list[str], par_genome: str | None,

@@ -146,13 +146,15 @@ class CohortJob:
 def run_cohort(job: CohortJob):
     """The call table, the frequencies against the reference table, MultiQC's sections."""
     from . import annotation, mqc
-    from .files import log, read_records
+    from .files import atomic, log, read_records
     rules = annotation.load_rules(job.rules)
     calls = calls_table(read_records(job.records), rules, job.ikzf1plus_pax5)
-    calls.to_csv(job.out_calls, sep="\t", index=False, lineterminator="\n")
+    with atomic(job.out_calls) as tmp:
+        calls.to_csv(tmp, sep="\t", index=False, lineterminator="\n")
     freq = frequencies(calls, read_reference_table(job.reference_table), job.frequency_min_samples,
                        job.frequency_alpha)
-    freq.to_csv(job.out_freq, sep="\t", index=False, lineterminator="\n")
+    with atomic(job.out_freq) as tmp:
+        freq.to_csv(tmp, sep="\t", index=False, lineterminator="\n")
     mqc.write_custom_content(calls, freq, job.out_mqc)
     log.info("%d samples: %d deleted, %d IKZF1plus, %d not evaluable", len(calls),
              (calls["status"] == "deleted").sum(), (calls["ikzf1plus"] == "yes").sum(),

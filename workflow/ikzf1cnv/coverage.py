@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from pathlib import Path
 
 from . import annotation, genes, inputs, junctions
-from .files import JUNCTIONS_TABLE, log, write_json, write_table
+from .files import JUNCTIONS_TABLE, atomic, log, write_json, write_table, write_text
 
 
 @dataclass(frozen=True)
@@ -31,8 +30,9 @@ def run_bins(job: BinsJob):
     from . import cnv, wgs
     if job.targets:
         tgt, anti = cnv.make_bins(job.targets, job.target_avg_size, job.antitarget_avg_size)
-        tabio.write(tgt, job.out_targets, "bed4")
-        tabio.write(anti, job.out_antitargets, "bed4")
+        with atomic(job.out_targets) as t, atomic(job.out_antitargets) as a:
+            tabio.write(tgt, t, "bed4")
+            tabio.write(anti, a, "bed4")
         log.info("%d target bins, %d antitarget bins from %s", len(tgt), len(anti), job.targets)
         return
     units = annotation.read_tsv(job.exons)
@@ -41,8 +41,9 @@ def run_bins(job: BinsJob):
     contigs = annotation.contigs_of(job.contigs)
     bins = wgs.wgs_bins(units, contigs, rules, job.wgs["bin_size"], job.wgs["backbone_spacing"],
                         job.wgs["backbone_size"], [c for c in contigs if c != "chrY"])
-    bins.to_csv(job.out_targets, sep="\t", header=False, index=False)
-    Path(job.out_antitargets).write_text("")
+    with atomic(job.out_targets) as t:
+        bins.to_csv(t, sep="\t", header=False, index=False)
+    write_text(job.out_antitargets, "")
     kinds = bins["name"].where(bins["name"].isin(["window", "backbone"]), "exon").value_counts()
     log.info("whole-genome mode: %d bins (%d exon units, %d window tiles of ~%d bp, %d backbone), %.1f Mb read",
              len(bins), kinds.get("exon", 0), kinds.get("window", 0), job.wgs["bin_size"], kinds.get("backbone", 0),
@@ -119,9 +120,9 @@ def write_failed(job: CoverageJob, i: int, reason: str):
     cnv.write_cnn(empty, job.out_targets[i])
     cnv.write_cnn(empty, job.out_antitargets[i])
     write_table(junctions.cluster([], 0), JUNCTIONS_TABLE, job.out_junctions[i])
-    Path(job.out_idxstats[i]).write_text("")
+    write_text(job.out_idxstats[i], "")
     if job.out_stats:
-        Path(job.out_stats[i]).write_text("")
+        write_text(job.out_stats[i], "")
     write_json({"sample": job.samples[i], "bam": job.bams[i], "error": reason}, job.out_bam_info[i])
 
 
@@ -141,9 +142,9 @@ def run_coverage_batch(job: CoverageJob):
     for i, (s, bam) in enumerate(zip(job.samples, job.bams)):
         try:
             cover_one(job, i, builds, bins)
-            Path(job.out_idxstats[i]).write_text(pysam.idxstats(bam))
+            write_text(job.out_idxstats[i], pysam.idxstats(bam))
             if job.out_stats:
-                Path(job.out_stats[i]).write_text(pysam.stats(*(["--reference", job.fasta] if job.fasta else []), bam))
+                write_text(job.out_stats[i], pysam.stats(*(["--reference", job.fasta] if job.fasta else []), bam))
         except Exception as e:  # noqa: BLE001  (any fault of one BAM is that sample's, not the batch's)
             reason = failure_reason(s, bam, e)
             if job.on_sample_error == "stop":

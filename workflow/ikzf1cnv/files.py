@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
@@ -32,8 +34,27 @@ def setup_logging(logfile: str | None):
                         format="%(asctime)s %(levelname)s %(message)s")
 
 
+@contextmanager
+def atomic(path):
+    """Write `path` whole or not at all: the writer gets `path`.partial, renamed to `path`
+    when it is done (removed if it fails). A run killed mid-write leaves no partial file
+    under a final name."""
+    tmp = f"{path}.partial"
+    try:
+        yield tmp
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_text(path, text: str):
+    with atomic(path) as tmp:
+        Path(tmp).write_text(text)
+
+
 def write_json(obj, path):
-    Path(path).write_text(json.dumps(obj, indent=1, sort_keys=True) + "\n")
+    write_text(path, json.dumps(obj, indent=1, sort_keys=True) + "\n")
 
 
 def read_records(paths: list[str]) -> list[dict]:
@@ -43,7 +64,7 @@ def read_records(paths: list[str]) -> list[dict]:
 def write_table(df: pd.DataFrame, layout: tuple[list[str], dict[str, int]], path: str):
     """TSV with fixed float formatting (deterministic output); layout: (columns, digits)."""
     cols, digits = layout
-    with open(path, "w") as fh:
+    with atomic(path) as tmp, open(tmp, "w") as fh:
         fh.write("\t".join(cols) + "\n")
         for r in df[cols].to_dict("records"):
             fh.write("\t".join(fmt(r[c], digits[c]) if c in digits else str(r[c]) for c in cols) + "\n")

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from . import annotation, calling, cnv, denoise, refine
-from .files import log, sample_name, write_json
+from .files import atomic, log, sample_name, write_json
 
 
 @dataclass(frozen=True)
@@ -69,16 +69,19 @@ def run_reference(job: ReferenceJob):
     from skgenome import tabio
     job = usable(job)
     if job.mode == "prebuilt":
-        shutil.copyfile(job.prebuilt, job.out_cnn)
+        with atomic(job.out_cnn) as tmp:
+            shutil.copyfile(job.prebuilt, tmp)
         info = {"mode": "prebuilt", "source": job.prebuilt, "normals": [], "warning": ""}
     elif job.mode in ("pooled", "cohort"):
         ref = cnv.build_reference(job.targets, job.antitargets, job.par_genome, job.edge, job.fasta)
         n_behind = len(job.targets)
         if job.mode == "cohort":
-            tabio.write(ref, job.out_cnn)  # the first pass, which the tumours are compared with
+            with atomic(job.out_cnn) as tmp:  # the first pass, which the tumours are compared with
+                tabio.write(ref, tmp)
             ref, n_behind = robust_cohort_reference(ref, job)
         ref = shrink_reference_spread(ref, n_behind, job.spread_prior_df)
-        tabio.write(ref, job.out_cnn)
+        with atomic(job.out_cnn) as tmp:
+            tabio.write(ref, tmp)
         info = {"mode": job.mode, "normals": [sample_name(p) for p in job.targets] if job.mode == "pooled" else [],
                 "warning": ""}
         if job.mode == "cohort":
@@ -87,7 +90,8 @@ def run_reference(job: ReferenceJob):
             info["warning"] = FEW_NORMALS_WARNING.format(n=len(job.targets))
     else:
         ref = cnv.flat_reference(job.target_bins, job.antitarget_bins, job.par_genome, job.fasta)
-        tabio.write(ref, job.out_cnn)
+        with atomic(job.out_cnn) as tmp:
+            tabio.write(ref, tmp)
         info = {"mode": "flat", "normals": [], "warning": FLAT_WARNING}
     if info["warning"]:
         log.warning(info["warning"])
@@ -97,7 +101,8 @@ def run_reference(job: ReferenceJob):
         info["denoise_components"] = comps.shape[1] - 3
     else:
         info["denoise_components"] = 0
-    comps.to_csv(job.out_denoise, sep="\t", index=False, float_format="%.6f", lineterminator="\n")
+    with atomic(job.out_denoise) as tmp:
+        comps.to_csv(tmp, sep="\t", index=False, float_format="%.6f", lineterminator="\n")
     log.info("reference: %s; %d denoising component(s)", info["mode"], info["denoise_components"])
     write_json(info, job.out_info)
 

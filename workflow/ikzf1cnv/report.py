@@ -371,7 +371,7 @@ def run_report(job: ReportJob):
     from pathlib import Path
 
     from . import annotation
-    from .files import log, read_records
+    from .files import log, read_records, write_text
     from .methods import METHODS, versions
     calls = pd.read_csv(job.calls, sep="\t", dtype=str, keep_default_na=False)
     freq = pd.read_csv(job.freq, sep="\t", keep_default_na=False)
@@ -380,5 +380,5 @@ def run_report(job: ReportJob):
     ref_info = json.loads(Path(job.reference_info).read_text())
     html = render(calls, freq, annotation.read_tsv(job.deletion_types), exons, recs, ref_info, job.config, versions(),
                   METHODS)
-    Path(job.out_html).write_text(html)
+    write_text(job.out_html, html)
     log.info("report: %s (%d bytes)", job.out_html, len(html))
