@@ -1,4 +1,7 @@
 """Bad input gets a clear error naming the sample, the column and the fix."""
+from pathlib import Path
+
+import pandas as pd
 import pysam
 import pytest
 import yaml
@@ -11,13 +14,21 @@ def schema(root):
     return yaml.safe_load((root / "workflow" / "schemas" / "samples.schema.yaml").read_text())
 
 
-def make_bam(path, contigs, index=True, sort_order="coordinate"):
+def make_bam(path, contigs, index=True, sort_order="coordinate", starts=(100,), unmapped=0):
+    """A BAM of 50 bp reads at `starts` on the first contig (in that order), then
+    `unmapped` unplaced reads."""
     header = {"HD": {"VN": "1.6", "SO": sort_order}, "SQ": [{"SN": c, "LN": n} for c, n in contigs.items()]}
     with pysam.AlignmentFile(str(path), "wb", header=header) as fh:
-        a = pysam.AlignedSegment(fh.header)
-        a.query_name, a.reference_id, a.reference_start = "r1", 0, 100
-        a.mapping_quality, a.cigartuples, a.query_sequence = 60, [(0, 50)], "A" * 50
-        fh.write(a)
+        for i, start in enumerate(starts):
+            a = pysam.AlignedSegment(fh.header)
+            a.query_name, a.reference_id, a.reference_start = f"r{i}", 0, start
+            a.mapping_quality, a.cigartuples, a.query_sequence = 60, [(0, 50)], "A" * 50
+            fh.write(a)
+        for i in range(unmapped):
+            a = pysam.AlignedSegment(fh.header)
+            a.query_name, a.flag, a.reference_id, a.reference_start = f"u{i}", 4, -1, -1
+            a.query_sequence = "A" * 50
+            fh.write(a)
     if index:
         pysam.index(str(path))
     return str(path)
@@ -49,7 +60,8 @@ def test_unknown_subtype_names_sample_column_and_fix(sheet, schema):
     with pytest.raises(inputs.InputError) as e:
         inputs.load_sample_sheet(p, schema)
     msg = str(e.value)
-    assert "sample 'A'" in msg and "column 'subtype'" in msg and "'Ph-positive'" in msg and "Fix:" in msg
+    assert "sample 'A' (line 2), column 'subtype'" in msg and "'Ph-positive'" in msg and "'B-other'" in msg
+    assert "Fix: use one of the contract's subtypes, or 'unknown'" in msg
 
 
 def test_duplicate_sample(sheet, schema):
@@ -121,3 +133,131 @@ def test_bam_without_chr_prefix_and_unsorted(tmp_path, root):
     uns = make_bam(tmp_path / "u.bam", hg38, sort_order="unsorted")
     with pytest.raises(inputs.InputError, match="not coordinate-sorted"):
         inputs.check_bam("U", uns, hg38, "hg38", {})
+
+
+# ---------------------------------------------------------------- how a sheet is written
+PLAIN = "sample\tbam\ttype\tsubtype\tage_group\tblast_pct\tsex\n{A}\n{B}\n"
+
+
+def rows(bams):
+    return {"A": f"A\t{bams['A']}\ttumor\tB-other\tpediatric\t80\tfemale",
+            "B": f"B\t{bams['B']}\tnormal\t\t\t\tmale"}
+
+
+@pytest.mark.parametrize("variant", ["bom", "crlf", "cr", "trailing_spaces", "trailing_tab", "empty_line",
+                                     "blank_cells_line", "comment_line", "quoted", "commented_header"])
+def test_sheets_as_editors_write_them_read_as_the_plain_sheet(sheet, schema, variant):
+    """A byte-order mark, CRLF (Windows) or CR (old Mac) line ends, spaces after values, a
+    trailing tab, an empty line, a line of empty cells (spreadsheet export), a comment line,
+    quoted values and a `#`-commented header: the same table as the plain sheet."""
+    _, bams, tmp = sheet
+    r = rows(bams)
+    plain = tmp / "plain.tsv"
+    plain.write_text(PLAIN.format(**r))
+    text = {
+        "bom": "\ufeff" + PLAIN.format(**r),
+        "crlf": PLAIN.format(**r).replace("\n", "\r\n"),
+        "cr": PLAIN.format(**r).replace("\n", "\r"),
+        "trailing_spaces": PLAIN.format(A=r["A"].replace("\t", "  \t") + "  ", B=r["B"] + " "),
+        "trailing_tab": PLAIN.format(A=r["A"] + "\t", B=r["B"] + "\t"),
+        "empty_line": PLAIN.format(A=r["A"] + "\n", B=r["B"]) + "\n",
+        "blank_cells_line": PLAIN.format(A=r["A"] + "\n\t\t\t \t\t\t", B=r["B"]),
+        "comment_line": "# cohort 2024\n" + PLAIN.format(A=r["A"] + "\n#C\tx.bam", B=r["B"]),
+        "quoted": PLAIN.format(A="\t".join(f'"{f}"' for f in r["A"].split("\t")), B=r["B"]),
+        "commented_header": "#" + PLAIN.format(**r),
+    }[variant]
+    p = tmp / f"{variant}.tsv"
+    p.write_bytes(text.encode())
+    got = inputs.load_sample_sheet(p, schema)
+    pd.testing.assert_frame_equal(got, inputs.load_sample_sheet(plain, schema))
+    assert list(got["sample"]) == ["A", "B"] and got.loc["A", "subtype"] == "B-other"
+    assert got.loc["A", "bam"] == bams["A"] and got.loc["A", "blast_pct"] == 80.0
+
+
+def test_lines_are_the_files_lines(sheet, schema):
+    """Messages give the line of the file, counting the blank and comment lines skipped."""
+    _, bams, tmp = sheet
+    p = tmp / "s.tsv"
+    p.write_text(f"# my cohort\nsample\tbam\tsubtype\n\nA\t{bams['A']}\tB-other\n#x\nB\t{bams['B']}\tPh-positive\n")
+    with pytest.raises(inputs.InputError, match=r"sample 'B' \(line 6\), column 'subtype'"):
+        inputs.load_sample_sheet(p, schema)
+
+
+def test_same_bam_twice_names_both_lines(sheet, schema, tmp_path):
+    """The same BAM under two names (however its path is written): an error naming both lines."""
+    write, bams, _ = sheet
+    link = Path(bams["A"]).parent / "link"
+    link.mkdir()
+    (link / "a.bam").symlink_to(bams["A"])
+    (link / "a.bam.bai").symlink_to(bams["A"] + ".bai")
+    other = f"{link}/../link/a.bam"      # a symlink, through a detour
+    p = write([["A", bams["A"], "tumor", "", "", "", ""], ["B", bams["B"], "normal", "", "", "", ""],
+               ["C", other, "tumor", "", "", "", ""]])
+    with pytest.raises(inputs.InputError) as e:
+        inputs.load_sample_sheet(p, schema)
+    msg = str(e.value)
+    assert f"samples 'A' (line 2) and 'C' (line 4) give the same BAM {bams['A']}" in msg
+    assert "Fix: correct the `bam` of the wrong row, or remove it" in msg and "1 problem(s)" in msg
+
+
+def test_stale_index_is_an_error_with_samtools_index(sheet, schema, root):
+    import os
+    write, bams, tmp = sheet
+    idx = inputs.index_of(bams["A"])
+    p = write([["A", bams["A"], "tumor", "", "", "", ""]])
+    t = os.stat(bams["A"]).st_mtime
+    os.utime(idx, (t - 60, t - 60))      # the BAM rewritten a minute after it was indexed
+    with pytest.raises(inputs.InputError) as e:
+        inputs.load_sample_sheet(p, schema)
+    msg = str(e.value)
+    assert f"sample 'A' (line 2), column 'bam': {bams['A']} is newer than its index {idx}" in msg
+    assert f"Fix: run `samtools index {bams['A']}`" in msg and f"`touch {idx}`" in msg
+    os.utime(idx, (t, t))                # written in the same second: not stale (htslib's test)
+    assert list(inputs.load_sample_sheet(p, schema)["sample"]) == ["A"]
+
+
+def test_empty_sheet_header_only_and_only_normals(sheet, schema):
+    write, bams, tmp = sheet
+    empty = tmp / "empty.tsv"
+    empty.write_text("\n\n")
+    with pytest.raises(inputs.InputError, match=r"empty.tsv is empty\. Fix: write a header line"):
+        inputs.load_sample_sheet(empty, schema)
+    with pytest.raises(inputs.InputError, match=r"has a header but no samples\. Fix: add one row per BAM"):
+        inputs.load_sample_sheet(write([]), schema)
+    p = write([["A", bams["A"], "normal", "", "", "", ""], ["B", bams["B"], "normal", "", "", "", ""]])
+    with pytest.raises(inputs.InputError) as e:
+        inputs.load_sample_sheet(p, schema)
+    assert ("no tumour: every sample (2, lines 2-3) has type 'normal'" in str(e.value)
+            and "Fix: add the tumours (type 'tumor', or leave type empty)" in str(e.value))
+
+
+def test_blast_pct_150_names_the_valid_range(sheet, schema):
+    write, bams, _ = sheet
+    p = write([["A", bams["A"], "tumor", "", "", "150", ""]])
+    with pytest.raises(inputs.InputError) as e:
+        inputs.load_sample_sheet(p, schema)
+    msg = str(e.value)
+    assert "sample 'A' (line 2), column 'blast_pct': '150' is not valid" in msg
+    assert "Fix: give the blast percentage as a number from 0 to 100, or leave it empty" in msg
+
+
+def test_malformed_rows_and_headers(sheet, schema):
+    """An extra field, a row or header with spaces for tabs, a misspelt column, a
+    duplicated column, a file that is not UTF-8: the line and the fix."""
+    write, bams, tmp = sheet
+    cases = {
+        f"sample\tbam\nA\t{bams['A']}\tx\n": r"line 2 has 3 fields but the header \(line 1\) has 2\. Fix: remove",
+        f"sample\tbam\nA {bams['A']}\n": r"line 2 has no tab: .* Fix: separate its columns with tabs",
+        f"sample,bam\nA,{bams['A']}\n": r"line 1: the header 'sample,bam' has no tab.* Fix: save it as tab-separated",
+        f"sample\tbam\tsubtyp\nA\t{bams['A']}\tPh+\n":
+            r"column 'subtyp' \(header\) .* did you mean 'subtype'\? Fix: rename it 'subtype'",
+        f"sample\tbam\tbam\nA\t{bams['A']}\tx\n": r"line 1: column\(s\) bam appear twice in the header\. Fix",
+    }
+    for text, pattern in cases.items():
+        p = tmp / "m.tsv"
+        p.write_text(text)
+        with pytest.raises(inputs.InputError, match=pattern):
+            inputs.load_sample_sheet(p, schema)
+    p.write_bytes(f"sample\tbam\nA\t{bams['A']}\nB\t/data/B\xe9.bam\n".encode("latin-1"))
+    with pytest.raises(inputs.InputError, match=r"m.tsv, line 3: byte 0xe9 is not UTF-8 text\. Fix: save"):
+        inputs.load_sample_sheet(p, schema)
