@@ -130,9 +130,6 @@ def test_bam_without_chr_prefix_and_unsorted(tmp_path, root):
     other = make_bam(tmp_path / "o.bam", {"scaffold_1": 1000})
     with pytest.raises(inputs.InputError, match="shares no contig name with hg38"):
         inputs.check_bam("O", other, hg38, "hg38", {})
-    uns = make_bam(tmp_path / "u.bam", hg38, sort_order="unsorted")
-    with pytest.raises(inputs.InputError, match="not coordinate-sorted"):
-        inputs.check_bam("U", uns, hg38, "hg38", {})
 
 
 # ---------------------------------------------------------------- how a sheet is written
@@ -212,6 +209,9 @@ def test_stale_index_is_an_error_with_samtools_index(sheet, schema, root):
     msg = str(e.value)
     assert f"sample 'A' (line 2), column 'bam': {bams['A']} is newer than its index {idx}" in msg
     assert f"Fix: run `samtools index {bams['A']}`" in msg and f"`touch {idx}`" in msg
+    hg38 = annotation.load_contigs(root / "resources", "hg38")
+    with pytest.raises(inputs.InputError, match=rf"sample 'A': .* is newer than its index.*samtools index"):
+        inputs.check_bam("A", bams["A"], hg38, "hg38", {})
     os.utime(idx, (t, t))                # written in the same second: not stale (htslib's test)
     assert list(inputs.load_sample_sheet(p, schema)["sample"]) == ["A"]
 
@@ -261,3 +261,46 @@ def test_malformed_rows_and_headers(sheet, schema):
     p.write_bytes(f"sample\tbam\nA\t{bams['A']}\nB\t/data/B\xe9.bam\n".encode("latin-1"))
     with pytest.raises(inputs.InputError, match=r"m.tsv, line 3: byte 0xe9 is not UTF-8 text\. Fix: save"):
         inputs.load_sample_sheet(p, schema)
+
+
+# ---------------------------------------------------------------- BAM faults (per sample)
+def test_bam_with_no_reads_names_sample_file_and_fix(tmp_path, root):
+    hg38 = annotation.load_contigs(root / "resources", "hg38")
+    empty = make_bam(tmp_path / "e.bam", hg38, starts=())
+    with pytest.raises(inputs.InputError) as e:
+        inputs.check_bam("E", empty, hg38, "hg38", {})
+    assert f"sample 'E': {empty} holds no reads" in str(e.value)
+    assert "Fix: check that the sheet's `bam` is the right file" in str(e.value)
+    unaligned = make_bam(tmp_path / "u.bam", hg38, starts=(), unmapped=5)
+    with pytest.raises(inputs.InputError, match=rf"sample 'U': {unaligned} has no aligned reads \(its first 5 are "
+                                                rf"all unmapped\)\. Fix: align the reads to hg38"):
+        inputs.check_bam("U", unaligned, hg38, "hg38", {})
+    nosq = tmp_path / "nosq.bam"
+    with pysam.AlignmentFile(str(nosq), "wb", header={"HD": {"VN": "1.6", "SO": "unsorted"}}) as fh:
+        a = pysam.AlignedSegment(fh.header)
+        a.query_name, a.flag, a.query_sequence = "u", 4, "A" * 50
+        fh.write(a)
+    pysam.index(str(nosq))
+    with pytest.raises(inputs.InputError, match=r"sample 'Q': .*nosq.bam has no reference sequences \(@SQ\).*"
+                                                r"Fix: align them to hg38"):
+        inputs.check_bam("Q", str(nosq), hg38, "hg38", {})
+
+
+def test_unsorted_bam_names_sample_file_and_fix(tmp_path, root):
+    """The reads decide, as in CNVkit: a sorted, indexed BAM whose header lacks SO:coordinate
+    is read; one whose reads are out of order (its index from before) is an error."""
+    import os
+    hg38 = annotation.load_contigs(root / "resources", "hg38")
+    nohd = make_bam(tmp_path / "n.bam", hg38, sort_order="unsorted", starts=(100, 200, 300))
+    assert inputs.check_bam("N", nohd, hg38, "hg38", {})["read_length"] == 50
+    bam = make_bam(tmp_path / "u.bam", hg38, sort_order="unsorted", starts=(100, 200, 300))
+    make_bam(tmp_path / "u.bam", hg38, index=False, sort_order="unsorted", starts=(300, 100, 200))
+    os.utime(bam + ".bai")               # an index newer than the BAM, but not of it
+    with pytest.raises(inputs.InputError) as e:
+        inputs.check_bam("U", bam, hg38, "hg38", {})
+    msg = str(e.value)
+    assert f"sample 'U': {bam} is not coordinate-sorted (header SO:unsorted) (its read 2 is placed before read 1)" in msg
+    assert f"Fix: `samtools sort -o sorted.bam {bam} && samtools index sorted.bam`, then give sorted.bam" in msg
+    qn = make_bam(tmp_path / "q.bam", hg38, sort_order="queryname")
+    with pytest.raises(inputs.InputError, match=r"not coordinate-sorted \(header SO:queryname\)\. Fix: `samtools sort"):
+        inputs.check_bam("Q", qn, hg38, "hg38", {})

@@ -256,7 +256,8 @@ def open_alignments(sample: str, bam: str, fasta: str | None = None, threads: in
 
     block_reference_downloads()
     try:
-        return pysam.AlignmentFile(bam, "r", reference_filename=fasta, threads=max(int(threads), 1))
+        # check_sq=False: a header without @SQ (unaligned reads) is check_bam's to word
+        return pysam.AlignmentFile(bam, "r", reference_filename=fasta, threads=max(int(threads), 1), check_sq=False)
     except (OSError, ValueError) as e:
         raise InputError(f"sample '{sample}': {bam} cannot be opened ({e}). Fix: check that it is a complete "
                          f"BAM or CRAM (a copy cut short is the commonest cause)") from e
@@ -283,20 +284,25 @@ def check_bam(sample: str, bam: str, contigs: dict[str, int], genome: str,
     """Check a BAM's (or CRAM's) header against the configured build; return facts about
     it (read length, sort order, the BAM's name of each contig: UCSC `chr7` or Ensembl
     `7`). Raises InputError naming what to fix."""
-    if index_of(bam) is None:
-        raise InputError(f"sample '{sample}': {bam} has no index. Fix: run `samtools index {bam}`")
+    if (why := index_problem(bam)) is not None:
+        raise InputError(f"sample '{sample}': {why}")
     with open_alignments(sample, bam, fasta) as fh:
         hdr = dict(zip(fh.references, fh.lengths))
         so = fh.header.to_dict().get("HD", {}).get("SO", "unknown")
         check_cram_decodes(sample, fh, bam, fasta)
-        lens = []
+        lens, n_reads, n_mapped, order = [], 0, 0, []
         for read in fh.head(2000):
-            if not read.is_unmapped and read.query_length:
-                lens.append(read.query_length)
+            n_reads += 1
+            # unplaced reads (no reference) sort last
+            order.append((read.reference_id if read.reference_id >= 0 else len(hdr), read.reference_start))
+            if not read.is_unmapped:
+                n_mapped += 1
+                if read.query_length:
+                    lens.append(read.query_length)
         is_cram = fh.is_cram
-    if so != "coordinate":
-        raise InputError(f"sample '{sample}': {bam} is not coordinate-sorted (header SO:{so}). "
-                         f"Fix: `samtools sort -o sorted.bam {bam} && samtools index sorted.bam`")
+    if not hdr:
+        raise InputError(f"sample '{sample}': {bam} has no reference sequences (@SQ) in its header: its reads are "
+                         f"not aligned. Fix: align them to {genome}, then `samtools sort` and `samtools index`")
     names = contig_names(contigs, hdr)
     if not names:
         raise InputError(f"sample '{sample}': {bam} shares no contig name with {genome} (neither UCSC 'chr7' "
@@ -311,6 +317,21 @@ def check_bam(sample: str, bam: str, contigs: dict[str, int], genome: str,
             f"sample '{sample}': {bam} was not aligned to {genome}: {names[c]} is {hdr[names[c]]:,} bp in the BAM but "
             f"{contigs[c]:,} bp in {genome} ({len(wrong)} contig length(s) differ).{which} "
             f"Fix: set `genome: {guess[0] if guess else '<the BAM build>'}` in the config, or realign to {genome}.")
+    if n_reads == 0:
+        raise InputError(f"sample '{sample}': {bam} holds no reads (a header only). Fix: check that the sheet's `bam` "
+                         f"is the right file and that its alignment (or copy) finished; if the sample has no data, "
+                         f"remove its row")
+    if n_mapped == 0:
+        raise InputError(f"sample '{sample}': {bam} has no aligned reads (its first {n_reads} are all unmapped). "
+                         f"Fix: align the reads to {genome}, then `samtools sort` and `samtools index` the BAM")
+    # CNVkit trusts the reads, not the header: a sorted BAM without SO:coordinate is accepted
+    # (samtools index, which it has passed, refuses unsorted reads)
+    unsorted = next((i for i in range(1, len(order)) if order[i] < order[i - 1]), None)
+    if unsorted is not None or so not in ("coordinate", "unknown", "unsorted"):
+        where = f" (its read {unsorted + 1} is placed before read {unsorted})" if unsorted is not None else ""
+        raise InputError(f"sample '{sample}': {bam} is not coordinate-sorted (header SO:{so}){where}. Fix: "
+                         f"`samtools sort -o sorted.bam {bam} && samtools index sorted.bam`, then give sorted.bam "
+                         f"in the sheet's `bam` column")
     renamed = {c: b for c, b in names.items() if c != b}
     return {"sample": sample, "read_length": float(pd.Series(lens).median()) if lens else 100.0,
             "contigs_checked": len(names), "format": "CRAM" if is_cram else "BAM",
