@@ -304,3 +304,51 @@ def test_unsorted_bam_names_sample_file_and_fix(tmp_path, root):
     qn = make_bam(tmp_path / "q.bam", hg38, sort_order="queryname")
     with pytest.raises(inputs.InputError, match=r"not coordinate-sorted \(header SO:queryname\)\. Fix: `samtools sort"):
         inputs.check_bam("Q", qn, hg38, "hg38", {})
+
+
+# ---------------------------------------------------------------- the config
+@pytest.fixture(scope="module")
+def config_schema(root):
+    return yaml.safe_load((root / "workflow" / "schemas" / "config.schema.yaml").read_text())
+
+
+def check(tmp_path, schema, text):
+    f = tmp_path / "my.yaml"
+    f.write_text(text)
+    with pytest.raises(inputs.InputError) as e:
+        inputs.check_config(yaml.safe_load(text), schema, [str(f)])
+    return str(e.value).replace(str(f), "my.yaml")
+
+
+def test_misspelt_config_keys_name_the_line_and_the_closest_setting(tmp_path, config_schema):
+    msg = check(tmp_path, config_schema, "samples: s.tsv\njunctons:\n  min_clip: 10\nqc:\n  min_depht: 20\n"
+                                         "caller:\n  min_z: 3\n")
+    assert "3 problem(s)" in msg
+    assert ("config key `junctons` (my.yaml, line 2) is not a setting of this workflow. "
+            "Did you mean `junctions`? Fix: rename it `junctions`") in msg
+    assert "config key `qc.min_depht` (my.yaml, line 5) is not a setting of `qc`. Did you mean `qc.min_depth`?" in msg
+    assert ("config key `caller.min_z` (my.yaml, line 7) is not a setting of `caller`. Fix: remove it, or use one "
+            "of the settings of `caller`: false_positive_rate, ") in msg
+    msg = check(tmp_path, config_schema, "junctions:\n  min_clp: 3\nwgs:\n  bin_sise: 500\n")
+    assert "`junctions.min_clp` (my.yaml, line 2) is not a setting of `junctions`. Did you mean `junctions.min_clip`" in msg
+    assert "`wgs.bin_sise` (my.yaml, line 4) is not a setting of `wgs`. Did you mean `wgs.bin_size`" in msg
+    with pytest.raises(inputs.InputError, match=r"`junctons` \(given with --config\)"):
+        inputs.check_config({"junctons": 3}, config_schema, [])
+
+
+def test_config_values_out_of_range_name_the_line_and_what_is_allowed(tmp_path, config_schema):
+    msg = check(tmp_path, config_schema, "genome: hg37\ncaller:\n  min_cell_fraction: 2\nbatch_size: 0\n"
+                                         "targets: 5\n")
+    assert ("config `genome` (my.yaml, line 1): 'hg37' is not valid ('hg37' is not one of ['hg38', 'hg19']). "
+            "Fix: give one of hg38, hg19") in msg
+    assert "config `caller.min_cell_fraction` (my.yaml, line 3): 2 is not valid" in msg
+    assert "Fix: give a number > 0 and <= 1" in msg
+    assert "config `batch_size` (my.yaml, line 4): 0 is not valid" in msg and "Fix: give an integer >= 1" in msg
+    assert "config `targets` (my.yaml, line 5)" in msg and "Fix: give a path or text, or null" in msg
+
+
+def test_bundled_configs_pass_the_check(root, config_schema):
+    files = [root / "config" / f for f in ("config.yaml", "genome.yaml", "hotspot.yaml")]
+    files += sorted((root / "tests" / "scenarios").glob("*/config.yaml"))
+    for f in files:
+        inputs.check_config(yaml.safe_load(f.read_text()) or {}, config_schema, [str(f)])  # raises if not

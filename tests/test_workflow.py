@@ -151,6 +151,20 @@ def test_bad_sheet_stops_before_running(root, tmp_path):
     assert "sample 'T1' appears on lines 2, 3" in err
 
 
+def test_misspelt_config_key_stops_before_running(root, tmp_path):
+    """A misspelt key stops the DAG build with one message naming the file, the line and the
+    closest setting (Snakemake used to ignore it, or print the whole schema), before any output."""
+    cfg = tmp_path / "my.yaml"
+    cfg.write_text(f"samples: config/samples.tsv\ntargets: resources/toy/panel_hg38.bed\noutdir: {tmp_path / 'o'}\n"
+                   "caller:\n  min_cell_fraction: 0.1\njunctons:\n  min_clip: 10\n")
+    p = snakemake(root, "-n", "--configfile", str(cfg), check=False)
+    err = p.stdout + p.stderr
+    assert p.returncode != 0
+    assert (f"config key `junctons` ({cfg}, line 6) is not a setting of this workflow. Did you mean `junctions`? "
+            "Fix: rename it `junctions`") in err
+    assert "No validator found" not in err and not (tmp_path / "o").exists()
+
+
 def test_bam_of_the_other_build_stops_with_a_clear_message(root, tmp_path):
     import pysam
 

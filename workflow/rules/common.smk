@@ -9,6 +9,17 @@ sys.path.insert(0, str(Path(workflow.basedir) / "workflow"))
 
 from ikzf1cnv import inputs  # noqa: E402
 
+# A misspelt key or a value out of range: one message naming the file, line and fix
+# (Snakemake's own validation below repeats the whole schema).
+for _key in ("wgs", "junctions", "caller", "qc"):  # `caller:` with every setting commented out
+    if _key in config and config[_key] is None:
+        config[_key] = {}
+with open(Path(workflow.basedir) / "workflow" / "schemas" / "config.schema.yaml") as _fh:
+    _CONFIG_SCHEMA = yaml.safe_load(_fh)
+try:
+    inputs.check_config(config, _CONFIG_SCHEMA, list(workflow.configfiles))
+except inputs.InputError as _e:
+    raise ValueError(str(_e)) from None
 validate(config, "../schemas/config.schema.yaml")
 for _key in ("caller", "qc"):  # nested defaults: validate fills only the top level
     config[_key] = config.get(_key) or {}
