@@ -352,3 +352,70 @@ def test_bundled_configs_pass_the_check(root, config_schema):
     files += sorted((root / "tests" / "scenarios").glob("*/config.yaml"))
     for f in files:
         inputs.check_config(yaml.safe_load(f.read_text()) or {}, config_schema, [str(f)])  # raises if not
+
+
+# ---------------------------------------------------------------- the target BED
+PANEL_ROWS = [("chr7", 50304000, 50305000, "IKZF1_1"), ("chr7", 50310000, 50310300, "IKZF1_2"),
+              ("chr9", 21967000, 21968000, "CDKN2A_1"), ("chr12", 11650000, 11651000, "ETV6_1")]
+
+
+def bed_text(rows):
+    return "".join("\t".join(map(str, r)) + "\n" for r in rows)
+
+
+def test_bed_header_lines_order_and_overlaps_are_handled_and_noted(tmp_path, root):
+    """`track`, `browser` and `#` lines (also after the first interval, where CNVkit would stop
+    reading), a column-name line, CRLF and spaces for tabs are read as meant; unsorted
+    intervals are sorted and overlapping ones merged, as CNVkit's target bins do: the bins
+    equal those of the clean BED (with the overlap's span), none overlapping, every case noted."""
+    from ikzf1cnv import cnv
+    hg38 = annotation.load_contigs(root / "resources", "hg38")
+    clean = tmp_path / "clean.bed"
+    clean.write_text(bed_text(PANEL_ROWS))
+    want, _ = cnv.make_bins(str(clean), 267, 1_000_000)
+    messy = tmp_path / "messy.bed"
+    rows = [bed_text([r]).rstrip("\n") for r in PANEL_ROWS]
+    messy.write_bytes(("\ufeffbrowser position chr7:1-100\r\ntrack name=panel\r\n# v2\r\nchrom\tstart\tend\tname\r\n"
+                       + rows[3] + "\r\n" + rows[0].replace("\t", " ") + "\r\ntrack name=second\r\n\r\n"
+                       + rows[2] + "\r\n" + rows[1] + "\r\n").encode())
+    notes = inputs.check_targets(str(messy), hg38, "hg38")
+    assert notes == ["5 header line(s) skipped (track, browser, # or column names): line(s) 1, 2, 3, 4, 7",
+                     "intervals not sorted (a chromosome's intervals are not together): sorted by position, "
+                     "as CNVkit does"]
+    got, _ = cnv.make_bins(str(messy), 267, 1_000_000)
+    assert got.data.equals(want.data)
+    over = tmp_path / "over.bed"
+    over.write_text(bed_text(PANEL_ROWS + [("chr7", 50304800, 50305400, "IKZF1_1b")]))
+    notes = inputs.check_targets(str(over), hg38, "hg38")
+    assert ("1 interval(s) overlap an earlier one (first: line 5 overlaps line 1, chr7:50304800-50305400): merged "
+            "into one target before binning") in notes[-1]
+    got, _ = cnv.make_bins(str(over), 267, 1_000_000)
+    d = got.data[got.data["chromosome"] == "chr7"]
+    assert (d["start"].to_numpy()[1:] >= d["end"].to_numpy()[:-1]).all()          # no base in two bins
+    assert d["start"].min() == 50304000 and d[d["start"] < 50305400]["end"].max() == 50305400
+
+
+def test_bed_errors_name_the_line_and_the_fix(tmp_path, root):
+    hg38 = annotation.load_contigs(root / "resources", "hg38")
+    cases = {
+        bed_text(PANEL_ROWS[:1]) + "chr7\t50310300\t50310000\tx\n":
+            r"line 2: chr7 50310300 50310000 ends before it starts .* Fix: give start < end",
+        bed_text(PANEL_ROWS[:1]) + "chr7\t5e7\t50310000\n": r"line 2: start '5e7' .* not whole numbers\. Fix",
+        bed_text(PANEL_ROWS[:1]) + "chr7\t50310000\n": r"line 2 has 2 field\(s\): .* Fix: a BED line is chrom",
+        bed_text(PANEL_ROWS[:1]) + "7\t50310000\t50310300\n":
+            r"line 2: contig '7' is written Ensembl-style, .* Fix: name the BED's contigs as hg38 does \('chr7' for '7'\)",
+        bed_text(PANEL_ROWS[:1]) + "chr7\t159345900\t159346100\n":
+            r"line 2: chr7:159345900-159346100 ends past the end of chr7 \(159,345,973 bp in hg38; 1 interval\(s\) "
+            r"do\)\. Fix: give the panel's BED for hg38",
+        "NC_000007.14\t50304000\t50305000\n": r"no interval lies on a contig of hg38 .* Fix: give the panel's BED",
+        "track name=x\n# nothing\n": r"holds no interval\. Fix: give the panel's BED",
+    }
+    for text, pattern in cases.items():
+        p = tmp_path / "t.bed"
+        p.write_text(text)
+        with pytest.raises(inputs.InputError, match=rf"(?s)^target BED {p} .*{pattern}"):
+            inputs.check_targets(str(p), hg38, "hg38")
+    p.write_text(bed_text(PANEL_ROWS) + "chr7_KI270803v1_alt\t100\t200\n")
+    assert inputs.check_targets(str(p), hg38, "hg38") == [
+        "1 interval(s) on contigs hg38 does not list (chr7_KI270803v1_alt) kept, as CNVkit keeps them (a BAM "
+        "without them skips their bins)"]

@@ -165,6 +165,18 @@ def test_misspelt_config_key_stops_before_running(root, tmp_path):
     assert "No validator found" not in err and not (tmp_path / "o").exists()
 
 
+def test_bad_target_bed_stops_before_running(root, tmp_path):
+    """The panel's BED is checked at DAG build: a bad line stops the run before any output."""
+    bed = tmp_path / "panel.bed"
+    bed.write_text((root / "resources" / "toy" / "panel_hg38.bed").read_text() + "chr7\t50310300\t50310000\tx\n")
+    p = snakemake(root, "-n", "--config", f"targets={bed}", f"outdir={tmp_path / 'o'}", check=False)
+    err = p.stdout + p.stderr
+    n = len(bed.read_text().splitlines())
+    assert p.returncode != 0 and f"target BED {bed} has 1 problem(s)" in err
+    assert f"line {n}: chr7 50310300 50310000 ends before it starts" in err and "Fix: give start < end" in err
+    assert not (tmp_path / "o").exists()
+
+
 def test_bam_of_the_other_build_stops_with_a_clear_message(root, tmp_path):
     import pysam
 

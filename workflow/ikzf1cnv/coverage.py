@@ -30,7 +30,10 @@ def run_bins(job: BinsJob):
 
     from . import cnv, wgs
     if job.targets:
-        tgt, anti = cnv.make_bins(job.targets, job.target_avg_size, job.antitarget_avg_size)
+        table, notes = inputs.read_targets(job.targets)
+        for note in notes:
+            log.info("%s: %s", job.targets, note)
+        tgt, anti = cnv.make_bins(table, job.target_avg_size, job.antitarget_avg_size)
         tabio.write(tgt, job.out_targets, "bed4")
         tabio.write(anti, job.out_antitargets, "bed4")
         log.info("%d target bins, %d antitarget bins from %s", len(tgt), len(anti), job.targets)
