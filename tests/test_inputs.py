@@ -210,7 +210,7 @@ def test_stale_index_is_an_error_with_samtools_index(sheet, schema, root):
     assert f"sample 'A' (line 2), column 'bam': {bams['A']} is newer than its index {idx}" in msg
     assert f"Fix: run `samtools index {bams['A']}`" in msg and f"`touch {idx}`" in msg
     hg38 = annotation.load_contigs(root / "resources", "hg38")
-    with pytest.raises(inputs.InputError, match=rf"sample 'A': .* is newer than its index.*samtools index"):
+    with pytest.raises(inputs.InputError, match=r"sample 'A': .* is newer than its index.*samtools index"):
         inputs.check_bam("A", bams["A"], hg38, "hg38", {})
     os.utime(idx, (t, t))                # written in the same second: not stale (htslib's test)
     assert list(inputs.load_sample_sheet(p, schema)["sample"]) == ["A"]

@@ -149,6 +149,7 @@ def test_bad_sheet_stops_before_running(root, tmp_path):
     err = p.stdout + p.stderr
     assert "sample 'T1' (line 2), column 'subtype': 'Ph-positive'" in err
     assert "sample 'T1' appears on lines 2, 3" in err
+    assert not (tmp_path / "o").exists()            # stopped at DAG build: nothing written
 
 
 def test_misspelt_config_key_stops_before_running(root, tmp_path):
