@@ -347,6 +347,15 @@ def test_config_values_out_of_range_name_the_line_and_what_is_allowed(tmp_path, 
     assert "config `targets` (my.yaml, line 5)" in msg and "Fix: give a path or text, or null" in msg
 
 
+def test_an_empty_block_reads_as_its_defaults(config_schema):
+    """`caller:` with every setting commented out is YAML null: an empty block, no error."""
+    cfg = yaml.safe_load("samples: s.tsv\ncaller:\n  # min_cell_fraction: 0.1\nqc:\n")
+    assert cfg["caller"] is None
+    inputs.empty_blocks_as_defaults(cfg, config_schema)
+    assert cfg == {"samples": "s.tsv", "caller": {}, "qc": {}}
+    inputs.check_config(cfg, config_schema, [])
+
+
 def test_bundled_configs_pass_the_check(root, config_schema):
     files = [root / "config" / f for f in ("config.yaml", "genome.yaml", "hotspot.yaml")]
     files += sorted((root / "tests" / "scenarios").glob("*/config.yaml"))
@@ -415,6 +424,8 @@ def test_bed_errors_name_the_line_and_the_fix(tmp_path, root):
         p.write_text(text)
         with pytest.raises(inputs.InputError, match=rf"(?s)^target BED {p} .*{pattern}"):
             inputs.check_targets(str(p), hg38, "hg38")
+    p.write_text(bed_text(PANEL_ROWS) + "chr7\t100\t100\tempty\n")
+    assert inputs.check_targets(str(p), hg38, "hg38") == ["1 zero-width interval(s) dropped, as CNVkit does: line(s) 5"]
     p.write_text(bed_text(PANEL_ROWS) + "chr7_KI270803v1_alt\t100\t200\n")
     assert inputs.check_targets(str(p), hg38, "hg38") == [
         "1 interval(s) on contigs hg38 does not list (chr7_KI270803v1_alt) kept, as CNVkit keeps them (a BAM "

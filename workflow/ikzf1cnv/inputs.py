@@ -361,6 +361,14 @@ def _allowed(s: dict) -> str:
     return kind + (" " + " and ".join(bounds) if bounds else "") + (", or null" if "null" in types else "")
 
 
+def empty_blocks_as_defaults(config: dict, schema: dict) -> None:
+    """A block of settings written with all its keys commented out (`caller:` alone) is
+    YAML null: read it as an empty block, which the schema's defaults fill."""
+    for k, sub in schema.get("properties", {}).items():
+        if sub.get("type") == "object" and k in config and config[k] is None:
+            config[k] = {}
+
+
 def check_config(config: dict, schema: dict, files: list[str]) -> None:
     """Check the config against its schema before anything runs; raise InputError listing
     every problem with the file and line it is on and its fix: a key the schema does not

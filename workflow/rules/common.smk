@@ -11,11 +11,9 @@ from ikzf1cnv import annotation, inputs  # noqa: E402
 
 # A misspelt key or a value out of range: one message naming the file, line and fix
 # (Snakemake's own validation below repeats the whole schema).
-for _key in ("wgs", "junctions", "caller", "qc"):  # `caller:` with every setting commented out
-    if _key in config and config[_key] is None:
-        config[_key] = {}
 with open(Path(workflow.basedir) / "workflow" / "schemas" / "config.schema.yaml") as _fh:
     _CONFIG_SCHEMA = yaml.safe_load(_fh)
+inputs.empty_blocks_as_defaults(config, _CONFIG_SCHEMA)
 try:
     inputs.check_config(config, _CONFIG_SCHEMA, list(workflow.configfiles))
 except inputs.InputError as _e:
