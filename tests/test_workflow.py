@@ -133,6 +133,33 @@ def test_bad_sheet_stops_before_running(root, tmp_path):
     err = p.stdout + p.stderr
     assert "sample 'T1' (line 2), column 'subtype': 'Ph-positive'" in err
     assert "sample 'T1' appears on lines 2, 3" in err
+    assert not (tmp_path / "o").exists()            # stopped at DAG build: nothing written
+
+
+def test_misspelt_config_key_stops_before_running(root, tmp_path):
+    """A misspelt key stops the DAG build with one message naming the file, the line and the
+    closest setting (Snakemake used to ignore it, or print the whole schema), before any output."""
+    cfg = tmp_path / "my.yaml"
+    cfg.write_text(f"samples: config/samples.tsv\ntargets: resources/toy/panel_hg38.bed\noutdir: {tmp_path / 'o'}\n"
+                   "caller:\n  min_cell_fraction: 0.1\njunctons:\n  min_clip: 10\n")
+    p = snakemake(root, "-n", "--configfile", str(cfg), check=False)
+    err = p.stdout + p.stderr
+    assert p.returncode != 0
+    assert (f"config key `junctons` ({cfg}, line 6) is not a setting of this workflow. Did you mean `junctions`? "
+            "Fix: rename it `junctions`") in err
+    assert "No validator found" not in err and not (tmp_path / "o").exists()
+
+
+def test_bad_target_bed_stops_before_running(root, tmp_path):
+    """The panel's BED is checked at DAG build: a bad line stops the run before any output."""
+    bed = tmp_path / "panel.bed"
+    bed.write_text((root / "resources" / "toy" / "panel_hg38.bed").read_text() + "chr7\t50310300\t50310000\tx\n")
+    p = snakemake(root, "-n", "--config", f"targets={bed}", f"outdir={tmp_path / 'o'}", check=False)
+    err = p.stdout + p.stderr
+    n = len(bed.read_text().splitlines())
+    assert p.returncode != 0 and f"target BED {bed} has 1 problem(s)" in err
+    assert f"line {n}: chr7 50310300 50310000 ends before it starts" in err and "Fix: give start < end" in err
+    assert not (tmp_path / "o").exists()
 
 
 def test_bam_of_the_other_build_is_a_not_evaluable_row_with_a_clear_message(root, tmp_path):

@@ -8,12 +8,18 @@ import pandas as pd
 log = logging.getLogger("ikzf1cnv")
 
 
-def make_bins(targets_bed: str, target_avg_size: float, antitarget_avg_size: int):
-    """Target bins (panel targets split to ~target_avg_size bp) and antitarget bins."""
+def make_bins(targets_bed, target_avg_size: float, antitarget_avg_size: int):
+    """Target bins (panel targets split to ~target_avg_size bp) and antitarget bins, from a
+    BED path or inputs.read_targets' table: header lines skipped wherever they are,
+    intervals sorted (as tabio does) and overlaps merged (by CNVkit's target splitting)."""
     from cnvlib import antitarget, target
-    from skgenome import tabio
+    from skgenome import GenomicArray
 
-    baits = tabio.read_auto(targets_bed)
+    from .inputs import read_targets
+    table = targets_bed if isinstance(targets_bed, pd.DataFrame) else read_targets(targets_bed)[0]
+    baits = GenomicArray(table[["chromosome", "start", "end", "gene"]].assign(strand=".").reset_index(drop=True))
+    baits.sort_columns()
+    baits.sort()
     tgt = target.do_target(baits, do_split=True, avg_size=target_avg_size)
     anti = antitarget.do_antitarget(tgt, avg_bin_size=antitarget_avg_size)
     return tgt, anti

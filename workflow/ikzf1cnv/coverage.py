@@ -29,7 +29,10 @@ def run_bins(job: BinsJob):
 
     from . import cnv, wgs
     if job.targets:
-        tgt, anti = cnv.make_bins(job.targets, job.target_avg_size, job.antitarget_avg_size)
+        table, notes = inputs.read_targets(job.targets)
+        for note in notes:
+            log.info("%s: %s", job.targets, note)
+        tgt, anti = cnv.make_bins(table, job.target_avg_size, job.antitarget_avg_size)
         with atomic(job.out_targets) as t, atomic(job.out_antitargets) as a:
             tabio.write(tgt, t, "bed4")
             tabio.write(anti, a, "bed4")

@@ -7,8 +7,17 @@ from snakemake.utils import validate
 
 sys.path.insert(0, str(Path(workflow.basedir) / "workflow"))
 
-from ikzf1cnv import inputs  # noqa: E402
+from ikzf1cnv import annotation, inputs  # noqa: E402
 
+# A misspelt key or a value out of range: one message naming the file, line and fix
+# (Snakemake's own validation below repeats the whole schema).
+with open(Path(workflow.basedir) / "workflow" / "schemas" / "config.schema.yaml") as _fh:
+    _CONFIG_SCHEMA = yaml.safe_load(_fh)
+inputs.empty_blocks_as_defaults(config, _CONFIG_SCHEMA)
+try:
+    inputs.check_config(config, _CONFIG_SCHEMA, list(workflow.configfiles))
+except inputs.InputError as _e:
+    raise ValueError(str(_e)) from None
 validate(config, "../schemas/config.schema.yaml")
 for _key in ("caller", "qc"):  # nested defaults: validate fills only the top level
     config[_key] = config.get(_key) or {}
@@ -37,6 +46,14 @@ for _key in ("targets", "reference_table", "reference_cnn", "fasta"):
     if _v and not Path(_v).is_file():
         raise ValueError(f"config `{_key}`: file {_v} not found (paths are absolute or relative to the "
                          f"directory snakemake runs in: {Path.cwd()})")
+
+# The panel's BED, checked against the build before any job (bins.log notes what the bins
+# step tidies: header lines, order, overlaps).
+if config["targets"]:
+    try:
+        inputs.check_targets(config["targets"], annotation.contigs_of(BUILD["contigs"]), config["genome"])
+    except inputs.InputError as _e:
+        raise ValueError(str(_e)) from None
 
 if config["gc_correction"] and not config["fasta"]:
     raise ValueError("config `gc_correction: true` needs `fasta` (the build's FASTA, with its .fai). Fix: set "
