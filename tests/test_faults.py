@@ -62,7 +62,7 @@ def test_bad_bams_are_not_evaluable_and_the_rest_equals_a_clean_run(root, tmp_pa
     assert (bad_rows["status"] == "not_evaluable").all() and (bad_rows["ikzf1plus"] == "NA").all()
     qc = bad_rows["qc"]
     assert "T03.bam" in qc["T03"] and "truncated" in qc["T03"] and "Fix:" in qc["T03"]
-    assert "no reads over any" in qc["T04"] and "Fix:" in qc["T04"]
+    assert "T04.bam holds no reads" in qc["T04"] and "Fix:" in qc["T04"]
     assert "hg19" in qc["T05"] and "Fix:" in qc["T05"]
     html = (tmp_path / "mixed" / "cohort" / "report.html").read_text()
     assert all(f"{s} (fail:" in html for s in BAD)                  # the report's QC box names each, with its reason
