@@ -207,3 +207,24 @@ def test_junction_reads_collector():
     assert jr.pairs == [("chr7", 1100, 6000)] and jr.split == [("chr7", 1030, 5000)]
     assert jr.fragments == [250, 251, 252, 253] and jr.fragment_length() == 251.5
     assert junctions.JunctionReads(20, 1000).fragment_length() is None
+
+
+def test_a_junction_to_the_base_sets_the_type_near_the_depth_call():
+    # depth: del4-6 at a subclone's low contrast; the junction (40 split reads) removes exons 3-5
+    dep = {**IK, "deletion": "del4-6", "exons_deleted": "4,5,6", "evidence": "deleted run"}
+    j35 = ["IKZF1", "chr7", 50323435, 50385044, 40, 49, 0.13, "IKZF1:3,IKZF1:4,IKZF1:5", "del3-5", "NA", "NA", "exact"]
+    st, ik, _ = junctions.reconcile("deleted", dep, _bps([j35]), False, 3, 1, 5, 2)
+    assert (ik["deletion"], ik["exons_deleted"], ik["junction"]) == ("del3-5", "3,4,5", "confirmed")
+    assert "type from junction(s) chr7:50323435-50385044 (depth: del4-6)" in ik["evidence"]
+    # retype_max_exons 0 (or 1 here: the two differ by exons 3 and 6): the depth's type stays
+    assert junctions.reconcile("deleted", dep, _bps([j35]), False, 3, 1, 5, 0)[1]["deletion"] == "del4-6"
+    assert junctions.reconcile("deleted", dep, _bps([j35]), False, 3, 1, 5, 1)[1]["deletion"] == "del4-6"
+    # an imprecise junction (pairs alone) or an arm/chromosome loss by depth: the depth's type stays
+    imp = j35[:4] + [0, 9] + j35[6:-1] + ["imprecise"]
+    assert junctions.reconcile("deleted", dep, _bps([imp]), False, 3, 1, 5, 2)[1]["deletion"] == "del4-6"
+    arm = {**dep, "deletion": "del1-8", "exons_deleted": "1,2,3,4,5,6,7,8", "mechanism": "arm"}
+    assert junctions.reconcile("deleted", arm, _bps([j35]), False, 3, 1, 5, 8)[1]["deletion"] == "del1-8"
+    # far apart (a subclonal small deletion inside a larger one): the depth's type stays
+    j5 = ["IKZF1", "chr7", 50379698, 50384927, 15, 12, 0.07, "IKZF1:5", "del5", "NA", "NA", "exact"]
+    big = {**dep, "deletion": "del2-8", "exons_deleted": "2,3,4,5,6,7,8", "mechanism": "interstitial"}
+    assert junctions.reconcile("deleted", big, _bps([j5]), False, 3, 1, 5, 2)[1]["deletion"] == "del2-8"

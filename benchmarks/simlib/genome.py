@@ -135,9 +135,9 @@ def chimeras(regions: pd.DataFrame, contigs: dict[str, int], depth: float, read_
             rsa = f"{r.chrom},{s + a + d + 1},+,{a}S{b}M,60,0;"
             out.setdefault(r.chrom, []).append((s, [(0, a), (4, b)], 0 if a >= b else 2048, [("SA", rsa)]))
             out[r.chrom].append((s + a + d, [(4, a), (0, b)], 2048 if a >= b else 0, [("SA", lsa)]))
-            if fragment is not None:
+            if fragment is not None:   # another molecule: its own place and distance
                 x = int(rng.integers(int(r.start), max(int(r.end) - read_length, int(r.start) + 1)))
-                y = x + d
+                y = x + int(10 ** rng.uniform(np.log10(distance[0]), np.log10(distance[1])))
                 if y + read_length < L:
                     name = f"c{r.chrom}.{x:x}.{d:x}"
                     out[r.chrom].append((x, [(0, read_length)], 1 | 32 | 64, [], (name, y, y + read_length - x)))

@@ -137,7 +137,7 @@ def call_one(ctx: CallContext, i: int):
     if res.qc == "pass":
         res.status, res.ikzf1, bps = junctions.reconcile(res.status, res.ikzf1, bps, job.whole_genome,
                                                          jc["min_support"], jc["min_split_reads"],
-                                                         jc["min_pairs_alone"])
+                                                         jc["min_pairs_alone"], jc["retype_max_exons"])
     else:
         res.ikzf1 = {**res.ikzf1, "junction": "NA"}
         bps = bps[junctions.strong(bps, jc["min_support"], jc["min_pairs_alone"])] if len(bps) else bps

@@ -294,12 +294,15 @@ def _exons(removed: str, gene: str = "IKZF1") -> set[str]:
 
 
 def reconcile(status: str, ikzf1: dict, bps: pd.DataFrame, whole_genome: bool, min_support: int,
-              min_split_reads: int, min_pairs_alone: int) -> tuple[str, dict, pd.DataFrame]:
+              min_split_reads: int, min_pairs_alone: int, retype_max_exons: int = 0) -> tuple[str, dict, pd.DataFrame]:
     """Depth and junctions together, for IKZF1 (status, ikzf1 summary -> updated, and the
     junctions to report). Only junctions with enough reads (strong) are reported: a lone
     chimeric read or pair is common in any library and can seem to remove any exons.
     `confirmed` when a reported junction removes IKZF1 exons the depth call also has lost
-    (its ends then name the exact deletion); a reported junction removing IKZF1 exons with
+    (its ends then name the exact deletion: with >= min_split_reads split reads, placed to
+    the base, its exons set the type when they differ from the depth call's by at most
+    `retype_max_exons` exons, at its edges, and depth saw a focal or interstitial loss, not
+    an arm or a chromosome); a reported junction removing IKZF1 exons with
     >= min_split_reads split reads (which place it to the base) and no depth signal makes
     the call (a clone below the depth limit: its label, its cell fraction from the
     junction reads); `none_found` when a genome's depth call has no junction (flag for
@@ -311,6 +314,17 @@ def reconcile(status: str, ikzf1: dict, bps: pd.DataFrame, whole_genome: bool, m
         lost = set(ikzf1["exons_deleted"].split(",")) if ikzf1.get("exons_deleted") else set()
         hit = [r for r in ik.itertuples() if lost & _exons(r.exons_removed)]
         out["junction"] = "confirmed" if hit else ("none_found" if whole_genome else "not_applicable")
+        exact = [r for r in hit if r.precision == "exact" and r.split_reads >= min_split_reads]
+        if exact and ikzf1.get("mechanism") in ("focal", "interstitial"):
+            jx = set().union(*(_exons(r.exons_removed) for r in exact))
+            if jx != lost and len(jx ^ lost) <= retype_max_exons:
+                new = sorted(int(e) for e in jx)
+                bial = [e for e in ikzf1.get("exons_biallelic", "").split(",") if e and e in jx]
+                out.update({"deletion": labels.deletion_label(new), "exons_deleted": labels.exon_list(new),
+                            "exons_biallelic": labels.exon_list(int(e) for e in bial),
+                            "evidence": f"{ikzf1.get('evidence', '')}; type from junction(s) "
+                                        + ", ".join(f"{r.chrom}:{int(r.start)}-{int(r.end)}" for r in exact)
+                                        + f" (depth: {ikzf1.get('deletion')})"})
         return status, out, rep
     cand = ik[ik["split_reads"] >= min_split_reads] if len(ik) else ik
     if status == "wildtype" and len(cand):
