@@ -99,7 +99,10 @@ def test_adding_a_tumour_reruns_only_its_batches_and_the_cohort_steps(copy, tmp_
     its coverage batch, its call batch and the cohort steps rerun; the reference does not
     (its normals are unchanged), nor any other batch."""
     sheet = (copy / "config" / "samples.tsv").read_text()
+    for ext in ("", ".csi"):      # its own file (the same BAM under two names is an error)
+        shutil.copy(copy / f"resources/toy/bams/T01.bam{ext}", tmp_path / f"T15.bam{ext}")
     row = next(r for r in sheet.splitlines() if r.startswith("T01\t")).replace("T01\t", "T15\t", 1)
+    row = row.replace("resources/toy/bams/T01.bam", str(tmp_path / "T15.bam"))
     (tmp_path / "more.tsv").write_text(sheet.rstrip("\n") + "\n" + row + "\n")
     base = snakemake(copy, "-n", "--config", "outdir=out_b2", "batch_size=2", check=False)
     snakemake(copy, "--config", "outdir=out_b2", "batch_size=2")
