@@ -384,9 +384,16 @@ def _chrom_key(label: str):
 
 
 def _sorted(df: pd.DataFrame) -> pd.DataFrame:
-    key = df["chromosome"].map(_chrom_key)
-    return (df.assign(_k=key).sort_values(["_k", "start", "end"], kind="mergesort").drop(columns="_k")
-            .reset_index(drop=True))
+    """Sorted as cnvlib sorts (chromosome by _chrom_key, then start, end; stable): the key
+    of each distinct chromosome once, its rank per row."""
+    import numpy as np
+    chrom = df["chromosome"].to_numpy(dtype=object)
+    names, inv = np.unique(chrom, return_inverse=True)
+    keys = [_chrom_key(c) for c in names]
+    levels = {k: i for i, k in enumerate(sorted(set(keys)))}   # equal keys, equal rank (as sort_values)
+    rank = np.array([levels[k] for k in keys], dtype=np.int64)
+    order = np.lexsort((df["end"].to_numpy(), df["start"].to_numpy(), rank[inv.reshape(-1)]))
+    return df.iloc[order].reset_index(drop=True)
 
 
 def _is_autosome(chrom: pd.Series) -> pd.Series:
