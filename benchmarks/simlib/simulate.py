@@ -132,7 +132,7 @@ def _header(contigs: dict[str, int], sample: str) -> dict:
 
 def write_bam(path: str, sample: str, contigs: dict[str, int], reads: dict[str, np.ndarray],
               read_length: int, seed: int, dup_rate: float = 0.0, extra: dict | None = None,
-              fragment: tuple[float, float] | None = None, realistic: bool = False) -> int:
+              fragment: tuple[float, float] | None = None, realistic: bool = False, compress: bool = True) -> int:
     """Write a coordinate-sorted, CSI-indexed BAM of unpaired reads; returns the read count.
     `extra`: per chromosome, records (start, cigartuples, flag, tags[, (name, mate start,
     template length)]) written in order among the others (split reads, their supplementary
@@ -144,10 +144,11 @@ def write_bam(path: str, sample: str, contigs: dict[str, int], reads: dict[str, 
     NM, MD, AS, XS and MC tags an aligner writes; ~60-80 bytes a read compressed, where the
     repeated sequence without qualities takes ~6), and with `dup_rate` that fraction of
     fragments written twice, the copy marked duplicate (both mates); for benchmarks that
-    read BAMs of a real panel's size."""
+    read BAMs of a real panel's size. compress=False (pairs only): an uncompressed BAM, not
+    indexed (to be compressed by a faster tool: `samtools view -1`)."""
     if fragment is not None:
         return _write_pairs(path, sample, contigs, reads, read_length, seed, extra, fragment,
-                            dup_rate if realistic else 0.0, realistic)
+                            dup_rate if realistic else 0.0, realistic, compress)
     import pysam
 
     header = _header(contigs, sample)
@@ -215,7 +216,7 @@ def _read_pool(read_length: int, rng: np.random.Generator, size: int = 4096) -> 
     out = []
     for _ in range(size):
         seq = "".join(bases[rng.integers(0, 4, read_length)])
-        q = array.array("B", levels[np.minimum(rng.geometric(0.5, read_length) - 1, 3)[::-1]].tolist())
+        q = array.array("B", levels[3 - np.minimum(rng.geometric(0.5, read_length) - 1, 3)].tolist())
         nm = int(rng.integers(0, 4))
         out.append((seq, q, [("NM", nm), ("MD", str(read_length)), ("AS", read_length - 5 * nm),
                              ("XS", int(rng.integers(0, read_length // 2))), ("MC", f"{read_length}M")]))
@@ -224,7 +225,7 @@ def _read_pool(read_length: int, rng: np.random.Generator, size: int = 4096) -> 
 
 def _write_pairs(path: str, sample: str, contigs: dict[str, int], reads: dict[str, np.ndarray], read_length: int,
                  seed: int, extra: dict | None, fragment: tuple[float, float], dup_rate: float = 0.0,
-                 realistic: bool = False) -> int:
+                 realistic: bool = False, compress: bool = True) -> int:
     """write_bam's paired form (see there): read starts < 0 (mis-placed reads) give both
     mates MAPQ 0-5."""
     import pysam
@@ -234,12 +235,18 @@ def _write_pairs(path: str, sample: str, contigs: dict[str, int], reads: dict[st
     rng = np.random.default_rng(seed)
     pool = _read_pool(read_length, np.random.default_rng(seed + 1)) if realistic else None
     n = 0
-    with pysam.AlignmentFile(path, "wb", header=header) as bam:
+    with pysam.AlignmentFile(path, "wb" if compress else "wb0", header=header) as bam:
         a = pysam.AlignedSegment(bam.header)
         a.cigartuples = [(0, read_length)]
         a.query_sequence = seq
         a.set_tag("RG", sample)
         write = bam.write
+        recs = []                     # realistic: one record of each pooled read, reused
+        for ps, pq, ptags in pool or []:
+            b = pysam.AlignedSegment(bam.header)
+            b.cigartuples, b.query_sequence, b.query_qualities = [(0, read_length)], ps, pq
+            b.set_tags([("RG", sample)] + ptags)
+            recs.append(b)
         for tid, c in enumerate(contigs):
             pos = reads.get(c)
             pos = np.zeros(0, dtype=np.int64) if pos is None else np.asarray(pos)[::2]
@@ -274,12 +281,10 @@ def _write_pairs(path: str, sample: str, contigs: dict[str, int], reads: dict[st
                 while j < len(ex) and ex[j][0] <= p:
                     n = _write_record(bam, tid, ex[j], seq, sample, n)
                     j += 1
+                if recs:
+                    a = recs[pk]
+                    a.reference_id = a.next_reference_id = tid
                 a.reference_start, a.next_reference_start, a.template_length, a.mapping_quality = p, m, t, mqv
-                if pool:
-                    ps, pq, ptags = pool[pk]
-                    a.query_sequence = ps
-                    a.query_qualities = pq
-                    a.set_tags([("RG", sample)] + ptags)
                 flag = 1 | 2 | (16 if rv else 32) | (64 if one else 128)
                 for copy in range(2 if dp else 1):
                     a.query_name = f"{c}.{f:x}" + ("d" if copy else "")
@@ -288,7 +293,8 @@ def _write_pairs(path: str, sample: str, contigs: dict[str, int], reads: dict[st
                     n += 1
             for rec in ex[j:]:
                 n = _write_record(bam, tid, rec, seq, sample, n)
-    pysam.index("-c", path)
+    if compress:
+        pysam.index("-c", path)
     return n
 
 

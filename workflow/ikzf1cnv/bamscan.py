@@ -1,16 +1,18 @@
 """One sequential pass over a BAM, a chunk of records at a time, as numpy columns.
 
 The coverage of a panel or exome BAM needs every read's contig, aligned span, flag and
-MAPQ, and a few reads' mate fields and tags (junctions). pysam makes a Python object of
-every read (~2.5 us a read, ~3x `samtools view -c`); here the BGZF blocks are inflated
-with zlib (ISA-L's when the `isal` package is there: ~2-3x faster; in threads, ahead of
-the parsing, when `threads` > 1) and the records of each chunk (a few MB) are located by
-one short Python loop over their lengths, then read as numpy columns: refID, pos, MAPQ,
-flag, mate fields and the reference length from the CIGAR. The few reads that junctions
-need are handed over as RawRead objects that answer what a pysam AlignedSegment would.
+MAPQ, and a few reads' mate fields, CIGAR ends and tags (junctions). pysam makes a Python
+object of every read (2.9x the CPU of `samtools view -c` for a loop that only collects
+starts and ends; docs/performance.md). Here the BGZF blocks are inflated with zlib (or
+ISA-L's inflate when the `isal` package is installed: ~15% less CPU in all), in threads
+ahead of the parsing when `threads` > 1, and the records of each chunk (4 MB compressed)
+are located by one short Python loop over their lengths, then read as numpy columns:
+refID, pos, MAPQ, flag, mate fields and the reference span from the CIGAR (2.0-2.3x the
+floor with everything the coverage job does). The few reads that junctions need are
+handed over as RawRead objects that answer what a pysam AlignedSegment would.
 
-BAM only (the SAM/BAM specification, section 4.2); a CRAM, or a BAM with a CIGAR too long
-for its record (the CG tag), is read by pysam instead (cnv.bin_coverages does so).
+BAM only (the SAM/BAM specification, section 4.2, CIGARs kept in CG tags included); a
+CRAM is read by pysam (cnv.bin_coverages does so).
 """
 from __future__ import annotations
 
@@ -217,7 +219,8 @@ class Records:
         u32 = np.ndarray((len(self.raw) - 3,), dtype="<u4", buffer=self.raw, strides=(1,))
         cig = (self.off + 36 + self.l_name)[has]
         first, last = u32[cig], u32[cig + 4 * (nc[has] - 1)]
-        out[has] = (((first & 0xF) == 4) & ((first >> 4) >= min_clip)) | (((last & 0xF) == 4) & ((last >> 4) >= min_clip))
+        out[has] = ((((first & 0xF) == 4) & ((first >> 4) >= min_clip))
+                    | (((last & 0xF) == 4) & ((last >> 4) >= min_clip)))
         for i in self._cg:
             ct = self.read(int(i)).cigartuples
             out[i] = (ct[0][0] == 4 and ct[0][1] >= min_clip) or (ct[-1][0] == 4 and ct[-1][1] >= min_clip)
