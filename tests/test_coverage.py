@@ -45,9 +45,11 @@ def test_depth_counts_bases_and_skips_flagged_reads(tmp_path):
     assert list(tmp_path.glob("tmp*")) == []          # its temporary BED is removed
 
 
+@pytest.mark.parametrize("sequential", [True, False], ids=["sequential", "index"])
 @pytest.mark.parametrize("sample", ["N01", "T05"])
-def test_equals_cnvkit_coverage_on_toy_bams(root, tmp_path, sample):
-    """The same numbers (and, written, the same bytes) as cnvlib's coverage of the same bins."""
+def test_equals_cnvkit_coverage_on_toy_bams(root, tmp_path, sample, sequential):
+    """The same numbers (and, written, the same bytes) as cnvlib's coverage of the same bins,
+    from the sequential pass (panels) and through the index (whole-genome mode)."""
     from cnvlib import coverage
     from skgenome import tabio
 
@@ -58,7 +60,7 @@ def test_equals_cnvkit_coverage_on_toy_bams(root, tmp_path, sample):
     anti_bed = tmp_path / "anti.bed"
     tabio.write(anti, str(anti_bed), "bed4")
     bam = str(root / "resources" / "toy" / "bams" / f"{sample}.bam")
-    ours_t, ours_a = cnv.bin_coverages([str(units), str(anti_bed)], bam, 0)
+    ours_t, ours_a = cnv.bin_coverages([str(units), str(anti_bed)], bam, 0, sequential=sequential)
     for ours, bed in ((ours_t, units), (ours_a, anti_bed)):
         theirs = coverage.interval_coverages(str(bed), bam, by_count=False, min_mapq=0, processes=1).data
         assert len(ours) == len(theirs) > 100
@@ -258,8 +260,9 @@ def test_ensembl_named_and_cram_copies_give_the_same_coverage(root, tmp_path):
     cf = inputs.check_bam("T01", cram, hg38, "hg38", {"hg19": hg19})
     assert cf["format"] == "CRAM" and cf["contig_naming"] == "ucsc"
     for path, names in ((ens, facts["contig_names"]), (cram, None)):
-        got_t, got_a = cnv.bin_coverages([t, a], path, 0, contig_names=names)
-        assert got_t.equals(ref_t) and got_a.equals(ref_a)
+        for sequential in (False, True):   # the CRAM's sequential pass is pysam's, the BAM's bamscan's
+            got_t, got_a = cnv.bin_coverages([t, a], path, 0, contig_names=names, sequential=sequential)
+            assert got_t.equals(ref_t) and got_a.equals(ref_a)
 
 
 def test_cram_without_its_reference_is_a_clear_error(tmp_path):
@@ -298,3 +301,241 @@ def test_cram_without_its_reference_is_a_clear_error(tmp_path):
 def _bin_table(rows):
     import pandas as pd
     return pd.DataFrame(rows, columns=cnv.BIN_COLS)
+
+
+# ------------------------------------------------------------------ the sequential pass
+def _reads_bam(path, reads, contigs={"chr1": 100_000, "chr2": 100_000, "chr3": 100_000}, paired=False):
+    """A sorted, indexed BAM of (contig index, start, cigartuples, mapq, flag[, tags]) reads
+    (contig -1: unplaced and unmapped, written last; tag "mate": the mate's fields, "name":
+    the read's name)."""
+    header = {"HD": {"VN": "1.6", "SO": "coordinate"}, "SQ": [{"SN": c, "LN": n} for c, n in contigs.items()]}
+    placed = sorted((r for r in reads if r[0] >= 0), key=lambda r: (r[0], r[1]))
+    with pysam.AlignmentFile(str(path), "wb", header=header) as fh:
+        for i, r in enumerate(placed + [r for r in reads if r[0] < 0]):
+            ref, start, cigar, mapq, flag = r[:5]
+            a = pysam.AlignedSegment(fh.header)
+            a.query_name, a.reference_id, a.reference_start, a.mapping_quality, a.flag = f"r{i}", ref, start, mapq, flag
+            a.cigartuples = cigar
+            a.query_sequence = "A" * sum(n for op, n in cigar if op in (0, 1, 4, 7, 8))
+            for k, v in (r[5] if len(r) > 5 else {}).items():
+                if k == "mate":   # (contig index, start, template length)
+                    a.next_reference_id, a.next_reference_start, a.template_length = v
+                elif k == "name":
+                    a.query_name = v
+                else:
+                    a.set_tag(k, v)
+            fh.write(a)
+    pysam.index(str(path))
+    return str(path)
+
+
+def _per_base(reads, bins, min_mapq):
+    """The bedcov definition by hand: per-base depth of the counted reads (the reference span
+    of each, deletions and skips included, clips not), summed over each bin."""
+    out = []
+    for chrom, s, e in bins:
+        depth = np.zeros(100_000, dtype=np.int64)
+        for ref, start, cigar, mapq, flag in (r[:5] for r in reads):
+            if f"chr{ref + 1}" != chrom or flag & 0x704 or mapq < min_mapq:
+                continue
+            depth[start:start + sum(n for op, n in cigar if op in (0, 2, 3, 7, 8))] += 1
+        out.append(depth[s:e].sum() / (e - s))
+    return out
+
+
+EDGE_READS = [
+    (0, 950, [(0, 100)], 60, 0),                      # across the edge of bins A and B: 50 bases each
+    (0, 1000, [(0, 100)], 60, 0),                     # B's first base to its 100th
+    (0, 1099, [(0, 10)], 60, 0),                      # B's last base, then 9 past it
+    (0, 990, [(4, 30), (0, 40), (2, 500), (0, 30)], 60, 0),   # clipped, a deletion over B's end: 570 bases of span
+    (0, 2000, [(0, 50), (3, 3000), (0, 50)], 60, 0),  # a skip (N) through bin C: counted like a deletion
+    (0, 2000, [(0, 30), (1, 20), (0, 30)], 60, 0),    # an insertion: not in the span
+    (0, 1000, [(0, 100)], 60, 0x400),                 # duplicate, secondary, QC fail: never
+    (0, 1000, [(0, 100)], 60, 0x100),
+    (0, 1000, [(0, 100)], 60, 0x200),
+    (0, 1000, [(0, 100)], 60, 0x4),                   # unmapped (placed at its mate): never
+    (0, 1020, [(0, 100)], 3, 0),                      # low MAPQ: only when min_mapq <= 3
+    (0, 1050, [(0, 100)], 60, 0x800),                 # supplementary: counted (bedcov does)
+    (1, 5000, [(0, 100)], 60, 0),                     # chr2 has no bins: read, not counted
+    (2, 40_000, [(0, 100)], 60, 0),                   # the off-target bin on chr3
+    (2, 59_950, [(0, 100)], 60, 0),                   # half in it
+    (-1, 0, [(4, 50)], 0, 0x4),                       # unplaced unmapped reads at the end
+]
+EDGE_BINS = ([("chr1", 900, 1000, "A"), ("chr1", 1000, 1100, "B"), ("chr1", 2500, 2600, "C")],
+             [("chr3", 30_000, 60_000, "Antitarget")])
+
+
+@pytest.mark.parametrize("min_mapq", [0, 10])
+def test_sequential_pass_counts_every_base_of_every_counted_read_once(tmp_path, min_mapq):
+    """Reads across bin edges, in two bins, with clips, deletions, skips and insertions;
+    duplicate, secondary, QC-fail, unmapped and low-MAPQ reads left out; reads on a contig
+    without bins and unplaced reads read past: by hand, through the index and in one pass
+    (a chunk of 500 compressed bytes too, so records straddle chunks; and in threads)."""
+    from ikzf1cnv import bamscan
+    bam = _reads_bam(tmp_path / "e.bam", EDGE_READS)
+    t, a = (_bin_table(rows) for rows in EDGE_BINS)
+    want = _per_base(EDGE_READS, [r[:3] for r in EDGE_BINS[0] + EDGE_BINS[1]], min_mapq)
+    idx_t, idx_a = cnv.bin_coverages([t, a], bam, min_mapq)
+    assert idx_t["depth"].tolist() + idx_a["depth"].tolist() == pytest.approx(want, abs=0, rel=0)
+    assert want[:3] == [(50 + 10) / 100, (50 + 100 + 1 + 100 + (min_mapq <= 3) * 80 + 50) / 100, 100 / 100]
+    for threads, chunk in ((1, bamscan.CHUNK), (1, 500), (3, 500)):
+        old = bamscan.CHUNK
+        bamscan.CHUNK = chunk
+        try:
+            seq_t, seq_a = cnv.bin_coverages([t, a], bam, min_mapq, threads=threads, sequential=True)
+        finally:
+            bamscan.CHUNK = old
+        assert seq_t.equals(idx_t) and seq_a.equals(idx_a)
+
+
+def test_bamscan_columns_equal_pysams(tmp_path):
+    """Every record's fields as pysam reads them, over many chunks; the tags of RawRead too."""
+    from ikzf1cnv import bamscan
+    rng = np.random.default_rng(3)
+    reads = []
+    for i in range(3000):
+        cig = [[(0, 100)], [(4, 25), (0, 75)], [(0, 40), (2, 7), (0, 60)], [(5, 10), (0, 50), (1, 3), (0, 20), (4, 9)]][i % 4]
+        tags = {"NM": int(i % 5), "MC": "100M", "XA": "chr1,+100,100M,0;", "ZB": [1, 2, 3]} if i % 3 else {}
+        if i % 7 == 0:
+            tags["SA"] = "chr1,5001,+,30S70M,60,0;"
+        reads.append((int(rng.integers(0, 3)), int(rng.integers(0, 90_000)), cig, int(rng.integers(0, 61)),
+                      int(rng.choice([0, 16, 0x400, 1 | 2 | 32 | 64, 1 | 16 | 128])), tags))
+    bam = _reads_bam(tmp_path / "m.bam", reads)
+    old = bamscan.CHUNK
+    bamscan.CHUNK = 2000
+    try:
+        batches = list(bamscan.scan(bam))
+    finally:
+        bamscan.CHUNK = old
+    assert len(batches) > 10
+    with pysam.AlignmentFile(bam) as fh:
+        want = list(fh.fetch(until_eof=True))
+    got = [(b, i) for b in batches for i in range(len(b.off))]
+    assert len(got) == len(want) == 3000
+    for (b, i), w in zip(got, want):
+        assert (int(b.refid[i]), int(b.pos[i]), int(b.end[i]), int(b.mapq[i]), int(b.flag[i])) == \
+            (w.reference_id, w.reference_start, w.reference_end, w.mapping_quality, w.flag)
+        r = b.read(i)
+        assert (r.query_name, r.cigartuples, r.query_length, r.is_reverse) == \
+            (w.query_name, w.cigartuples, w.query_length, w.is_reverse)
+        assert {k: r.get_tag(k) for k in ("NM", "MC", "XA", "ZB", "SA") if r.has_tag(k)} == \
+            {k: (list(w.get_tag(k)) if k == "ZB" else w.get_tag(k)) for k in ("NM", "MC", "XA", "ZB", "SA")
+             if w.has_tag(k)}
+        assert b.end_clips(20)[i] == any(op == 4 and n >= 20 for op, n in (w.cigartuples[:1] + w.cigartuples[-1:]))
+
+
+def test_bamscan_reads_a_cigar_kept_in_its_cg_tag(tmp_path):
+    """A read of more than 65,535 CIGAR operations keeps them in a CG tag (htslib writes it
+    so): its span and clips come from the tag."""
+    from ikzf1cnv import bamscan
+    cig = [(4, 25)] + [(0, 1), (2, 1)] * 40_000 + [(0, 10)]
+    bam = _reads_bam(tmp_path / "cg.bam", [(0, 1000, cig, 60, 0), (0, 2000, [(0, 100)], 60, 0)],
+                     contigs={"chr1": 200_000})
+    recs = next(bamscan.scan(bam))
+    with pysam.AlignmentFile(bam) as fh:
+        want = [r.reference_end for r in fh.fetch(until_eof=True)]
+    assert recs.end.tolist() == want == [1000 + 80_010, 2100]
+    assert recs.end_clips(20).tolist() == [True, False] and recs.read(0).cigartuples == cig
+    t, = cnv.bin_coverages([_bin_table([("chr1", 0, 200_000, "A")])], bam, 0, sequential=True)
+    assert t["depth"].iloc[0] == (80_010 + 100) / 200_000
+
+
+def test_bamscan_a_bam_cut_short_is_an_error_naming_it(tmp_path):
+    """A copy cut short (inside a block, or at a block's end inside a record) is an OSError
+    whose message says truncated (coverage.failure_reason words it for the user)."""
+    from ikzf1cnv import bamscan, coverage
+    bam = _reads_bam(tmp_path / "c.bam", [(0, i * 10, [(0, 100)], 60, 0) for i in range(5000)])
+    data = open(bam, "rb").read()
+    for cut in (len(data) // 2, len(data) - 28 - 5):   # mid-file; the last data block's end cut
+        bad = tmp_path / f"cut{cut}.bam"
+        bad.write_bytes(data[:cut])
+        with pytest.raises(OSError, match="truncated"):
+            for _ in bamscan.scan(str(bad)):
+                pass
+        assert "truncated or corrupt" in coverage.failure_reason("S", str(bad), bamscan.BamError("x truncated"))
+    (tmp_path / "junk.bam").write_bytes(b"\x1f\x8b\x08\x04" + b"\0" * 40)
+    with pytest.raises(OSError):
+        for _ in bamscan.scan(str(tmp_path / "junk.bam")):
+            pass
+
+
+def _junction_bam(path):
+    """Pairs on chr1: proper pairs, discordant pairs (a 5 kb deletion between mates), a pair
+    whose mate is on chr2, split reads (primary with an SA tag, supplementary), duplicates."""
+    reads = []
+    for k in range(200):                                   # proper pairs, fragments 300 + k % 50
+        s = 1000 + 37 * k
+        f = 300 + k % 50
+        reads.append((0, s, [(0, 100)], 60, 1 | 2 | 32 | 64, {"MC": "100M", "mate": (0, s + f - 100, f), "name": f"p{k}"}))
+        reads.append((0, s + f - 100, [(0, 100)], 60, 1 | 2 | 16 | 128, {"MC": "100M", "mate": (0, s, -f),
+                                                                           "name": f"p{k}"}))
+    for k in range(4):                                     # discordant pairs over 20,000-25,000
+        a, b = 19_700 + 10 * k, 25_100 + 10 * k
+        reads.append((0, a, [(0, 100)], 60, 1 | 32 | 64, {"MC": "100M", "mate": (0, b, b + 100 - a), "name": f"d{k}"}))
+        reads.append((0, b, [(0, 100)], 60, 1 | 16 | 128, {"MC": "100M", "mate": (0, a, a - b - 100), "name": f"d{k}"}))
+    reads.append((0, 19_000, [(0, 100)], 60, 1 | 32 | 64, {"MC": "100M", "mate": (1, 500, 0)}))   # mate on chr2
+    for k in range(3):                                     # split reads: 20,000 | 25,000
+        reads.append((0, 19_930 + k, [(0, 70 - k), (4, 30 + k)], 60, 0,
+                      {"SA": f"chr1,25001,+,{70 - k}S{30 + k}M,60,0;"}))
+        reads.append((0, 25_000, [(5, 70 - k), (0, 30 + k)], 60, 0x800, {"SA": f"chr1,{19_931 + k},+,{70 - k}M{30 + k}S,60,0;"}))
+    reads.append((0, 19_931, [(0, 70), (4, 30)], 60, 0x400, {"SA": "chr1,25001,+,70S30M,60,0;"}))   # duplicate
+    reads.append((0, 19_932, [(0, 70), (4, 30)], 2, 0, {"SA": "chr1,25001,+,70S30M,60,0;"}))        # MAPQ 2
+    return _reads_bam(path, reads)
+
+
+@pytest.mark.parametrize("min_mapq", [0, 10])
+def test_both_passes_collect_the_same_junction_reads_as_offering_every_read(tmp_path, min_mapq):
+    """The sequential pass offers the collector only reads that could change it (end clips,
+    pairs that are not proper, proper pairs' first reads as fragment lengths); the index
+    pass a few more. Both collect what offering it every read through the filters does."""
+    from ikzf1cnv import junctions
+    bam = _junction_bam(tmp_path / "j.bam")
+    bins = _bin_table([("chr1", 500, 40_000, "A")])
+    every = junctions.JunctionReads(20, 1000)
+    with pysam.AlignmentFile(bam) as fh:
+        for r in fh.fetch("chr1", 500, 40_000):
+            if not (r.flag & cnv.EXCLUDE_FLAGS or r.mapping_quality < min_mapq):
+                every.add(r, "chr1")
+    assert len(every.split) == 3 + (min_mapq <= 2) and len(every.pairs) == 4 and len(every.fragments) == 200
+    for seq in (True, False):
+        jr = junctions.JunctionReads(20, 1000)
+        t, = cnv.bin_coverages([bins], bam, min_mapq, junction_reads=jr, sequential=seq)
+        assert (sorted(jr.split), sorted(jr.pairs), sorted(jr.fragments)) == \
+            (sorted(every.split), sorted(every.pairs), sorted(every.fragments))
+        jx = junctions.junctions_of(jr, 5, 500)
+        assert len(jx) == 1 and jx[["left", "right"]].iloc[0].tolist() == [20_000, 25_000]
+    # the fragment sample stops at max_fragments in both
+    for seq in (True, False):
+        jr = junctions.JunctionReads(20, 1000, max_fragments=50)
+        cnv.bin_coverages([bins], bam, min_mapq, junction_reads=jr, sequential=seq)
+        assert len(jr.fragments) == 50
+
+
+def test_sequential_pass_reads_junctions_only_in_the_bins_regions(tmp_path):
+    """As through the index: junction reads farther than FETCH_GAP from every bin are not
+    collected (their contig has bins or not)."""
+    from ikzf1cnv import junctions
+    bam = _junction_bam(tmp_path / "j.bam")
+    far = _bin_table([("chr1", 60_000, 61_000, "A"), ("chr2", 0, 1000, "B")])
+    for seq in (True, False):
+        jr = junctions.JunctionReads(20, 1000)
+        cnv.bin_coverages([far], bam, 0, junction_reads=jr, sequential=seq)
+        assert jr.split == [] and jr.pairs == [] and jr.fragments == []
+
+
+@pytest.mark.parametrize("sample", ["N01", "T05"])
+def test_sequential_pass_equals_the_index_pass_on_toy_bams_in_threads(root, sample):
+    """The toy panel's bins (targets and off-target bins) and junction reads: the same from
+    one pass in 2 threads as through the index."""
+    from ikzf1cnv import junctions
+    tgt, anti = cnv.make_bins(str(root / "resources" / "toy" / "panel_hg38.bed"), 267, 150_000)
+    bins = [tgt.data[cnv.BIN_COLS], anti.data[cnv.BIN_COLS]]
+    bam = str(root / "resources" / "toy" / "bams" / f"{sample}.bam")
+    out = []
+    for seq, threads in ((False, 1), (True, 2)):
+        jr = junctions.JunctionReads(20, 1000)
+        out.append((cnv.bin_coverages(bins, bam, 0, threads=threads, junction_reads=jr, sequential=seq), jr))
+    (it, ia), ij = out[0]
+    (st, sa), sj = out[1]
+    assert it.equals(st) and ia.equals(sa) and len(sa) > 10_000
+    assert sorted(ij.split) == sorted(sj.split) and sorted(ij.pairs) == sorted(sj.pairs)

@@ -132,16 +132,23 @@ def _header(contigs: dict[str, int], sample: str) -> dict:
 
 def write_bam(path: str, sample: str, contigs: dict[str, int], reads: dict[str, np.ndarray],
               read_length: int, seed: int, dup_rate: float = 0.0, extra: dict | None = None,
-              fragment: tuple[float, float] | None = None) -> int:
+              fragment: tuple[float, float] | None = None, realistic: bool = False, compress: bool = True) -> int:
     """Write a coordinate-sorted, CSI-indexed BAM of unpaired reads; returns the read count.
     `extra`: per chromosome, records (start, cigartuples, flag, tags[, (name, mate start,
     template length)]) written in order among the others (split reads, their supplementary
     parts, discordant pairs: simlib/genome.py). With `fragment` (mean, sd of the fragment
     length) the reads are pairs instead, at the same depth: every other read start begins a
     fragment, its mate (reverse strand) ends the fragment; proper pairs (flag 0x2) with
-    their mate's position and the template length, as an aligner writes them."""
+    their mate's position and the template length, as an aligner writes them. `realistic`
+    (pairs only): reads of a sequencer's size on disk (random bases and base qualities, the
+    NM, MD, AS, XS and MC tags an aligner writes; ~60-80 bytes a read compressed, where the
+    repeated sequence without qualities takes ~6), and with `dup_rate` that fraction of
+    fragments written twice, the copy marked duplicate (both mates); for benchmarks that
+    read BAMs of a real panel's size. compress=False (pairs only): an uncompressed BAM, not
+    indexed (to be compressed by a faster tool: `samtools view -1`)."""
     if fragment is not None:
-        return _write_pairs(path, sample, contigs, reads, read_length, seed, extra, fragment)
+        return _write_pairs(path, sample, contigs, reads, read_length, seed, extra, fragment,
+                            dup_rate if realistic else 0.0, realistic, compress)
     import pysam
 
     header = _header(contigs, sample)
@@ -199,8 +206,26 @@ def _write_record(bam, tid: int, rec: tuple, seq: str, sample: str, n: int) -> i
     return n + 1
 
 
+def _read_pool(read_length: int, rng: np.random.Generator, size: int = 4096) -> list[tuple]:
+    """(sequence, qualities, tags) of `size` reads: random bases, qualities as a four-level
+    binned sequencer writes them, and alignment tags (a pool larger than deflate's 32 kB
+    window, so that the BAM compresses as real reads do)."""
+    import array
+    bases = np.array(list("ACGT"))
+    levels = np.array([2, 12, 23, 37])
+    out = []
+    for _ in range(size):
+        seq = "".join(bases[rng.integers(0, 4, read_length)])
+        q = array.array("B", levels[3 - np.minimum(rng.geometric(0.5, read_length) - 1, 3)].tolist())
+        nm = int(rng.integers(0, 4))
+        out.append((seq, q, [("NM", nm), ("MD", str(read_length)), ("AS", read_length - 5 * nm),
+                             ("XS", int(rng.integers(0, read_length // 2))), ("MC", f"{read_length}M")]))
+    return out
+
+
 def _write_pairs(path: str, sample: str, contigs: dict[str, int], reads: dict[str, np.ndarray], read_length: int,
-                 seed: int, extra: dict | None, fragment: tuple[float, float]) -> int:
+                 seed: int, extra: dict | None, fragment: tuple[float, float], dup_rate: float = 0.0,
+                 realistic: bool = False, compress: bool = True) -> int:
     """write_bam's paired form (see there): read starts < 0 (mis-placed reads) give both
     mates MAPQ 0-5."""
     import pysam
@@ -208,13 +233,20 @@ def _write_pairs(path: str, sample: str, contigs: dict[str, int], reads: dict[st
     header = _header(contigs, sample)
     seq = (READ_SEQ_UNIT * (read_length // len(READ_SEQ_UNIT) + 1))[:read_length]
     rng = np.random.default_rng(seed)
+    pool = _read_pool(read_length, np.random.default_rng(seed + 1)) if realistic else None
     n = 0
-    with pysam.AlignmentFile(path, "wb", header=header) as bam:
+    with pysam.AlignmentFile(path, "wb" if compress else "wb0", header=header) as bam:
         a = pysam.AlignedSegment(bam.header)
         a.cigartuples = [(0, read_length)]
         a.query_sequence = seq
         a.set_tag("RG", sample)
         write = bam.write
+        recs = []                     # realistic: one record of each pooled read, reused
+        for ps, pq, ptags in pool or []:
+            b = pysam.AlignedSegment(bam.header)
+            b.cigartuples, b.query_sequence, b.query_qualities = [(0, read_length)], ps, pq
+            b.set_tags([("RG", sample)] + ptags)
+            recs.append(b)
         for tid, c in enumerate(contigs):
             pos = reads.get(c)
             pos = np.zeros(0, dtype=np.int64) if pos is None else np.asarray(pos)[::2]
@@ -235,21 +267,34 @@ def _write_pairs(path: str, sample: str, contigs: dict[str, int], reads: dict[st
             r1 = np.r_[first, ~first][order]
             tl = np.r_[s2 + read_length - s1, -(s2 + read_length - s1)][order]
             q = np.r_[mq, mq][order]
+            dup = np.zeros(2 * k, bool)
+            if dup_rate > 0:                            # both mates of a duplicated fragment
+                d = rng.random(k) < dup_rate
+                dup = np.r_[d, d][order]
+            pick = np.r_[rng.integers(0, len(pool), k), rng.integers(0, len(pool), k)][order] if pool \
+                else np.zeros(2 * k, np.int64)
             a.reference_id = a.next_reference_id = tid
             j = 0
-            for p, f, m, rv, one, t, mqv in zip(starts[order].tolist(), frag.tolist(), mate.tolist(), rev.tolist(),
-                                               r1.tolist(), tl.tolist(), q.tolist()):
+            for p, f, m, rv, one, t, mqv, dp, pk in zip(starts[order].tolist(), frag.tolist(), mate.tolist(),
+                                                        rev.tolist(), r1.tolist(), tl.tolist(), q.tolist(),
+                                                        dup.tolist(), pick.tolist()):
                 while j < len(ex) and ex[j][0] <= p:
                     n = _write_record(bam, tid, ex[j], seq, sample, n)
                     j += 1
-                a.query_name = f"{c}.{f:x}"
+                if recs:
+                    a = recs[pk]
+                    a.reference_id = a.next_reference_id = tid
                 a.reference_start, a.next_reference_start, a.template_length, a.mapping_quality = p, m, t, mqv
-                a.flag = 1 | 2 | (16 if rv else 32) | (64 if one else 128)
-                write(a)
-                n += 1
+                flag = 1 | 2 | (16 if rv else 32) | (64 if one else 128)
+                for copy in range(2 if dp else 1):
+                    a.query_name = f"{c}.{f:x}" + ("d" if copy else "")
+                    a.flag = flag | (1024 if copy else 0)  # the copy: a marked duplicate
+                    write(a)
+                    n += 1
             for rec in ex[j:]:
                 n = _write_record(bam, tid, rec, seq, sample, n)
-    pysam.index("-c", path)
+    if compress:
+        pysam.index("-c", path)
     return n
 
 

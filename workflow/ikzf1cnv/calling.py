@@ -132,10 +132,11 @@ def group_positions(pb: PreparedBins, ann: Annotation, params: CallerParams,
                     gains: dict[str, float]) -> dict[str, pd.DataFrame]:
     """Every group's window positions, measured against a gained chromosome's own level."""
     exons, in_exon = window.exon_positions(pb.bins, pb.var, ann.units)
+    arrays = window.bin_arrays(pb.bins)
     out = {}
     for grp in genelib.model_groups(ann.rules):
         pos = window.window_positions(grp, exons, pb.bins, pb.var, in_exon, ann.units, ann.rules["windows"],
-                                      params.min_offtarget_reads, pb.expected_reads)
+                                      params.min_offtarget_reads, pb.expected_reads, arrays)
         out[window.group_key(grp)] = pos.assign(log2=pos["log2"] - pos["chrom"].map(gains).fillna(0.0))
     return out
 
@@ -143,8 +144,13 @@ def group_positions(pb: PreparedBins, ann: Annotation, params: CallerParams,
 def in_windows(bins: pd.DataFrame, ann: Annotation) -> np.ndarray:
     """Bins inside any group's window."""
     out = np.zeros(len(bins), dtype=bool)
-    for c, s, e in window.group_windows(ann.units, ann.rules).values():
-        out |= (bins["chromosome"] == c).to_numpy() & (bins["end"].to_numpy() > s) & (bins["start"].to_numpy() < e)
+    chrom = bins["chromosome"].to_numpy(dtype=object)
+    bs, be = bins["start"].to_numpy(), bins["end"].to_numpy()
+    wins = window.group_windows(ann.units, ann.rules).values()
+    for c in {w[0] for w in wins}:
+        on = chrom == c
+        for _, s, e in (w for w in wins if w[0] == c):
+            out |= on & (be > s) & (bs < e)
     return out
 
 

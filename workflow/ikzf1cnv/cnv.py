@@ -76,22 +76,152 @@ def aligned_bases(read_starts, read_ends, bin_starts, bin_ends):
     return cum(be) - cum(bs)
 
 
+class _ContigBins:
+    """The bins of one contig (sorted by start) and their aligned-base counts, filled a
+    batch of reads at a time (aligned_bases adds up over batches), and the fetch regions
+    the index path would read (junction reads are taken from these only, as there)."""
+
+    def __init__(self, idx, starts, ends):
+        import numpy as np
+        self.idx, self.s, self.e = idx, starts, ends
+        self.reach = np.maximum.accumulate(ends)
+        regions = fetch_regions(starts, ends)
+        self.rlo = np.array([r[0] for r in regions], dtype=np.int64)
+        self.rhi = np.array([r[1] for r in regions], dtype=np.int64)
+        self.count = np.zeros(len(starts), dtype=np.int64)
+
+    def add(self, st, en):
+        """Reads [st, en) of a batch (st sorted, as in a coordinate-sorted BAM)."""
+        import numpy as np
+        if not len(st):
+            return
+        lo = int(np.searchsorted(self.reach, st[0], "right"))   # bins ending at or before the first start: none
+        hi = int(np.searchsorted(self.s, en.max(), "left"))     # bins starting at or after the last end: none
+        if hi > lo:
+            self.count[lo:hi] += aligned_bases(st, en, self.s[lo:hi], self.e[lo:hi])
+
+    def in_regions(self, st, en):
+        """Reads overlapping a fetch region, as htslib's fetch decides (a read without
+        aligned bases spans its first base)."""
+        import numpy as np
+        k = np.searchsorted(self.rhi, st, "right")
+        ok = k < len(self.rhi)
+        ok[ok] = self.rlo[k[ok]] < np.maximum(en[ok], st[ok] + 1)
+        return ok
+
+
+def _offer(junction_reads, recs, sel, clips, chrom, bam_chrom):
+    """Hand the junction collector, of the reads `sel` (through the depth filters, on
+    `chrom`), only those whose fields could make it act: a soft clip of >= its min_clip at
+    an end (`clips`: a split read's part), and pairs that are not proper; the fragment lengths of
+    proper pairs' first reads go in as one array (JunctionReads.add_fragments)."""
+    import numpy as np
+    f = recs.flag[sel]
+    primary = (f & 0x800) == 0
+    same = (f & 0x9) == 0x1
+    same &= recs.next_refid[sel] == recs.refid[sel]
+    clip = clips[sel] & primary
+    pair = primary & same & ((f & 0x2) == 0)
+    frag = primary & same & ((f & 0x42) == 0x42) & ~clip
+    rows = np.flatnonzero(sel)
+    for i in rows[clip | pair]:
+        junction_reads.add(recs.read(int(i)), chrom, bam_chrom)
+    if frag.any() and not junction_reads.fragments_full():
+        junction_reads.add_fragments(np.abs(recs.tlen[sel][frag]))
+
+
+def _sequential_pass(bam: str, is_cram: bool, fh, per_contig: dict, min_mapq: int, threads: int,
+                     junction_reads):
+    """Every read of the BAM, once, in file order: each batch of reads binned with
+    aligned_bases into the bins of its contig (per_contig: the BAM's contig name ->
+    (_ContigBins, the bins' name of the contig)); reads on contigs without bins are only
+    decoded. A BAM is parsed by bamscan (numpy columns a chunk at a time), a CRAM by pysam."""
+    import numpy as np
+
+    from . import bamscan
+    min_clip = junction_reads.min_clip if junction_reads is not None else 0
+    batches = _pysam_batches(fh, min_clip) if is_cram else bamscan.scan(bam, threads)
+    for recs in batches:
+        rid = recs.refid
+        if not len(rid):
+            continue
+        cuts = np.flatnonzero(rid[1:] != rid[:-1]) + 1
+        keep = ((recs.flag & EXCLUDE_FLAGS) == 0) & (recs.mapq >= min_mapq)
+        clips = recs.end_clips(min_clip) if junction_reads is not None else None
+        for a, b in zip(np.r_[0, cuts], np.r_[cuts, len(rid)]):
+            tid = int(rid[a])
+            target = per_contig.get(recs.names[tid]) if tid >= 0 else None
+            if target is None:
+                continue
+            cb, chrom = target
+            sel = np.zeros(len(rid), dtype=bool)
+            sel[a:b] = keep[a:b]
+            st, en = recs.pos[sel], recs.end[sel]
+            cb.add(st, en)
+            if junction_reads is not None:
+                sel[sel] = cb.in_regions(st, en)
+                bam_chrom = recs.names[tid]
+                _offer(junction_reads, recs, sel, clips, chrom, None if bam_chrom == chrom else bam_chrom)
+
+
+class _PysamRecords:
+    """A batch of pysam reads with bamscan.Records' columns (a CRAM)."""
+
+    def __init__(self, reads: list, names: list[str], min_clip: int):
+        import numpy as np
+        self.reads, self.names = reads, names
+        cols = [(r.reference_id, r.reference_start, r.reference_end or r.reference_start, r.mapping_quality, r.flag,
+                 r.next_reference_id, r.template_length) for r in reads]
+        a = np.array(cols, dtype=np.int64).reshape(-1, 7).T
+        self.refid, self.pos, self.end, self.mapq, self.flag, self.next_refid, self.tlen = a
+        self._clip = np.zeros(len(reads), dtype=bool)
+        if min_clip:
+            for i, r in enumerate(reads):
+                ct = r.cigartuples
+                if ct and ((ct[0][0] == 4 and ct[0][1] >= min_clip) or (ct[-1][0] == 4 and ct[-1][1] >= min_clip)):
+                    self._clip[i] = True
+
+    def end_clips(self, min_clip: int):
+        return self._clip
+
+    def read(self, i: int):
+        return self.reads[i]
+
+
+def _pysam_batches(fh, min_clip: int, size: int = 100_000):
+    names = list(fh.references)
+    batch = []
+    for r in fh.fetch(until_eof=True):
+        if r.reference_id < 0:
+            break  # the unplaced unmapped reads sort last
+        batch.append(r)
+        if len(batch) == size:
+            yield _PysamRecords(batch, names, min_clip)
+            batch = []
+    if batch:
+        yield _PysamRecords(batch, names, min_clip)
+
+
 def bin_coverages(bins: list, bam: str, min_mapq: int, threads: int = 1,
                   reference: str | None = None, contig_names: dict | None = None,
-                  junction_reads=None) -> list[pd.DataFrame]:
+                  junction_reads=None, sequential: bool = False) -> list[pd.DataFrame]:
     """Mean read depth and log2 depth of every bin of each bin set (a BED path or the table
     read_bins gives), as CNVkit's `coverage` computes them (samtools bedcov: the sum of
     per-base depths of reads that are not unmapped, secondary, QC-fail or duplicate, with
-    MAPQ >= min_mapq, over the bin / its length), in one pass over the reads through the
-    BAM index: bins within FETCH_GAP of each other are read by one fetch, so the work
-    grows with the bins' reads, not with the BAM. `threads`: htslib decompression threads.
+    MAPQ >= min_mapq, over the bin / its length), in one pass over the reads.
+    `sequential` (panels, exomes: bins all over the genome): every read of the file once,
+    in order (_sequential_pass); else (whole-genome mode) through the BAM index, bins within
+    FETCH_GAP of each other read by one fetch, so the work grows with the bins' reads, not
+    with the BAM. Both give the same numbers. `threads`: decompression threads.
     Bins on contigs the BAM lacks are dropped, as CNVkit does. Returns one table per bin
     set, in its order. A CRAM is decoded with `reference` (a FASTA) or the reference it
     embeds. `contig_names`: the BAM's name of a bin's contig where they differ (Ensembl
     `7` for `chr7`, from inputs.check_bam); the tables keep the bins' names.
-    With a `junction_reads` collector (junctions.JunctionReads), every read of the pass
-    that passes the filters is offered to it (split reads, discordant pairs, fragment
-    lengths), in the same pass."""
+    With a `junction_reads` collector (junctions.JunctionReads), the reads of the pass that
+    pass the filters and lie in the bins' fetch regions are offered to it (split reads,
+    discordant pairs, fragment lengths), in the same pass: those that could change what it
+    collects (see _offer; the index path: pairs that are not proper, proper pairs' first
+    reads until its fragment sample is full, reads with an SA tag)."""
     import numpy as np
 
     from .inputs import open_alignments
@@ -112,19 +242,17 @@ def bin_coverages(bins: list, bam: str, min_mapq: int, threads: int = 1,
         allbins["start"] = allbins["start"].astype("int64")
         allbins["end"] = allbins["end"].astype("int64")
         basecount = np.zeros(len(allbins))
-        for chrom, g in allbins.groupby("chromosome", sort=False):
-            g = g.sort_values("start", kind="stable")
-            idx, gs, ge = g.index.to_numpy(), g["start"].to_numpy(), g["end"].to_numpy()
-            for lo, hi, a, b in fetch_regions(gs, ge):
-                st, en = [], []
-                for r in fh.fetch(names.get(chrom, chrom), lo, hi):
-                    if r.flag & EXCLUDE_FLAGS or r.mapping_quality < min_mapq:
-                        continue
-                    st.append(r.reference_start)
-                    en.append(r.reference_end)
-                    if junction_reads is not None and (r.flag & 0x1 or r.has_tag("SA")):   # paired or split
-                        junction_reads.add(r, chrom, names.get(chrom))
-                basecount[idx[a:b]] = aligned_bases(st, en, gs[a:b], ge[a:b])
+        if sequential:
+            per_contig = {}
+            for chrom, g in allbins.groupby("chromosome", sort=False):
+                g = g.sort_values("start", kind="stable")
+                per_contig[names.get(chrom, chrom)] = (
+                    _ContigBins(g.index.to_numpy(), g["start"].to_numpy(), g["end"].to_numpy()), chrom)
+            _sequential_pass(bam, fh.is_cram, fh, per_contig, min_mapq, threads, junction_reads)
+            for cb, _ in per_contig.values():
+                basecount[cb.idx] = cb.count
+        else:
+            _index_pass(fh, allbins, names, min_mapq, junction_reads, basecount)
     span = (allbins["end"] - allbins["start"]).to_numpy()
     depth = np.where(span > 0, basecount / np.maximum(span, 1), 0.0)
     with np.errstate(divide="ignore"):
@@ -132,6 +260,27 @@ def bin_coverages(bins: list, bam: str, min_mapq: int, threads: int = 1,
     allbins = allbins.assign(gene=allbins["gene"].fillna("-"), depth=depth, log2=l2)
     return [allbins[allbins["part"] == i][BIN_COLS + ["depth", "log2"]].reset_index(drop=True)
             for i in range(len(tables))]
+
+
+def _index_pass(fh, allbins: pd.DataFrame, names: dict, min_mapq: int, junction_reads, basecount):
+    """bin_coverages through the index: one fetch per group of bins (fetch_regions)."""
+    for chrom, g in allbins.groupby("chromosome", sort=False):
+        g = g.sort_values("start", kind="stable")
+        idx, gs, ge = g.index.to_numpy(), g["start"].to_numpy(), g["end"].to_numpy()
+        bam_chrom = names.get(chrom)
+        for lo, hi, a, b in fetch_regions(gs, ge):
+            st, en = [], []
+            for r in fh.fetch(bam_chrom or chrom, lo, hi):
+                f = r.flag
+                if f & EXCLUDE_FLAGS or r.mapping_quality < min_mapq:
+                    continue
+                st.append(r.reference_start)
+                en.append(r.reference_end)
+                # only reads that could make the collector act (JunctionReads.add)
+                if junction_reads is not None and ((f & 0x3) == 0x1 or ((f & 0x43) == 0x43
+                                                   and not junction_reads.fragments_full()) or r.has_tag("SA")):
+                    junction_reads.add(r, chrom, bam_chrom)
+            basecount[idx[a:b]] = aligned_bases(st, en, gs[a:b], ge[a:b])
 
 
 def empty_coverage() -> pd.DataFrame:
@@ -235,9 +384,16 @@ def _chrom_key(label: str):
 
 
 def _sorted(df: pd.DataFrame) -> pd.DataFrame:
-    key = df["chromosome"].map(_chrom_key)
-    return (df.assign(_k=key).sort_values(["_k", "start", "end"], kind="mergesort").drop(columns="_k")
-            .reset_index(drop=True))
+    """Sorted as cnvlib sorts (chromosome by _chrom_key, then start, end; stable): the key
+    of each distinct chromosome once, its rank per row."""
+    import numpy as np
+    chrom = df["chromosome"].to_numpy(dtype=object)
+    names, inv = np.unique(chrom, return_inverse=True)
+    keys = [_chrom_key(c) for c in names]
+    levels = {k: i for i, k in enumerate(sorted(set(keys)))}   # equal keys, equal rank (as sort_values)
+    rank = np.array([levels[k] for k in keys], dtype=np.int64)
+    order = np.lexsort((df["end"].to_numpy(), df["start"].to_numpy(), rank[inv.reshape(-1)]))
+    return df.iloc[order].reset_index(drop=True)
 
 
 def _is_autosome(chrom: pd.Series) -> pd.Series:

@@ -71,6 +71,8 @@ class CoverageJob:
     out_idxstats: list[str]
     out_stats: list[str]         # empty: no samtools stats
     on_sample_error: str = "continue"   # config `on_sample_error`: continue (the sample is not evaluable) | stop
+    sequential: bool = True      # panels: one pass over every read; whole-genome mode: the loci through the index
+    threads: int = 1             # decompression threads (the rule's threads: cores the other jobs leave free)
 
 
 def cover_one(job: CoverageJob, i: int, builds: dict, bins: list):
@@ -84,8 +86,8 @@ def cover_one(job: CoverageJob, i: int, builds: dict, bins: list):
     log.info("%s: %s header matches %s (%d contigs checked, %s names); read length %.0f", sample, facts["format"],
              genome, facts["contigs_checked"], facts["contig_naming"], facts["read_length"])
     jr = junctions.JunctionReads(job.junctions["min_clip"], job.junctions["min_insert"])
-    tcov, acov = cnv.bin_coverages(bins, bam, job.min_mapq, reference=job.fasta,
-                                   contig_names=facts["contig_names"], junction_reads=jr)
+    tcov, acov = cnv.bin_coverages(bins, bam, job.min_mapq, threads=job.threads, reference=job.fasta,
+                                   contig_names=facts["contig_names"], junction_reads=jr, sequential=job.sequential)
     jx = junctions.junctions_of(jr, job.junctions["tolerance"], job.junctions["pair_window"])
     write_table(jx, JUNCTIONS_TABLE, job.out_junctions[i])
     facts["fragment_length"] = jr.fragment_length()

@@ -430,6 +430,17 @@ def batches(names: list[str], size: int, prefix: str) -> dict[str, list[str]]:
     return {f"{prefix}{b + 1:0{width}d}": sorted(out[b]) for b in sorted(out)}
 
 
+def coverage_threads(cores, n_batches: int, most: int = 4) -> int:
+    """Threads for each coverage batch: the cores shared out among the batches, 1 to `most`
+    (a BAM's pass uses no more than ~3: inflating ahead while one thread parses).
+    `cores`: Snakemake's --cores (None or a non-number in a dry run: 1)."""
+    try:
+        c = int(cores)
+    except (TypeError, ValueError):
+        return 1
+    return max(1, min(most, c // max(n_batches, 1)))
+
+
 def contig_names(build: dict[str, int], header: dict[str, int]) -> dict[str, str]:
     """The BAM's name of each contig of the build it has: the same name (UCSC style,
     `chr7`), or Ensembl/NCBI style (`7`, `MT` for `chrM`), whichever the header holds."""

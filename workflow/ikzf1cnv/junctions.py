@@ -132,6 +132,17 @@ class JunctionReads:
             self._seen_pair.add(r.query_name)
             self.pairs.append(rec)
 
+    def fragments_full(self) -> bool:
+        return len(self.fragments) >= self.max_fragments
+
+    def add_fragments(self, lengths):
+        """Fragment lengths of proper pairs' first reads (abs TLEN), many at once, up to
+        max_fragments: what add does for each such read without a split part, for a pass
+        that reads its columns as arrays (cnv._offer)."""
+        room = self.max_fragments - len(self.fragments)
+        if room > 0:
+            self.fragments.extend(int(x) for x in lengths[:room])
+
     def fragment_length(self) -> float | None:
         """Median fragment length of the proper pairs seen (None: unpaired reads)."""
         return float(np.median(self.fragments)) if self.fragments else None

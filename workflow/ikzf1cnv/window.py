@@ -64,10 +64,8 @@ def exon_positions(bins: pd.DataFrame, var: np.ndarray, units: pd.DataFrame) -> 
         idx = on[u.chrom]
         idx = idx[(bs[idx] < u.end) & (be[idx] > u.start - 1)]
         used[idx] = True
-        hit = np.zeros(len(bins), dtype=bool)
-        hit[idx] = True
-        sel = hit & np.isfinite(l2)
-        n = int(sel.sum())
+        sel = idx[np.isfinite(l2[idx])]
+        n = len(sel)
         if n:
             w = 1.0 / var[sel]
             m, se, depth = float(np.sum(w * l2[sel]) / np.sum(w)), float(np.sqrt(1.0 / np.sum(w))), float(np.median(dp[sel]))
@@ -78,33 +76,56 @@ def exon_positions(bins: pd.DataFrame, var: np.ndarray, units: pd.DataFrame) -> 
     return pd.DataFrame(out, columns=["gene", "exon", "chrom", "start", "end", "n_bins", "log2", "se", "depth"]), used
 
 
+def bin_arrays(bins: pd.DataFrame) -> dict:
+    """The bins' columns as numpy arrays, and each chromosome's bin indices: what
+    window_positions reads for every group, taken once per sample."""
+    chrom = bins["chromosome"].to_numpy(dtype=object)
+    names, inv = np.unique(chrom, return_inverse=True)
+    inv = inv.reshape(-1)
+    l2 = bins["log2"].to_numpy(dtype=float)
+    return {"start": bins["start"].to_numpy(), "end": bins["end"].to_numpy(), "log2": l2, "finite": np.isfinite(l2),
+            "depth": bins["depth"].to_numpy(dtype=float), "offtarget": bins["offtarget"].to_numpy(dtype=bool),
+            "by_chrom": {c: np.flatnonzero(inv == i) for i, c in enumerate(names)}}
+
+
+def _objects(*parts) -> np.ndarray:
+    return np.concatenate([np.asarray(p, dtype=object) for p in parts]) if parts else np.zeros(0, dtype=object)
+
+
 def window_positions(group: list[str], exons: pd.DataFrame, bins: pd.DataFrame, var: np.ndarray,
                      in_exon: np.ndarray, units: pd.DataFrame, windows: dict, min_offtarget_reads: float,
-                     expected_reads: np.ndarray) -> pd.DataFrame:
-    """The positions of one group's window in genomic order (POSITION_COLS; start 0-based)."""
+                     expected_reads: np.ndarray, arrays: dict | None = None) -> pd.DataFrame:
+    """The positions of one group's window in genomic order (POSITION_COLS; start 0-based).
+    `arrays`: bin_arrays(bins), when the caller has it."""
+    a = arrays if arrays is not None else bin_arrays(bins)
     key = group_key(group)
     chrom, ws, we = window_of(units, group, windows)
     ex = exons[exons["gene"].isin(group)]
-    rows = pd.DataFrame({"group": key, "chrom": ex["chrom"].to_numpy(), "start": ex["start"].to_numpy() - 1,
-                         "end": ex["end"].to_numpy(), "kind": "exon", "gene": ex["gene"].to_numpy(),
-                         "exon": ex["exon"].to_numpy(), "n_bins": ex["n_bins"].to_numpy(), "log2": ex["log2"].to_numpy(),
-                         "se": ex["se"].to_numpy(), "depth": ex["depth"].to_numpy()})
     ug, us, ue = units["gene"].to_numpy(), units["start"].to_numpy(), units["end"].to_numpy()
     spans = sorted((g, int(us[ug == g].min()), int(ue[ug == g].max())) for g in group)
-    bchrom, bstart, bend = bins["chromosome"].to_numpy(), bins["start"].to_numpy(), bins["end"].to_numpy()
-    off = bins["offtarget"].to_numpy()
-    sel = ((bchrom == chrom) & (bstart >= ws) & (bend <= we) & ~in_exon & np.isfinite(bins["log2"].to_numpy())
-           & (~off | (expected_reads >= min_offtarget_reads)))
-    bs, be = bstart[sel], bend[sel]
+    idx = a["by_chrom"].get(chrom, np.zeros(0, dtype=np.int64))
+    bstart, bend, off = a["start"][idx], a["end"][idx], a["offtarget"][idx]
+    keep = ((bstart >= ws) & (bend <= we) & ~in_exon[idx] & a["finite"][idx]
+            & (~off | (expected_reads[idx] >= min_offtarget_reads)))
+    idx, bs, be, off = idx[keep], bstart[keep], bend[keep], off[keep]
     gene = np.full(len(bs), "", dtype=object)
     for g, gs, ge in spans[::-1]:  # the first gene (by name) wins where spans overlap
         gene[(bs < ge) & (be > gs - 1)] = g
-    kind = np.where(off[sel], "offtarget", np.where(gene != "", "intronic", "flank"))
-    others = pd.DataFrame({"group": key, "chrom": chrom, "start": bs.astype(int), "end": be.astype(int), "kind": kind,
-                           "gene": gene, "exon": "", "n_bins": 1, "log2": bins["log2"].to_numpy(dtype=float)[sel],
-                           "se": np.sqrt(var[sel]), "depth": bins["depth"].to_numpy(dtype=float)[sel]})
-    pos = pd.concat([rows[POSITION_COLS], others[POSITION_COLS]], ignore_index=True)
-    return pos.sort_values(["start", "end"], kind="mergesort").reset_index(drop=True)
+    kind = np.where(off, "offtarget", np.where(gene != "", "intronic", "flank")).astype(object)
+    n_ex, n_o = len(ex), len(idx)
+    start = np.concatenate([ex["start"].to_numpy(dtype=np.int64) - 1, bs.astype(np.int64)])
+    end = np.concatenate([ex["end"].to_numpy(dtype=np.int64), be.astype(np.int64)])
+    order = np.lexsort((end, start))   # stable, as sort_values(["start", "end"], kind="mergesort")
+    cols = {"group": np.full(n_ex + n_o, key, dtype=object),
+            "chrom": _objects(ex["chrom"].to_numpy(dtype=object), np.full(n_o, chrom, dtype=object)),
+            "start": start, "end": end, "kind": _objects(np.full(n_ex, "exon", dtype=object), kind),
+            "gene": _objects(ex["gene"].to_numpy(dtype=object), gene),
+            "exon": _objects(ex["exon"].to_numpy(dtype=object), np.full(n_o, "", dtype=object)),
+            "n_bins": np.concatenate([ex["n_bins"].to_numpy(dtype=np.int64), np.ones(n_o, dtype=np.int64)]),
+            "log2": np.concatenate([ex["log2"].to_numpy(dtype=float), a["log2"][idx]]),
+            "se": np.concatenate([ex["se"].to_numpy(dtype=float), np.sqrt(var[idx])]),
+            "depth": np.concatenate([ex["depth"].to_numpy(dtype=float), a["depth"][idx]])}
+    return pd.DataFrame({c: v[order] for c, v in cols.items()}, columns=POSITION_COLS)
 
 
 def evidence(pos: pd.DataFrame) -> str:

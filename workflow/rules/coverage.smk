@@ -49,6 +49,10 @@ for _batch, _members in COVERAGE_BATCHES.items():
             min_mapq=config["min_mapq"],
             junctions={k: config["junctions"][k] for k in ("min_clip", "min_insert", "pair_window", "tolerance")},
             on_sample_error=config["on_sample_error"],
+            # panels and exomes: one sequential pass over each BAM; whole-genome mode: the loci through the index
+            sequential=bool(config["targets"]),
+        # decompression threads: the cores the other coverage batches leave free (a few BAMs on many cores)
+        threads: COVERAGE_THREADS
         resources:
             mem_mb=1000,
             runtime=10 + 2 * len(_members),

@@ -14,7 +14,7 @@ try:
         antitarget_bins=s.input.antitargets, min_mapq=s.params.min_mapq, fasta=s.input.fasta or None, junctions=dict(s.params.junctions), out_targets=list(s.output.targets),
         out_antitargets=list(s.output.antitargets), out_bam_info=list(s.output.bam_info), out_junctions=list(s.output.junctions),
         out_idxstats=list(s.output.idxstats), out_stats=list(s.output.stats),
-        on_sample_error=s.params.on_sample_error))
+        on_sample_error=s.params.on_sample_error, sequential=s.params.sequential, threads=s.threads))
 except inputs.InputError as e:
     files.log.error(str(e))
     sys.exit(1)
