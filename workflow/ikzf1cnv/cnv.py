@@ -59,8 +59,9 @@ def aligned_bases(read_starts, read_ends, bin_starts, bin_ends):
     sorted starts and ends and their cumulative sums (no per-base array)."""
     import numpy as np
 
-    a = np.sort(np.asarray(read_starts, dtype=np.int64))
-    b = np.sort(np.asarray(read_ends, dtype=np.int64))
+    # stable (timsort): the starts come sorted from the index and the ends nearly so
+    a = np.sort(np.asarray(read_starts, dtype=np.int64), kind="stable")
+    b = np.sort(np.asarray(read_ends, dtype=np.int64), kind="stable")
     ca, cb = np.r_[0, np.cumsum(a)], np.r_[0, np.cumsum(b)]
 
     def cum(x):
@@ -108,17 +109,22 @@ def bin_coverages(bins: list, bam: str, min_mapq: int, threads: int = 1,
         allbins["end"] = allbins["end"].astype("int64")
         basecount = np.zeros(len(allbins))
         seen = set()
+        collect = split_reads is not None
         for chrom, g in allbins.groupby("chromosome", sort=False):
             g = g.sort_values("start", kind="stable")
             idx, gs, ge = g.index.to_numpy(), g["start"].to_numpy(), g["end"].to_numpy()
             for lo, hi, a, b in fetch_regions(gs, ge):
+                # The hot loop (every read of the loci): each attribute read once, list
+                # appends bound, the MAPQ test only when a threshold is set (MAPQ >= 0 always).
                 st, en = [], []
+                add_start, add_end = st.append, en.append
                 for r in fh.fetch(names.get(chrom, chrom), lo, hi):
-                    if r.flag & EXCLUDE_FLAGS or r.mapping_quality < min_mapq:
+                    flag = r.flag
+                    if flag & EXCLUDE_FLAGS or (min_mapq and r.mapping_quality < min_mapq):
                         continue
-                    st.append(r.reference_start)
-                    en.append(r.reference_end)
-                    if split_reads is not None and not r.flag & 0x800 and r.has_tag("SA"):
+                    add_start(r.reference_start)
+                    add_end(r.reference_end)
+                    if collect and not flag & 0x800 and r.has_tag("SA"):
                         key = (r.query_name, r.reference_start)
                         rec = None if key in seen else split_read_record(
                             chrom, r.reference_start, r.reference_end, r.cigartuples, r.is_reverse,
