@@ -21,7 +21,7 @@ Then, one after the other on the same BAMs and cores, page cache warm for each:
       gaps included) and `--target-avg-size` the bin size CNVkit's autobin picks for a genome
       at the normals' depth (50,000 bp per bin / depth: 1,667 bp at 30x), which autobin
       cannot see in these BAMs (reads only around the loci look like a 0.3x genome to it:
-      --cnvkit-autobin adds that run, 50 kb bins); other sizes with --cnvkit-bin-size.
+      --cnvkit-autobin adds that run, 50 kb bins); more sizes with --cnvkit-bin-size.
       `--segment-method haar` (pure Python and CNVkit's fastest; the default, cbs, needs R
       and costs more; hmm fails in batch --method wgs in CNVkit 0.9.14, which passes the
       wgs segment threshold 1e-6 on as hmm's smoothing window, int(1e-6) = 0) and
@@ -332,8 +332,8 @@ def main():
     ap.add_argument("--backbone-spacing", type=int, default=DEFAULT_BACKBONE,
                     help="backbone spacing the simulated reads cover (and the workflow's wgs.backbone_spacing)")
     ap.add_argument("--cnvkit-bin-size", type=int, action="append", default=[],
-                    help="a CNVkit run with this --target-avg-size (repeatable; default: one run at the size its "
-                         "autobin picks for a genome at the normals' depth)")
+                    help="also a CNVkit run with this --target-avg-size (repeatable), after the one at the size "
+                         "its autobin picks for a genome at the normals' depth")
     ap.add_argument("--cnvkit-autobin", action="store_true",
                     help="also a CNVkit run without --target-avg-size (autobin on these BAMs, which sees the reads "
                          "only around the loci: a shallow genome, hence its largest bins)")
@@ -352,8 +352,9 @@ def main():
     bams = sheet["bam"].tolist()
     normals = [s for s in spec.get("samples", []) if s.get("type") == "normal"]
     depth = float(pd.Series([s["depth"] for s in normals]).median()) if normals else 30.0
-    sizes = [(b, f"{b:,} bp bins") for b in a.cnvkit_bin_size] or \
-        [(cnvkit_bin_size(depth), f"{cnvkit_bin_size(depth):,} bp bins (autobin at {depth:g}x)")]
+    auto = cnvkit_bin_size(depth)
+    sizes = [(auto, f"{auto:,} bp bins (autobin at {depth:g}x)")] + \
+        [(b, f"{b:,} bp bins") for b in dict.fromkeys(a.cnvkit_bin_size) if b != auto]
     if a.cnvkit_autobin:
         sizes.append((None, "its autobin on these BAMs"))
 
