@@ -47,6 +47,8 @@ def test_a_shallow_cohort_writes_distinct_bams_and_a_sheet_the_workflow_accepts(
     assert list(df.index) == ["WN01", "WN02", "WT01", "WT02"]
     bams = perf.read_sheet(sheet)["bam"].tolist()
     assert len({hashlib.md5(open(b, "rb").read()).hexdigest() for b in bams}) == 4
+    assert perf.ensure_bai(bams, 1) == [b + ".bai" for b in bams]     # CNVkit's index, made before timing
+    assert all(inputs.index_of(b) == b + ".bai" for b in bams)          # and the one the workflow reads
     truth = pd.read_csv(tmp_path / "cohort" / "truth.tsv", sep="\t", comment="#", dtype=str)
     assert truth["sample"].tolist() == ["WT01", "WT02"]
     assert yaml.safe_load((tmp_path / "cohort" / "spec.yaml").read_text())["samples"][2]["sample"] == "WT01"

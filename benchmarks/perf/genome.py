@@ -12,7 +12,9 @@ as the toy's genome arm is (benchmarks/toy/make_toy_cohort.py, simlib/genome.py)
 only in the gene windows (padded) and around the whole-genome backbone bins, here at the
 workflow's default spacing (wgs.backbone_spacing 1 Mb), so the default config reads them.
 
-Then, one after the other on the same BAMs and cores, page cache warm for each:
+Every BAM gets a BAI index first, untimed (CNVkit needs one and would otherwise build it
+inside its time; ikzf1-cnv reads through the same index). Then, one after the other on the
+same BAMs and cores, page cache warm for each:
   (a) ikzf1-cnv: the whole workflow in whole-genome mode (`snakemake --cores N` with a
       generated config: targets null, defaults otherwise); per-rule times from its
       Snakemake benchmark files. Run first and again last (the slower run is compared);
@@ -207,6 +209,22 @@ def floor(bams: list[str], cores: int) -> dict:
     return {"wall_s": round(time.time() - t, 1), "reads": counts, "loadavg_before": la0, "loadavg_after": loadavg()}
 
 
+def _bai(bam: str) -> str:
+    import pysam
+    if not os.path.exists(bam + ".bai") or os.path.getmtime(bam + ".bai") < os.path.getmtime(bam):
+        pysam.index(bam)                      # name.bam.bai
+    return bam + ".bai"
+
+
+def ensure_bai(bams: list[str], cores: int) -> list[str]:
+    """A BAI index beside every BAM, built before any timing: CNVkit needs one (it would
+    build it inside its own time otherwise; the simulator writes CSI), and ikzf1-cnv then
+    reads through the same index (inputs.index_of takes a .bai first)."""
+    from multiprocessing import Pool
+    with Pool(cores) as pool:
+        return pool.map(_bai, bams, chunksize=1)
+
+
 def warm_up(bams: list[str]):
     """Same start for every tool: the BAMs and their indexes in the page cache, imports compiled."""
     for b in bams:
@@ -358,6 +376,7 @@ def main():
     if a.cnvkit_autobin:
         sizes.append((None, "its autobin on these BAMs"))
 
+    ensure_bai(bams, a.cores)
     wf_out = out / "ikzf1cnv"
     cfg = ikzf1cnv_config(cdir / "samples.tsv", wf_out, genome, backbone)
     cfg_path = out / "ikzf1cnv_config.yaml"
