@@ -65,8 +65,9 @@ def aligned_bases(read_starts, read_ends, bin_starts, bin_ends):
     sorted starts and ends and their cumulative sums (no per-base array)."""
     import numpy as np
 
-    a = np.sort(np.asarray(read_starts, dtype=np.int64))
-    b = np.sort(np.asarray(read_ends, dtype=np.int64))
+    # stable (timsort): the starts come sorted from the index and the ends nearly so
+    a = np.sort(np.asarray(read_starts, dtype=np.int64), kind="stable")
+    b = np.sort(np.asarray(read_ends, dtype=np.int64), kind="stable")
     ca, cb = np.r_[0, np.cumsum(a)], np.r_[0, np.cumsum(b)]
 
     def cum(x):
@@ -269,13 +270,16 @@ def _index_pass(fh, allbins: pd.DataFrame, names: dict, min_mapq: int, junction_
         idx, gs, ge = g.index.to_numpy(), g["start"].to_numpy(), g["end"].to_numpy()
         bam_chrom = names.get(chrom)
         for lo, hi, a, b in fetch_regions(gs, ge):
+            # The hot loop of a whole-genome run (every read of the loci): appends bound,
+            # the MAPQ test only when a threshold is set (MAPQ >= 0 always passes).
             st, en = [], []
+            add_start, add_end = st.append, en.append
             for r in fh.fetch(bam_chrom or chrom, lo, hi):
                 f = r.flag
-                if f & EXCLUDE_FLAGS or r.mapping_quality < min_mapq:
+                if f & EXCLUDE_FLAGS or (min_mapq and r.mapping_quality < min_mapq):
                     continue
-                st.append(r.reference_start)
-                en.append(r.reference_end)
+                add_start(r.reference_start)
+                add_end(r.reference_end)
                 # only reads that could make the collector act (JunctionReads.add)
                 if junction_reads is not None and ((f & 0x3) == 0x1 or ((f & 0x43) == 0x43
                                                    and not junction_reads.fragments_full()) or r.has_tag("SA")):
