@@ -539,3 +539,50 @@ def test_sequential_pass_equals_the_index_pass_on_toy_bams_in_threads(root, samp
     (st, sa), sj = out[1]
     assert it.equals(st) and ia.equals(sa) and len(sa) > 10_000
     assert sorted(ij.split) == sorted(sj.split) and sorted(ij.pairs) == sorted(sj.pairs)
+
+
+@pytest.mark.parametrize("chunk", [1 << 22, 300])
+def test_index_scan_reads_what_the_pysam_index_pass_reads(tmp_path, chunk):
+    """Whole-genome mode parses each fetch region's reads with bamscan from the offset the
+    index gives (_index_scan): the same coverage and junction reads as pysam's fetch of
+    every region (_index_pass, kept for CRAM), on regions far apart (each its own fetch),
+    the first and last bases of contigs, reads reaching into a region from before it (a
+    long deletion), regions without reads, reads between regions, discordant pairs, and
+    records straddling the reads of the file (`chunk`: compressed bytes a read grows to)."""
+    from ikzf1cnv import bamscan, junctions
+    rng = np.random.default_rng(7)
+    reads = []
+    for ref in range(3):
+        for start in np.sort(rng.integers(0, 99_900, 3000)):
+            flag = int(rng.choice([0, 0, 0, 16, 0x400, 0x100, 0x4]))
+            reads.append((ref, int(start), [(0, 100)], int(rng.integers(0, 61)), flag))
+    reads.append((0, 20_000, [(0, 50), (2, 5000), (0, 50)], 60, 0))       # a deletion into the region at 25 kb
+    reads.append((1, 99_990, [(0, 10)], 60, 0))                            # the contig's last bases
+    reads += [(0, 30_200 + i, [(0, 100)], 60, 1 | 32 | 64, {"mate": (0, 38_000, 7900), "name": f"p{i}"})
+              for i in range(6)]
+    reads += [(-1, 0, [(4, 50)], 0, 0x4)] * 3
+    bam = _reads_bam(tmp_path / "w.bam", reads)
+    rows = [("chr1", 0, 1000, "-"), ("chr1", 25_000, 26_000, "-"), ("chr1", 30_000, 31_000, "-"),
+            ("chr1", 31_000, 32_000, "-"), ("chr1", 60_000, 61_000, "-"), ("chr2", 99_000, 100_000, "-"),
+            ("chr3", 0, 50, "-"), ("chr3", 50_000, 50_100, "-")]
+    bins = _bin_table(rows)
+    out = {}
+    for kind in ("scan", "pysam"):
+        jr = junctions.JunctionReads(20, 1000)
+        old, old_scan = bamscan.CHUNK, cnv._index_scan
+        bamscan.CHUNK = chunk
+        if kind == "pysam":
+            cnv._index_scan = lambda bam_, fh, *rest: cnv._index_pass(fh, *rest)
+        try:
+            for mapq in (0, 30):
+                t, = cnv.bin_coverages([bins], bam, mapq, junction_reads=jr if mapq == 0 else None)
+                out[kind, mapq] = t
+        finally:
+            bamscan.CHUNK, cnv._index_scan = old, old_scan
+        out[kind, "j"] = (sorted(jr.split), sorted(jr.pairs), sorted(jr.fragments))
+    for mapq in (0, 30):
+        assert out["scan", mapq].equals(out["pysam", mapq])
+    assert out["scan", "j"] == out["pysam", "j"] and len(out["scan", "j"][1]) == 6   # (split reads: the test above)
+    # by hand (the deletion read from 20,000 spans 5,100 bases: 100 of them in the bin at 25 kb)
+    want = _per_base([r for r in reads if r[0] >= 0], [r[:3] for r in rows], 0)
+    assert out["scan", 0]["depth"].tolist() == pytest.approx(want, abs=0, rel=0)

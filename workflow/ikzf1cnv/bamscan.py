@@ -259,6 +259,48 @@ def scan(path: str, threads: int = 1):
         buf, o = buf[o:] + c, 0
 
 
+class RegionReader:
+    """Records from a virtual file offset on (found through the index by pysam), for
+    whole-genome mode: each region's reads parsed as numpy columns instead of a pysam
+    object each. The file stays open across regions; reads start small (a backbone bin
+    holds a few hundred reads) and grow to CHUNK for a gene window."""
+
+    def __init__(self, path: str, names: list[str]):
+        self.path, self.names = path, names
+        self.fh = open(path, "rb")
+
+    def close(self):
+        self.fh.close()
+
+    def records(self, voffset: int, tid: int, hi: int):
+        """Records a chunk at a time from `voffset` (a record's start) until the first one
+        past `hi` on contig `tid` (or on a later contig) or the end of the file; the caller
+        masks each chunk to refid == tid and pos < hi."""
+        self.fh.seek(voffset >> 16)
+        skip, size, pending, buf = voffset & 0xFFFF, min(1 << 16, CHUNK), b"", b""
+        while True:
+            data = self.fh.read(size)
+            size = min(size * 2, CHUNK)
+            cbuf = pending + data if pending else data
+            blocks, p = _blocks(cbuf, 0, self.path)
+            pending = cbuf[p:]
+            if blocks:
+                buf += _inflate(cbuf, blocks, self.path)
+                if skip:
+                    buf, skip = buf[skip:], 0
+                offs, o = _offsets(buf, 0)
+                if offs:
+                    r = Records(buf, offs, self.names)
+                    yield r
+                    if r.refid[-1] != tid or r.pos[-1] >= hi:
+                        return
+                buf = buf[o:]
+            if not data:
+                if pending or buf:
+                    raise BamError(f"{self.path}: the last record is cut short (truncated)")
+                return
+
+
 class RawRead:
     """One record of a chunk with the attributes of a pysam AlignedSegment that
     junctions.JunctionReads reads (parsed on demand)."""

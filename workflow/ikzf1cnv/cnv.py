@@ -252,8 +252,10 @@ def bin_coverages(bins: list, bam: str, min_mapq: int, threads: int = 1,
             _sequential_pass(bam, fh.is_cram, fh, per_contig, min_mapq, threads, junction_reads)
             for cb, _ in per_contig.values():
                 basecount[cb.idx] = cb.count
-        else:
+        elif fh.is_cram:
             _index_pass(fh, allbins, names, min_mapq, junction_reads, basecount)
+        else:
+            _index_scan(bam, fh, allbins, names, min_mapq, junction_reads, basecount)
     span = (allbins["end"] - allbins["start"]).to_numpy()
     depth = np.where(span > 0, basecount / np.maximum(span, 1), 0.0)
     with np.errstate(divide="ignore"):
@@ -261,6 +263,50 @@ def bin_coverages(bins: list, bam: str, min_mapq: int, threads: int = 1,
     allbins = allbins.assign(gene=allbins["gene"].fillna("-"), depth=depth, log2=l2)
     return [allbins[allbins["part"] == i][BIN_COLS + ["depth", "log2"]].reset_index(drop=True)
             for i in range(len(tables))]
+
+
+def _index_scan(bam: str, fh, allbins: pd.DataFrame, names: dict, min_mapq: int, junction_reads, basecount):
+    """bin_coverages through the index for a BAM: each fetch region located by the index
+    (pysam gives its first read and the file offset after it), its reads then parsed by
+    bamscan as numpy columns up to the region's end: the same reads as _index_pass (tested),
+    without a Python object each (whole-genome mode reads every read of its loci)."""
+    import numpy as np
+
+    from . import bamscan
+    min_clip = junction_reads.min_clip if junction_reads is not None else 0
+    refs = list(fh.references)
+    reader = bamscan.RegionReader(bam, refs)
+    try:
+        for chrom, g in allbins.groupby("chromosome", sort=False):
+            g = g.sort_values("start", kind="stable")
+            idx, gs, ge = g.index.to_numpy(), g["start"].to_numpy(), g["end"].to_numpy()
+            bam_chrom = names.get(chrom)
+            tid = refs.index(bam_chrom or chrom)
+            for lo, hi, a, b in fetch_regions(gs, ge):
+                it = fh.fetch(bam_chrom or chrom, lo, hi)
+                first = next(it, None)
+                if first is None:
+                    continue
+                batches = [_PysamRecords([first], refs, min_clip)]
+                st, en = [], []
+                for recs in _chain(batches, reader.records(fh.tell(), tid, hi)):
+                    # the region's reads as htslib's fetch gives them: this contig, starting
+                    # before hi, overlapping lo (a read without aligned bases spans its first base)
+                    sel = (recs.refid == tid) & (recs.pos < hi) & (np.maximum(recs.end, recs.pos + 1) > lo)
+                    sel &= ((recs.flag & EXCLUDE_FLAGS) == 0) & (recs.mapq >= min_mapq)
+                    st.append(recs.pos[sel])
+                    en.append(recs.end[sel])
+                    if junction_reads is not None and sel.any():
+                        clips = recs.end_clips(min_clip)
+                        _offer(junction_reads, recs, sel, clips, chrom, bam_chrom)
+                basecount[idx[a:b]] = aligned_bases(np.concatenate(st), np.concatenate(en), gs[a:b], ge[a:b])
+    finally:
+        reader.close()
+
+
+def _chain(*its):
+    for it in its:
+        yield from it
 
 
 def _index_pass(fh, allbins: pd.DataFrame, names: dict, min_mapq: int, junction_reads, basecount):
