@@ -119,6 +119,20 @@ def test_breakpoints_place_junctions_in_windows_and_name_the_exons():
     assert math.isnan(nodepth.iloc[0]["cell_fraction"])
 
 
+def test_breakpoints_name_exons_of_each_gene_of_a_shared_window():
+    """A window of two genes (CDKN2A+CDKN2B): the label names each gene's removed exons, in
+    the window's gene order; a junction removing none is 'none'; the same window and the
+    same units for every junction of a sample."""
+    units = pd.DataFrame({"gene": ["CDKN2A", "CDKN2A", "CDKN2B", "CDKN2B", "PAX5"],
+                          "exon": ["1", "2", "1", "2", "1"], "chrom": ["chr9"] * 5,
+                          "start": [1001, 3001, 8001, 9001, 2001], "end": [1100, 3100, 8100, 9100, 2100]})
+    jx = pd.DataFrame([["chr9", 2000, 8500, 4, 0, 1], ["chr9", 500, 9500, 3, 0, 1], ["chr9", 1200, 1300, 3, 0, 1]],
+                      columns=junctions.JUNCTION_COLS)
+    bps = junctions.breakpoints(jx, units, {"CDKN2A+CDKN2B": ("chr9", 0, 20_000)}, lambda c, p: 30.0, 100, 20)
+    assert bps["label"].tolist() == ["CDKN2A:2+CDKN2B:1", "CDKN2A:1,2+CDKN2B:1,2", "none"]
+    assert bps["exons_removed"].tolist() == ["CDKN2A:2,CDKN2B:1", "CDKN2A:1,CDKN2A:2,CDKN2B:1,CDKN2B:2", ""]
+
+
 def test_breakpoints_look_for_the_rss_beside_each_end_in_the_fasta(tmp_path):
     import pysam
     seq = ["A"] * 20_000

@@ -171,12 +171,21 @@ def sample_breakpoints(ctx: CallContext, i: int, bins: pd.DataFrame, read_length
     mid = ((tg["start"] + tg["end"]) // 2).to_numpy()
 
     overall = float(np.median(tg["depth"])) if len(tg) else float("nan")
+    chrom_of, depth = tg["chromosome"].to_numpy(dtype=object), tg["depth"].to_numpy()
+    by_chrom = {}   # per contig: bin midpoints sorted, their depths (a genome sample has thousands of junctions)
+    for c in dict.fromkeys(chrom_of):
+        on = np.flatnonzero(chrom_of == c)
+        order = np.argsort(mid[on], kind="stable")
+        by_chrom[c] = (mid[on][order], depth[on][order])
 
     def depth_at(chrom, pos, span=5000):
         """The depth beside a junction: the median over target bins within `span` bp, or the
         sample's median depth where none is that close."""
-        near = (tg["chromosome"].to_numpy() == chrom) & (np.abs(mid - pos) <= span)
-        return float(np.median(tg["depth"].to_numpy()[near])) if near.any() else overall
+        if chrom not in by_chrom:
+            return overall
+        m, d = by_chrom[chrom]
+        a, b = np.searchsorted(m, pos - span, "left"), np.searchsorted(m, pos + span, "right")
+        return float(np.median(d[a:b])) if b > a else overall
     fa = pysam.FastaFile(job.fasta) if job.fasta else None
     try:
         return junctions.breakpoints(jx, ctx.ann.units, ctx.windows, depth_at, read_length, job.junctions_cfg["min_clip"],

@@ -263,19 +263,24 @@ def breakpoints(junctions: pd.DataFrame, units: pd.DataFrame, windows: dict[str,
     alone, between their reads) and, with a FASTA (pysam FastaFile), the RSS heptamer
     beside each end of an exact junction."""
     rows = []
+    per_window = {}   # each window's exon units once (a genome sample has thousands of junctions)
+    for key, (c, ws, we) in windows.items():
+        genes = key.split("+")
+        u = units[units["gene"].isin(genes) & (units["chrom"] == c)]
+        per_window[key] = (genes, u["start"].to_numpy() - 1, u["end"].to_numpy(),
+                           u["gene"].to_numpy(dtype=object), u["exon"].to_numpy(dtype=object))
     for j in junctions.itertuples(index=False):
         for key, (c, ws, we) in windows.items():
             if c != j.chrom or not (ws <= j.left < we or ws <= j.right < we):
                 continue
-            genes = key.split("+")
-            u = units[units["gene"].isin(genes) & (units["chrom"] == c)]
-            inside = u[(u["start"] - 1 >= j.left) & (u["end"] <= j.right)]
+            genes, us, ue, ug, ux = per_window[key]
+            inside = np.flatnonzero((us >= j.left) & (ue <= j.right))
             if "IKZF1" in genes:
-                label = labels.deletion_label(int(e) for e in inside["exon"])
+                label = labels.deletion_label(int(ux[i]) for i in inside)
             else:
-                label = "+".join(f"{g}:" + ",".join(str(e) for e in inside.loc[inside["gene"] == g, "exon"])
-                                 for g in genes if (inside["gene"] == g).any()) or "none"
-            removed = ",".join(f"{r.gene}:{r.exon}" for r in inside.itertuples())
+                label = "+".join(f"{g}:" + ",".join(str(ux[i]) for i in inside if ug[i] == g)
+                                 for g in genes if any(ug[i] == g for i in inside)) or "none"
+            removed = ",".join(f"{ug[i]}:{ux[i]}" for i in inside)
             d = depth_at(c, j.left)
             rl = rr = "NA"
             if fasta is not None and j.precise:
