@@ -98,3 +98,15 @@ def test_results_compare_cnvkit_with_the_slower_ikzf1cnv_run(perf):
     assert "| `cnvkit.py batch --method wgs`, 1,667 bp bins | 1,860,000 | 1200.0 | 2300.0 | 900 | 10.0x |" in md
     assert "| ikzf1-cnv, whole-genome mode (2 of 2) | 8,610 | 120.0 |" in md
     assert "1.0 1.0 1.0 -> 1.5 1.0 1.0" in md and "cnvkit.py batch T1.bam" in md
+
+
+def test_cnvkit_runs_reused_from_an_earlier_run_of_the_same_cohort_say_so(perf, tmp_path):
+    prev = {"cohort": {"dir": str(tmp_path / "c")}, "machine": {"date": "2026-11-24 17:50", "commit": "abc1234"},
+            "cnvkit_runs": [{"label": "1,667 bp bins", "wall_s": 1500.0, "speedup": 5.0, "over_floor": 70.0}]}
+    (tmp_path / "c").mkdir()
+    p = tmp_path / "prev.json"
+    p.write_text(__import__("json").dumps(prev))
+    runs = perf.reused_cnvkit(p, (tmp_path / "c").resolve())
+    assert runs == [{"label": "1,667 bp bins (reused: measured 2026-11-24 17:50, commit abc1234)", "wall_s": 1500.0}]
+    with pytest.raises(SystemExit, match="not"):
+        perf.reused_cnvkit(p, tmp_path / "other")

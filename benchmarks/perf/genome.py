@@ -355,6 +355,10 @@ def main():
     ap.add_argument("--cnvkit-autobin", action="store_true",
                     help="also a CNVkit run without --target-avg-size (autobin on these BAMs, which sees the reads "
                          "only around the loci: a shallow genome, hence its largest bins)")
+    ap.add_argument("--cnvkit-results", type=Path,
+                    help="take the CNVkit runs from this earlier results.json of the same cohort (BAMs and cores) "
+                         "instead of running CNVkit again (said so in results.md): to re-time ikzf1-cnv at a new "
+                         "commit without CNVkit's tens of minutes")
     a = ap.parse_args()
     out = a.outdir.resolve()
     out.mkdir(parents=True, exist_ok=True)
@@ -387,7 +391,10 @@ def main():
     print(f"floor: {fl['wall_s']} s (load {_load(fl)})", flush=True)
     access = access_bed(toy.load_build(genome)["contigs"], out / f"access_{genome}_contigs.bed")
     par = toy.RULES["cnvkit_par_genome"][genome]
-    ck_runs = [run_cnvkit(out, sheet, access, b, label, a.cores, par, bams) for b, label in sizes]
+    if a.cnvkit_results:
+        ck_runs = reused_cnvkit(a.cnvkit_results, cdir)
+    else:
+        ck_runs = [run_cnvkit(out, sheet, access, b, label, a.cores, par, bams) for b, label in sizes]
     wf_runs.append(run_ikzf1cnv(out, cfg_path, wf_out, a.cores, bams, len(sheet), "last"))
 
     cohort = {"dir": str(cdir), "bams": len(sheet), "tumours": int((sheet["type"] != "normal").sum()),
@@ -404,6 +411,17 @@ def main():
     (out / "results.json").write_text(json.dumps(res, indent=1, default=str) + "\n")
     (out / "results.md").write_text(render(res))
     print(render(res))
+
+
+def reused_cnvkit(path: Path, cdir: Path) -> list[dict]:
+    """The CNVkit runs of an earlier results.json, checked to be of the same cohort, each
+    labelled as reused with that run's date and commit."""
+    prev = json.loads(Path(path).read_text())
+    if Path(prev["cohort"]["dir"]).resolve() != cdir:
+        raise SystemExit(f"{path} is of the cohort {prev['cohort']['dir']}, not {cdir}")
+    when = f"{prev['machine']['date']}, commit {prev['machine']['commit']}"
+    return [{k: v for k, v in dict(r, label=f"{r['label']} (reused: measured {when})").items()
+             if k not in ("speedup", "over_floor")} for r in prev["cnvkit_runs"]]
 
 
 def _cpu_model() -> str:
