@@ -357,8 +357,9 @@ def main():
                          "only around the loci: a shallow genome, hence its largest bins)")
     ap.add_argument("--cnvkit-results", type=Path,
                     help="take the CNVkit runs from this earlier results.json of the same cohort (BAMs and cores) "
-                         "instead of running CNVkit again (said so in results.md): to re-time ikzf1-cnv at a new "
-                         "commit without CNVkit's tens of minutes")
+                         "instead of running CNVkit again at the typical bin size (said so in results.md; the runs "
+                         "--cnvkit-bin-size and --cnvkit-autobin ask for are still run): to re-time ikzf1-cnv at a "
+                         "new commit without CNVkit's tens of minutes")
     a = ap.parse_args()
     out = a.outdir.resolve()
     out.mkdir(parents=True, exist_ok=True)
@@ -391,8 +392,9 @@ def main():
     print(f"floor: {fl['wall_s']} s (load {_load(fl)})", flush=True)
     access = access_bed(toy.load_build(genome)["contigs"], out / f"access_{genome}_contigs.bed")
     par = toy.RULES["cnvkit_par_genome"][genome]
-    if a.cnvkit_results:
-        ck_runs = reused_cnvkit(a.cnvkit_results, cdir)
+    if a.cnvkit_results:   # the typical run from the earlier results; the extra ones asked for, run here
+        ck_runs = reused_cnvkit(a.cnvkit_results, cdir) + [run_cnvkit(out, sheet, access, b, label, a.cores, par, bams)
+                                                           for b, label in sizes[1:]]
     else:
         ck_runs = [run_cnvkit(out, sheet, access, b, label, a.cores, par, bams) for b, label in sizes]
     wf_runs.append(run_ikzf1cnv(out, cfg_path, wf_out, a.cores, bams, len(sheet), "last"))
