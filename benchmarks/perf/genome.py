@@ -422,7 +422,8 @@ def reused_cnvkit(path: Path, cdir: Path) -> list[dict]:
     if Path(prev["cohort"]["dir"]).resolve() != cdir:
         raise SystemExit(f"{path} is of the cohort {prev['cohort']['dir']}, not {cdir}")
     when = f"{prev['machine']['date']}, commit {prev['machine']['commit']}"
-    return [{k: v for k, v in dict(r, label=f"{r['label']} (reused: measured {when})").items()
+    return [{k: v for k, v in dict(r, label=r["label"] if "(reused" in r["label"] else
+                                   f"{r['label']} (reused: measured {when})").items()
              if k not in ("speedup", "over_floor")} for r in prev["cnvkit_runs"]]
 
 

@@ -33,6 +33,7 @@ _U16 = struct.Struct("<H").unpack_from
 _I32 = struct.Struct("<i").unpack_from
 _U32 = struct.Struct("<I").unpack_from
 CHUNK = 4 << 20  # compressed bytes read at a time
+READ_FIRST = 4096  # RegionReader: compressed bytes first read for a region (a backbone bin: a block or two)
 # CIGAR operations that consume the reference (M, D, N, =, X), by op code
 _REF_OP = np.array([1, 0, 1, 1, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0], dtype=np.int64)
 # struct formats of the BAM tag value types (SAM specification 4.2.4)
@@ -277,7 +278,7 @@ class RegionReader:
         past `hi` on contig `tid` (or on a later contig) or the end of the file; the caller
         masks each chunk to refid == tid and pos < hi."""
         self.fh.seek(voffset >> 16)
-        skip, size, pending, buf = voffset & 0xFFFF, min(1 << 16, CHUNK), b"", b""
+        skip, size, pending, buf = voffset & 0xFFFF, min(READ_FIRST, CHUNK), b"", b""
         while True:
             data = self.fh.read(size)
             size = min(size * 2, CHUNK)
