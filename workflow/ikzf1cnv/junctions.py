@@ -20,7 +20,10 @@ Reads are gathered in the coverage pass by a JunctionReads collector, once per r
 """
 from __future__ import annotations
 
+import bisect
+import math
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -158,16 +161,21 @@ def cluster(records: list[tuple[str, int, int]], tolerance: int) -> pd.DataFrame
     rows = []
     for chrom, g in df.groupby("chrom", sort=True):
         pts = list(zip(g["left"].tolist(), g["right"].tolist()))
+        lefts = [p[0] for p in pts]
         used = [False] * len(pts)
         for i, (l0, r0) in enumerate(pts):
             if used[i]:
                 continue
-            members = [j for j in range(i, len(pts)) if not used[j] and abs(pts[j][0] - l0) <= tolerance
+            # sorted by left: only records up to l0 + tolerance can be members (a genome
+            # sample has thousands of chimeric split reads: no pass over all of them each)
+            stop = bisect.bisect_right(lefts, l0 + tolerance, i)
+            members = [j for j in range(i, stop) if not used[j] and abs(pts[j][0] - l0) <= tolerance
                        and abs(pts[j][1] - r0) <= tolerance]
             for j in members:
                 used[j] = True
-            vals = pd.Series([pts[j] for j in members]).value_counts()
-            top = sorted(k for k, v in vals.items() if v == vals.max())[0]   # deterministic mode
+            vals = Counter(pts[j] for j in members)
+            most = max(vals.values())
+            top = min(k for k, v in vals.items() if v == most)   # deterministic mode
             rows.append((chrom, top[0], top[1], len(members), 0, 1))
     return pd.DataFrame(rows, columns=JUNCTION_COLS)
 
@@ -182,7 +190,8 @@ def cluster_pairs(records: list[tuple[str, int, int]], window: int) -> list[tupl
     for i, (c0, l0, r0) in enumerate(df):
         if used[i]:
             continue
-        members = [j for j in range(i, len(df)) if not used[j] and df[j][0] == c0 and abs(df[j][1] - l0) <= window
+        stop = bisect.bisect_right(df, (c0, l0 + window, math.inf), i)   # sorted: no member past this
+        members = [j for j in range(i, stop) if not used[j] and df[j][0] == c0 and abs(df[j][1] - l0) <= window
                    and abs(df[j][2] - r0) <= window]
         for j in members:
             used[j] = True
@@ -197,16 +206,22 @@ def merge_pairs(split: pd.DataFrame, pairs: list, window: int, tolerance: int) -
     `tolerance` bp past the junction's ends and lie within `window` bp of them), the one
     with most split reads; one that brackets none is a junction of its own, placed between
     its reads (precise 0)."""
-    out = split.copy()
+    out = split.reset_index(drop=True)
+    chrom = out["chrom"].to_numpy(dtype=object)
+    left, right = out["left"].to_numpy(dtype=np.int64), out["right"].to_numpy(dtype=np.int64)
+    split_reads = out["split_reads"].to_numpy(dtype=np.int64)
+    rows_of = {c: np.flatnonzero(chrom == c) for c in dict.fromkeys(chrom)}
+    added = np.zeros(len(out), dtype=np.int64)
     extra = []
     for c, il, ir, k, ol, orr in pairs:
-        fits = out[(out["chrom"] == c) & (out["left"] >= il - tolerance) & (out["left"] - ol <= window)
-                   & (out["right"] <= ir + tolerance) & (orr - out["right"] <= window)]
-        if len(fits):
-            best = fits.sort_values(["split_reads", "left"], ascending=[False, True]).index[0]
-            out.loc[best, "discordant_pairs"] += k
+        rows = rows_of.get(c, np.zeros(0, dtype=np.int64))
+        lr, rr = left[rows], right[rows]
+        fits = rows[(lr >= il - tolerance) & (lr - ol <= window) & (rr <= ir + tolerance) & (orr - rr <= window)]
+        if len(fits):   # most split reads, then the leftmost, then the first row
+            added[fits[np.lexsort((fits, left[fits], -split_reads[fits]))[0]]] += k
         else:
             extra.append((c, il, ir, 0, k, 0))
+    out = out.assign(discordant_pairs=out["discordant_pairs"].to_numpy(dtype=np.int64) + added)
     if extra:
         out = pd.concat([out, pd.DataFrame(extra, columns=JUNCTION_COLS)], ignore_index=True)
     return out.sort_values(["chrom", "left", "right"], kind="stable").reset_index(drop=True).astype(
