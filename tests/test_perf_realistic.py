@@ -56,7 +56,7 @@ def test_every_python_engine_reads_the_same_coverage(perf, root, toy_bins):
     import pysam
     bam = str(root / "resources/toy/bams/T05.bam")
     code = perf.ENGINE.format(wf=str(root / "workflow"))
-    for kind in ("zlib", "index", "pysam_loop"):
+    for kind in ("zlib", "index", "index_scan", "pysam_loop"):
         p = subprocess.run([sys.executable, "-c", code, kind, bam, *toy_bins], capture_output=True, text=True)
         assert p.returncode == 0, p.stderr
         wall, cpu = map(float, p.stdout.split())

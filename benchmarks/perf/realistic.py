@@ -265,8 +265,10 @@ if kind == "pysam_loop":
                 continue
             st.append(r.reference_start); en.append(r.reference_end)
 else:
+    if kind == "index":   # pysam's objects through the index (what panels used before; CRAM still does)
+        cnv._index_scan = lambda bam_, fh, *rest: cnv._index_pass(fh, *rest)
     jr = junctions.JunctionReads(20, 1000)
-    cnv.bin_coverages(bins, bam, 0, junction_reads=jr, sequential=kind != "index")
+    cnv.bin_coverages(bins, bam, 0, junction_reads=jr, sequential=kind not in ("index", "index_scan"))
 print(time.time() - t, time.process_time() - c)
 """
 
@@ -276,7 +278,8 @@ def engines(bam: str, bins: tuple[str, str], out: Path, repeat: int) -> list[dic
     from ikzf1cnv import bamscan
     has_isal = bamscan.INFLATE == "isal" or bool(os.environ.get("ISAL_PATH"))   # ISAL_PATH: a pip --target of isal
     kinds = ["samtools view -c", "sequential (zlib)"] + (["sequential (isal)"] if has_isal else []) \
-        + ["index pass (pysam, before)", "pysam loop (starts, ends)", "samtools bedcov"]
+        + ["index pass (pysam, before)", "index scan (bamscan through the index)", "pysam loop (starts, ends)",
+           "samtools bedcov"]
     code = ENGINE.format(wf=str(ROOT / "workflow"))
     times: dict[str, list] = {k: [] for k in kinds}
     cpus: dict[str, list] = {k: [] for k in kinds}
@@ -296,6 +299,7 @@ def engines(bam: str, bins: tuple[str, str], out: Path, repeat: int) -> list[dic
                 times[k].append(time.time() - t)
             else:
                 arg = {"sequential (zlib)": "zlib", "sequential (isal)": "isal", "index pass (pysam, before)": "index",
+                       "index scan (bamscan through the index)": "index_scan",
                        "pysam loop (starts, ends)": "pysam_loop"}[k]
                 p = subprocess.run([sys.executable, "-c", code, arg, bam, *bins], check=True, capture_output=True,
                                    text=True)
