@@ -86,7 +86,11 @@ COVERAGE_BATCHES = inputs.batches(ALL_SAMPLES, config["batch_size"], "coverage_"
 CALL_BATCHES = inputs.batches(TUMOURS, config["batch_size"], "call_")
 # Decompression threads a coverage batch may use: the cores left over when every batch runs
 # at once (1 on a cohort, up to 4 for a few BAMs on many cores).
-COVERAGE_THREADS = inputs.coverage_threads(workflow.cores, len(COVERAGE_BATCHES))
+try:
+    _CORES = workflow.cores
+except Exception:  # a cluster executor sets no --cores (each job has its own allocation): 1 thread
+    _CORES = None
+COVERAGE_THREADS = inputs.coverage_threads(_CORES, len(COVERAGE_BATCHES))
 
 wildcard_constraints:
     sample="[A-Za-z0-9][A-Za-z0-9._-]*",
