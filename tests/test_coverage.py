@@ -586,3 +586,26 @@ def test_index_scan_reads_what_the_pysam_index_pass_reads(tmp_path, chunk):
     # by hand (the deletion read from 20,000 spans 5,100 bases: 100 of them in the bin at 25 kb)
     want = _per_base([r for r in reads if r[0] >= 0], [r[:3] for r in rows], 0)
     assert out["scan", 0]["depth"].tolist() == pytest.approx(want, abs=0, rel=0)
+
+
+@pytest.mark.parametrize("sample", ["N01", "T05"])
+def test_both_inflate_engines_give_the_same_coverage(root, sample):
+    """zlib (the pip default) and ISA-L (the `fast` extra, installed with the test extra):
+    the same coverage of the toy panel's bins, and the same on the edge-case BAM."""
+    import zlib
+
+    from ikzf1cnv import bamscan
+    isal = pytest.importorskip("isal.isal_zlib")
+    tgt, anti = cnv.make_bins(str(root / "resources" / "toy" / "panel_hg38.bed"), 267, 150_000)
+    bins = [tgt.data[cnv.BIN_COLS], anti.data[cnv.BIN_COLS]]
+    bam = str(root / "resources" / "toy" / "bams" / f"{sample}.bam")
+    out = {}
+    old = bamscan._z
+    try:
+        for name, engine in (("zlib", zlib), ("isal", isal)):
+            bamscan._z = engine
+            out[name] = cnv.bin_coverages(bins, bam, 0, sequential=True)
+    finally:
+        bamscan._z = old
+    assert out["zlib"][0].equals(out["isal"][0]) and out["zlib"][1].equals(out["isal"][1])
+    assert out["zlib"][0]["depth"].sum() > 0
