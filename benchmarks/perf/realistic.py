@@ -50,6 +50,8 @@ sys.path.insert(0, str(ROOT / "workflow"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 sys.path.insert(0, str(ROOT / "benchmarks" / "accuracy"))
 SMK = [sys.executable, "-m", "snakemake"]
+sys.path.insert(0, str(ROOT / "benchmarks" / "perf"))
+from run import md_table  # noqa: E402  (the panel benchmark's tables)
 BINS = (267, 150_000)
 DEPTHS_T = (300, 400, 600, 1000)
 DEPTHS_N = (300, 400, 600)
@@ -314,12 +316,6 @@ def engines(bam: str, bins: tuple[str, str], out: Path, repeat: int) -> list[dic
              "x_floor": round(float(np.median(v) / floor), 2), "cpu_s": round(float(np.median(cpus[k])), 2),
              "cpu_x_floor": round(float(np.median(cpus[k]) / floor_cpu), 2), "loadavg": las}
             for k, v in times.items()]
-
-
-def md_table(rows: list[dict], cols: list[str]) -> list[str]:
-    out = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
-    out += ["| " + " | ".join(str(r.get(c, "")) for c in cols) + " |" for r in rows]
-    return out
 
 
 def main():
