@@ -19,6 +19,11 @@ include: "workflow/rules/calling.smk"
 include: "workflow/rules/cohort.smk"
 
 
+# Each rule's names (inputs, outputs, params) are its stage's Job fields: checked here, at
+# parse time, so a rule and its Job that disagree stop even a dry run (ikzf1cnv.stages.wiring).
+check_wiring(workflow.rules)
+
+
 rule all:
     input:
         all_outputs(),

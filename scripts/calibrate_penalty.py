@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "workflow"))
 
-from ikzf1cnv.calibrate import calibration_table  # noqa: E402
+from ikzf1cnv.caller.calibrate import calibration_table
 
 # window sizes (positions: exon units, intronic, flanking and off-target bins of a gene's window)
 NS = [2, 4, 8, 12, 20, 30, 40, 60, 80, 120, 160, 240, 320, 480, 640, 1000, 1500, 2000]

@@ -11,7 +11,9 @@ from pathlib import Path
 
 import yaml
 
-from ikzf1cnv import annotation, cohort, files, genes, labels, report
+from ikzf1cnv.caller import classify, labels
+from ikzf1cnv.core import annotation, files, tables
+from ikzf1cnv.stages import cohort as cohort_stage, report as report_stage
 
 # IKZF1 exons on hg38 (chrom, start, end): the toy's exon table
 IKZF1_EXONS = [("chr7", 50304716, 50304922), ("chr7", 50319048, 50319101), ("chr7", 50327638, 50327757),
@@ -73,6 +75,7 @@ def sample_record(name: str, rng: random.Random, rules: dict) -> tuple[dict, lis
         "arm_losses": rng.choice(["none", "none", "none", "9p:0.40"]),
         "junctions": junctions,
     }
+    rec["ikzf1plus"], rec["ukall_cna"] = classify.risk(rec, status, rec["genes"], rules, "any")
     rows = []
     for e, (chrom, start, end) in enumerate(IKZF1_EXONS, 1):
         call = ("biallelic_loss" if e in bial else "loss" if e in lost else "normal") if ev else "no_data"
@@ -89,12 +92,12 @@ def sample_record(name: str, rng: random.Random, rules: dict) -> tuple[dict, lis
     return rec, rows
 
 
-def write_cohort(out: Path, n: int, root: Path, seed: int = 11) -> report.ReportJob:
+def write_cohort(out: Path, n: int, root: Path, seed: int = 11) -> report_stage.ReportJob:
     """n tumours (S0001 ...) under out as the workflow lays them out; the report step's job."""
     import pandas as pd
     rng = random.Random(seed)
     rules = annotation.load_rules(root / "resources" / "rules.yaml")
-    assert genes.gene_columns(rules)  # the call table's gene columns come from here
+    assert annotation.gene_columns(rules)  # the call table's gene columns come from here
     config = workflow_config(root)
     recs, exons = [], []
     for i in range(1, n + 1):
@@ -103,20 +106,20 @@ def write_cohort(out: Path, n: int, root: Path, seed: int = 11) -> report.Report
         d = out / "samples" / name
         d.mkdir(parents=True, exist_ok=True)
         files.write_json(rec, d / "calls.json")
-        files.write_table(pd.DataFrame(rows), files.EXON_TABLE, str(d / "ikzf1_exons.tsv"))
+        tables.write_table(pd.DataFrame(rows), tables.EXON_TABLE, str(d / "ikzf1_exons.tsv"))
         recs.append(str(d / "calls.json"))
         exons.append(str(d / "ikzf1_exons.tsv"))
     (out / "cohort").mkdir(parents=True, exist_ok=True)
     (out / "reference").mkdir(parents=True, exist_ok=True)
-    cohort.run_cohort(cohort.CohortJob(
-        records=recs, rules=str(root / "resources" / "rules.yaml"),
-        reference_table=str(root / config["reference_table"]), ikzf1plus_pax5=config["ikzf1plus_pax5"],
-        frequency_min_samples=config["frequency_min_samples"], frequency_alpha=config["frequency_alpha"],
-        out_calls=str(out / "cohort" / "ikzf1_calls.tsv"), out_freq=str(out / "cohort" / "frequencies.tsv"),
-        out_mqc=str(out / "mqc")))
+    rules_path = str(root / "resources" / "rules.yaml")
+    cohort_stage.run(cohort_stage.CohortJob.from_names({
+        "records": recs, "rules": rules_path, "reference_table": str(root / config["reference_table"]),
+        "frequency_min_samples": config["frequency_min_samples"], "frequency_alpha": config["frequency_alpha"],
+        "calls": str(out / "cohort" / "ikzf1_calls.tsv"), "freq": str(out / "cohort" / "frequencies.tsv"),
+        "mqc": str(out / "mqc")}))
     info = out / "reference" / "info.json"
     info.write_text(json.dumps({"mode": "pooled", "normals": [f"N{i:02d}" for i in range(1, 21)], "warning": ""}))
-    return report.ReportJob(calls=str(out / "cohort" / "ikzf1_calls.tsv"), freq=str(out / "cohort" / "frequencies.tsv"),
-                            records=recs, exons=exons, reference_info=str(info),
-                            deletion_types=str(root / "resources" / "deletion_types.tsv"), config=config,
-                            out_html=str(out / "cohort" / "report.html"))
+    return report_stage.ReportJob.from_names({
+        "calls": str(out / "cohort" / "ikzf1_calls.tsv"), "freq": str(out / "cohort" / "frequencies.tsv"),
+        "records": recs, "exons": exons, "reference": str(info), "types": str(root / "resources" / "deletion_types.tsv"),
+        "rules": rules_path, "config": config, "html": str(out / "cohort" / "report.html")})

@@ -16,7 +16,8 @@ def root():
 
 @pytest.fixture(scope="session")
 def rules(root):
-    from ikzf1cnv import annotation
+    from ikzf1cnv.caller import params as cparams
+    from ikzf1cnv.core import annotation
     return annotation.load_rules(root / "resources" / "rules.yaml")
 
 
@@ -31,9 +32,10 @@ def schema_defaults(root):
 @pytest.fixture(scope="session")
 def params(root, schema_defaults):
     """The caller's parameters at the config's defaults, penalties from the calibration table."""
-    from ikzf1cnv import annotation, calling
+    from ikzf1cnv.caller import params as cparams
+    from ikzf1cnv.core import annotation
     calib = annotation.read_tsv(root / "resources" / "penalty_calibration.tsv")
-    return calling.CallerParams.from_config(schema_defaults["caller"], schema_defaults["qc"], calib)
+    return cparams.CallerParams.from_config(schema_defaults["caller"], schema_defaults["qc"], calib)
 
 
 def snakemake(root, *args, check=True):

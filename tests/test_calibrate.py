@@ -1,9 +1,9 @@
 """The penalty calibration: its shortcut agrees with the model, and its table holds its rate."""
 import numpy as np
 
-from ikzf1cnv import annotation
-from ikzf1cnv.calibrate import critical_penalties
-from ikzf1cnv.model import ModelParams, fit
+from ikzf1cnv.core import annotation
+from ikzf1cnv.caller.calibrate import critical_penalties
+from ikzf1cnv.caller.model import ModelParams, fit
 
 
 def test_critical_penalty_is_where_the_viterbi_stops_calling():

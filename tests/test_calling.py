@@ -3,9 +3,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ikzf1cnv import annotation, calling, genes
-from ikzf1cnv import bins as binlib
-from ikzf1cnv.purity import expected_log2
+from ikzf1cnv.caller import genes, params as cparams, prepare, sample
+from ikzf1cnv.core import annotation, constants
+from ikzf1cnv.caller import genes, params as cparams, prepare, sample
+from ikzf1cnv.core import annotation, constants
+from ikzf1cnv.caller.purity import expected_log2
 
 
 @pytest.fixture(scope="module")
@@ -16,7 +18,7 @@ def units(root, rules):
 
 @pytest.fixture(scope="module")
 def ann(root, rules, units):
-    return calling.Annotation(units, annotation.load_arms(root / "resources", "hg38"),
+    return cparams.Annotation(units, annotation.load_arms(root / "resources", "hg38"),
                               annotation.load_introns(root / "resources", "hg38"), rules)
 
 
@@ -31,7 +33,7 @@ def make_bins(units, seed, sd=0.08, events=(), chrom_shift=None, depth=300.0):
             if u.gene == gene and (exons is None or str(u.exon) in exons):
                 l2 += v
         rows.append((u.chrom, int(u.start) - 1, int(u.end), l2))
-    for c in calling.AUTOSOMES:
+    for c in constants.AUTOSOMES:
         for i in range(20):
             rows.append((c, 1_000_000 * (i + 1), 1_000_000 * (i + 1) + 300, 0.0))
     df = pd.DataFrame(rows, columns=["chromosome", "start", "end", "log2"])
@@ -52,14 +54,14 @@ def test_recentring_ignores_hyperdiploid_gains():
     gained = {c: np.log2(3 / 2) for c in ("chr4", "chr6", "chr10", "chr14", "chr17", "chr18")}
     gained["chr21"] = np.log2(4 / 2)
     rows = []
-    for c in calling.AUTOSOMES:
+    for c in constants.AUTOSOMES:
         for i in range(30):
             rows.append((c, i * 1000, i * 1000 + 300, 0.2 + gained.get(c, 0.0)))
     bins = pd.DataFrame(rows, columns=["chromosome", "start", "end", "log2"])
-    assert binlib.recentre_shift(bins, 0.1, 3) == pytest.approx(0.2)
+    assert prepare.recentre_shift(bins, 0.1, 3) == pytest.approx(0.2)
     # a large chromosome loss does not move it either
     bins.loc[bins["chromosome"] == "chr7", "log2"] -= 1
-    assert binlib.recentre_shift(bins, 0.1, 3) == pytest.approx(0.2)
+    assert prepare.recentre_shift(bins, 0.1, 3) == pytest.approx(0.2)
 
 
 @pytest.mark.parametrize("kind,states,data,want", [
@@ -105,7 +107,7 @@ def _params(params):
 
 
 def call(ann, bins, blast):
-    return calling.call_sample("S", bins, ann, PARAMS, blast, 100.0)
+    return sample.call_sample("S", bins, ann, PARAMS, blast, 100.0)
 
 
 def test_call_sample_del4_7_with_hom_cdkn2a(units, rules, ann):
@@ -166,21 +168,21 @@ def test_calibrated_penalty_grows_with_gene_size_and_stricter_rate(root, schema_
     calib = annotation.read_tsv(root / "resources" / "penalty_calibration.tsv")
     caller, qc = schema_defaults["caller"], schema_defaults["qc"]
     assert caller["switch_penalty"] is None and caller["false_positive_rate"] == 0.001
-    strict = calling.CallerParams.from_config(caller, qc, calib)
-    loose = calling.CallerParams.from_config({**caller, "false_positive_rate": 0.01}, qc, calib)
+    strict = cparams.CallerParams.from_config(caller, qc, calib)
+    loose = cparams.CallerParams.from_config({**caller, "false_positive_rate": 0.01}, qc, calib)
     assert strict.model_for(2).switch_penalty < strict.model_for(8).switch_penalty < strict.model_for(30).switch_penalty
     assert loose.model_for(8).switch_penalty < strict.model_for(8).switch_penalty
-    fixed = calling.CallerParams.from_config({**caller, "switch_penalty": 7.5}, qc, calib)
+    fixed = cparams.CallerParams.from_config({**caller, "switch_penalty": 7.5}, qc, calib)
     assert fixed.model_for(8).switch_penalty == 7.5 and fixed.model_for(30).switch_penalty == 7.5
 
 
 def test_calibration_holds_its_false_positive_rate(root):
     """The penalty the table gives for 8 exons keeps null false positives near 1%."""
-    from ikzf1cnv.model import fit
+    from ikzf1cnv.caller.model import ModelParams, fit
     calib = annotation.read_tsv(root / "resources" / "penalty_calibration.tsv")
     pen = float(calib[(calib["n_units"] == 8) & (calib["fp_rate"] == 0.01)]["switch_penalty"].iloc[0])
     rng = np.random.default_rng(99)  # a seed other than the calibration's
-    fp = np.mean([any(fit(x, np.full(8, 0.1), params=calling.ModelParams(switch_penalty=pen)).states)
+    fp = np.mean([any(fit(x, np.full(8, 0.1), params=ModelParams(switch_penalty=pen)).states)
                   for x in rng.normal(0, 0.1, (2000, 8))])
     assert 0.002 <= fp <= 0.025
 

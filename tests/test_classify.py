@@ -2,7 +2,7 @@
 case by case from the published definitions."""
 import pytest
 
-from ikzf1cnv.classify import ikzf1plus, ukall_cna
+from ikzf1cnv.caller.classify import ikzf1plus, ukall_cna
 
 NONE = {"CDKN2A": "none", "CDKN2B": "none", "PAX5": "none", "PAR1": "none", "ERG": "none",
         "EBF1": "none", "ETV6": "none", "BTG1": "none", "RB1": "none"}

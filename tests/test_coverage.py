@@ -3,7 +3,13 @@ import numpy as np
 import pysam
 import pytest
 
-from ikzf1cnv import cnv, inputs
+from ikzf1cnv.reads.binning import PassSettings
+from ikzf1cnv.cnvkit import bins as cnvkit_bins, fast_fix, fix, io as cnn_io, reference as cnvkit_reference
+from ikzf1cnv.core import constants, errors
+from ikzf1cnv.inputs import bam as bam_check
+from ikzf1cnv.stages import bins as bins_stage, coverage as coverage_stage
+from ikzf1cnv.reads import binning, coverage as bam_coverage, passes
+from ikzf1cnv.stages import plan
 
 
 def _bam(path, reads, contigs={"chr1": 10_000, "chr2": 10_000}):
@@ -35,12 +41,12 @@ def test_depth_counts_bases_and_skips_flagged_reads(tmp_path):
     bam = _bam(tmp_path / "s.bam", reads)
     t = _bed(tmp_path / "t.bed", [("chr1", 100, 200, "A"), ("chr1", 1000, 1100, "B"), ("chrZ", 0, 100, "Z")])
     a = _bed(tmp_path / "a.bed", [("chr2", 450, 550, "Antitarget")])
-    tc, ac = cnv.bin_coverages([t, a], bam, 0)
+    tc, ac = bam_coverage.bin_coverages([t, a], bam, PassSettings(min_mapq=0))
     assert list(tc["gene"]) == ["A", "B"]            # chrZ is not in the BAM: dropped
     assert tc["depth"].tolist() == [1.0, 0.0]         # (50 + 50) bases / 100 bp; none
-    assert tc["log2"].tolist() == [0.0, cnv.NULL_LOG2]
+    assert tc["log2"].tolist() == [0.0, constants.NULL_LOG2]
     assert ac["depth"].tolist() == [0.4]
-    tq, _ = cnv.bin_coverages([t, a], bam, 10)
+    tq, _ = bam_coverage.bin_coverages([t, a], bam, PassSettings(min_mapq=10))
     assert tq["depth"].tolist() == [0.5, 0.0] and tq["log2"].tolist()[0] == -1.0
     assert list(tmp_path.glob("tmp*")) == []          # its temporary BED is removed
 
@@ -55,19 +61,19 @@ def test_equals_cnvkit_coverage_on_toy_bams(root, tmp_path, sample, sequential):
 
     units = tmp_path / "bins.bed"
     # a slice of real bins: the toy panel's IKZF1 targets split as the workflow splits them
-    tgt, anti = cnv.make_bins(str(root / "resources" / "toy" / "panel_hg38.bed"), 267, 1_000_000)
+    tgt, anti = cnvkit_bins.make_bins(str(root / "resources" / "toy" / "panel_hg38.bed"), 267, 1_000_000)
     tabio.write(tgt, str(units), "bed4")
     anti_bed = tmp_path / "anti.bed"
     tabio.write(anti, str(anti_bed), "bed4")
     bam = str(root / "resources" / "toy" / "bams" / f"{sample}.bam")
-    ours_t, ours_a = cnv.bin_coverages([str(units), str(anti_bed)], bam, 0, sequential=sequential)
+    ours_t, ours_a = bam_coverage.bin_coverages([str(units), str(anti_bed)], bam, PassSettings(min_mapq=0, sequential=sequential))
     for ours, bed in ((ours_t, units), (ours_a, anti_bed)):
         theirs = coverage.interval_coverages(str(bed), bam, by_count=False, min_mapq=0, processes=1).data
         assert len(ours) == len(theirs) > 100
         assert np.array_equal(ours["start"].to_numpy(), theirs["start"].to_numpy())
         assert np.allclose(ours["depth"], theirs["depth"], rtol=0, atol=1e-12)
         assert np.allclose(ours["log2"], theirs["log2"], rtol=0, atol=1e-12)
-        cnv.write_cnn(ours, tmp_path / "ours.cnn")
+        cnn_io.write_cnn(ours, tmp_path / "ours.cnn")
         tabio.write(coverage.interval_coverages(str(bed), bam, False, 0, 1), str(tmp_path / "theirs.cnn"))
         assert (tmp_path / "ours.cnn").read_bytes() == (tmp_path / "theirs.cnn").read_bytes()
 
@@ -75,7 +81,7 @@ def test_equals_cnvkit_coverage_on_toy_bams(root, tmp_path, sample, sequential):
 @pytest.mark.parametrize("n,size", [(18, 10), (14, 10), (10, 10), (1, 10), (23, 5), (0, 10), (1000, 10)])
 def test_batches_hold_every_sample_once_in_about_n_over_size_jobs(n, size):
     names = [f"S{i:02d}" for i in range(n)]
-    b = inputs.batches(names, size, "coverage_")
+    b = plan.batches(names, size, "coverage_")
     assert sorted(x for v in b.values() for x in v) == sorted(names)      # every sample once
     assert all(v == sorted(v) for v in b.values())
     buckets = 1 << max(0, (max(n, 1) - 1) // size).bit_length()   # the power of two >= n / size
@@ -86,45 +92,50 @@ def test_batches_hold_every_sample_once_in_about_n_over_size_jobs(n, size):
 
 def test_an_added_tumour_moves_no_other_sample_between_batches():
     names = [f"P{i:03d}" for i in range(37)]
-    before = inputs.batches(names, 10, "call_")
-    after = inputs.batches(names + ["P999"], 10, "call_")
+    before = plan.batches(names, 10, "call_")
+    after = plan.batches(names + ["P999"], 10, "call_")
     changed = [k for k in after if after[k] != before.get(k)]
     assert len(changed) == 1 and "P999" in after[changed[0]]
     assert set(after[changed[0]]) - {"P999"} == set(before.get(changed[0], []))
 
 
 def test_batch_keys_widen_past_999():
-    b = inputs.batches([str(i) for i in range(1500)], 1, "c")
+    b = plan.batches([str(i) for i in range(1500)], 1, "c")
     assert list(b)[0].startswith("c") and len(list(b)[0]) == 5 and len(b) > 900
 
 
 def coverage_job(root, samples, bams, tbins, abins, o):
-    from ikzf1cnv import coverage
+    """The coverage stage's job as its rule would name it (outputs o: target, antitarget,
+    bam.json, idxstats, stats (empty: none), junctions; one entry a sample)."""
     res = root / "resources"
-    return coverage.CoverageJob(samples=samples, bams=bams, genome="hg38",
-                                contigs={b: str(res / b / "contigs.tsv") for b in ("hg38", "hg19")},
-                                target_bins=tbins, antitarget_bins=abins, min_mapq=0, fasta=None,
-                                junctions={"min_clip": 20, "min_insert": 1000, "pair_window": 500, "tolerance": 5}, out_targets=o[0], out_antitargets=o[1],
-                                out_bam_info=o[2], out_junctions=o[5], out_idxstats=o[3], out_stats=o[4])
+    return coverage_stage.CoverageBatch.from_names({
+        "sample": samples, "bam": bams, "bai": [b + ".bai" for b in bams], "target_bins": tbins,
+        "antitarget_bins": abins, "hg38_contigs": str(res / "hg38" / "contigs.tsv"),
+        "hg19_contigs": str(res / "hg19" / "contigs.tsv"), "fasta": [], "genome": "hg38", "min_mapq": 0,
+        "junction_settings": {"min_clip": 20, "min_insert": 1000, "pair_window": 500, "tolerance": 5},
+        "on_sample_error": "continue", "sequential": True, "target_coverage": o[0], "antitarget_coverage": o[1],
+        "bam_info": o[2], "idxstats": o[3], "stats": o[4], "junctions": o[5]})
 
 
 def bins_job(root, tbins, abins):
-    from ikzf1cnv import coverage
-    res = root / "resources"
-    return coverage.BinsJob(targets=str(res / "toy" / "panel_hg38.bed"), target_avg_size=267,
-                            antitarget_avg_size=1_000_000, exons=None, contigs=None, rules=None, wgs={},
-                            out_targets=tbins, out_antitargets=abins)
+    """The bins stage's job of the toy panel as its rule would name it."""
+    return bins_stage.BinsJob.from_names({
+        "targets": str(root / "resources" / "toy" / "panel_hg38.bed"), "exons": [], "contigs": [], "rules": [],
+        "target_avg_size": 267, "antitarget_avg_size": 1_000_000, "wgs": {}, "target_bins": tbins,
+        "antitarget_bins": abins})
 
 
 def test_coverage_batch_writes_idxstats_and_optional_samtools_stats(root, tmp_path):
-    from ikzf1cnv import coverage
+    from ikzf1cnv.core import annotation
+    from ikzf1cnv.reads import bgzf, junction_reads, records
+    from ikzf1cnv.stages import bins as bins_stage, coverage as coverage_stage
 
     tbins, abins = str(tmp_path / "t.bed"), str(tmp_path / "a.bed")
     _bed(tmp_path / "t.bed", [("chr7", 50304700, 50305000, "IKZF1")])
     _bed(tmp_path / "a.bed", [("chr1", 0, 1_000_000, "Antitarget")])
     bams = [str(root / "resources" / "toy" / "bams" / f"{s}.bam") for s in ("N01", "T01")]
     o = {k: [str(tmp_path / f"{s}.{k}") for s in ("N01", "T01")] for k in ("t", "a", "json", "idx", "stats", "jx")}
-    coverage.run_coverage_batch(coverage_job(root, ["N01", "T01"], bams, tbins, abins,
+    coverage_stage.run(coverage_job(root, ["N01", "T01"], bams, tbins, abins,
                                              [o["t"], o["a"], o["json"], o["idx"], o["stats"], o["jx"]]))
     for bam, idx, st in zip(bams, o["idx"], o["stats"]):
         with pysam.AlignmentFile(bam) as fh:
@@ -134,7 +145,7 @@ def test_coverage_batch_writes_idxstats_and_optional_samtools_stats(root, tmp_pa
         assert "This file was produced by samtools stats" in open(st).read()
     before = sorted(tmp_path.rglob("*"))
     o2 = [str(tmp_path / f"x{i}") for i in range(5)]
-    coverage.run_coverage_batch(coverage_job(root, ["N01"], bams[:1], tbins, abins,
+    coverage_stage.run(coverage_job(root, ["N01"], bams[:1], tbins, abins,
                                              [[o2[0]], [o2[1]], [o2[2]], [o2[3]], [], [o2[4]]]))
     # without out_stats: the five outputs and nothing else (no samtools stats pass)
     assert sorted(set(tmp_path.rglob("*")) - set(before)) == sorted(tmp_path / f"x{i}" for i in range(5))
@@ -143,7 +154,9 @@ def test_coverage_batch_writes_idxstats_and_optional_samtools_stats(root, tmp_pa
 def test_par_table_is_cnvkits(root):
     from skgenome.genomebuild import get_genome_build
 
-    from ikzf1cnv import annotation
+    from ikzf1cnv.core import annotation
+    from ikzf1cnv.reads import bgzf, junction_reads, records
+    from ikzf1cnv.stages import bins as bins_stage, coverage as coverage_stage
     par = annotation.read_tsv(root / "resources" / "cnvkit_par_regions.tsv")
     for r in par.itertuples():
         assert tuple(get_genome_build(r.genome).par_regions[r.region]) == (r.start, r.end)
@@ -154,29 +167,31 @@ def test_fix_fast_equals_cnvkit_fix_byte_for_byte(root, tmp_path, sample):
     """Our fix on plain tables gives CNVkit's .cnr: same rows, log2, depth and weight, same bytes."""
     from skgenome import tabio
 
-    from ikzf1cnv import annotation, coverage
+    from ikzf1cnv.core import annotation
+    from ikzf1cnv.reads import bgzf, junction_reads, records
+    from ikzf1cnv.stages import bins as bins_stage, coverage as coverage_stage
     tbins, abins = str(tmp_path / "t.bed"), str(tmp_path / "a.bed")
-    coverage.run_bins(bins_job(root, tbins, abins))
+    bins_stage.run(bins_job(root, tbins, abins))
     cnn = {}
     for n in ("N01", "N03", "N04", sample):
-        t, a = cnv.bin_coverages([tbins, abins], str(root / "resources" / "toy" / "bams" / f"{n}.bam"), 0)
+        t, a = bam_coverage.bin_coverages([tbins, abins], str(root / "resources" / "toy" / "bams" / f"{n}.bam"), PassSettings(min_mapq=0))
         cnn[n] = (str(tmp_path / f"{n}.t.cnn"), str(tmp_path / f"{n}.a.cnn"))
-        cnv.write_cnn(t, cnn[n][0])
-        cnv.write_cnn(a, cnn[n][1])
+        cnn_io.write_cnn(t, cnn[n][0])
+        cnn_io.write_cnn(a, cnn[n][1])
     ref = str(tmp_path / "ref.cnn")
     normals = ("N01", "N03", "N04")
-    tabio.write(cnv.build_reference([cnn[n][0] for n in normals], [cnn[n][1] for n in normals], "grch38", False,
+    tabio.write(cnvkit_reference.build_reference([cnn[n][0] for n in normals], [cnn[n][1] for n in normals], "grch38", False,
                                     None), ref)
     par = annotation.read_tsv(root / "resources" / "cnvkit_par_regions.tsv")
-    ours = cnv.fix_fast(*cnn[sample], cnv.read_cnn(ref), par[par["genome"] == "grch38"])
-    theirs = cnv.fix(*cnn[sample], ref, "grch38", False, False)
-    cnv.write_cnn(ours, tmp_path / "ours.cnr")
+    ours = fast_fix.fix_fast(*cnn[sample], cnn_io.read_cnn(ref), par[par["genome"] == "grch38"])
+    theirs = fix.fix(*cnn[sample], ref, "grch38", False, False)
+    cnn_io.write_cnn(ours, tmp_path / "ours.cnr")
     tabio.write(theirs, str(tmp_path / "theirs.cnr"))
     assert len(ours) > 1000 and (ours["chromosome"] == "chrX").any()
     assert (tmp_path / "ours.cnr").read_bytes() == (tmp_path / "theirs.cnr").read_bytes()
     # and where it does not apply (edge correction, chrY bins), fix_table falls back to cnvlib
-    assert not cnv.fast_fix_applies(True, False, ours)
-    assert not cnv.fast_fix_applies(False, False, ours.assign(chromosome="chrY"))
+    assert not fix.fast_fix_applies(True, False, ours)
+    assert not fix.fast_fix_applies(False, False, ours.assign(chromosome="chrY"))
 
 
 def test_whole_genome_mode_has_no_offtarget_bins_and_still_counts(root, tmp_path):
@@ -185,13 +200,13 @@ def test_whole_genome_mode_has_no_offtarget_bins_and_still_counts(root, tmp_path
     _bed(tmp_path / "t.bed", [("chr7", 50304700, 50305000, "IKZF1")])
     (tmp_path / "a.bed").write_text("")
     bam = str(root / "resources" / "toy" / "bams" / "T01.bam")
-    t, a = cnv.bin_coverages([str(tmp_path / "t.bed"), str(tmp_path / "a.bed")], bam, 0)
+    t, a = bam_coverage.bin_coverages([str(tmp_path / "t.bed"), str(tmp_path / "a.bed")], bam, PassSettings(min_mapq=0))
     assert len(a) == 0 and len(t) == 1 and t["depth"].iloc[0] > 10
 
 
 def test_aligned_bases_by_hand_and_against_a_per_base_sum():
     # reads [0,10) and [5,25); bins [0,5) [5,10) [10,30) [40,50): 5, 5+5, 15, 0 bases
-    assert cnv.aligned_bases([0, 5], [10, 25], [0, 5, 10, 40], [5, 10, 30, 50]).tolist() == [5, 10, 15, 0]
+    assert binning.aligned_bases([0, 5], [10, 25], [0, 5, 10, 40], [5, 10, 30, 50]).tolist() == [5, 10, 15, 0]
     rng = np.random.default_rng(1)
     st = rng.integers(0, 5000, 3000)
     en = st + rng.integers(1, 300, 3000)
@@ -200,13 +215,13 @@ def test_aligned_bases_by_hand_and_against_a_per_base_sum():
     depth = np.zeros(6000, dtype=np.int64)
     for a, b in zip(st, en):
         depth[a:b] += 1
-    assert cnv.aligned_bases(st, en, bs, be).tolist() == [int(depth[a:b].sum()) for a, b in zip(bs, be)]
+    assert binning.aligned_bases(st, en, bs, be).tolist() == [int(depth[a:b].sum()) for a, b in zip(bs, be)]
 
 
 def test_fetch_regions_join_near_bins_and_split_far_ones():
-    r = cnv.fetch_regions([0, 100, 50_000, 50_100, 200_000], [100, 30_000, 50_100, 50_200, 200_500], gap=10_000)
+    r = binning.fetch_regions([0, 100, 50_000, 50_100, 200_000], [100, 30_000, 50_100, 50_200, 200_500], gap=10_000)
     assert r == [(0, 30_000, 0, 2), (50_000, 50_200, 2, 4), (200_000, 200_500, 4, 5)]
-    assert cnv.fetch_regions([], []) == []
+    assert binning.fetch_regions([], []) == []
 
 
 
@@ -235,33 +250,35 @@ def cram_copy(src, dst, fasta=None):
 
 def test_contig_names_ucsc_and_ensembl():
     build = {"chr1": 100, "chr7": 200, "chrM": 16, "chrX": 50}
-    assert inputs.contig_names(build, {"chr1": 100, "chr7": 200}) == {"chr1": "chr1", "chr7": "chr7"}
-    assert inputs.contig_names(build, {"1": 100, "7": 200, "MT": 16, "X": 50}) == \
+    assert bam_check.contig_names(build, {"chr1": 100, "chr7": 200}) == {"chr1": "chr1", "chr7": "chr7"}
+    assert bam_check.contig_names(build, {"1": 100, "7": 200, "MT": 16, "X": 50}) == \
         {"chr1": "1", "chr7": "7", "chrM": "MT", "chrX": "X"}
-    assert inputs.contig_names(build, {"scaffold_1": 5}) == {}
+    assert bam_check.contig_names(build, {"scaffold_1": 5}) == {}
 
 
 def test_ensembl_named_and_cram_copies_give_the_same_coverage(root, tmp_path):
     """Ensembl names are mapped once, where reads are read: the tables keep the build's
     names and numbers. A reference-free CRAM decodes without a FASTA."""
-    from ikzf1cnv import annotation
+    from ikzf1cnv.core import annotation
+    from ikzf1cnv.reads import bgzf, junction_reads, records
+    from ikzf1cnv.stages import bins as bins_stage, coverage as coverage_stage
     bam = root / "resources" / "toy" / "bams" / "T01.bam"
-    tgt, anti = cnv.make_bins(str(root / "resources" / "toy" / "panel_hg38.bed"), 267, 1_000_000)
-    t = tgt.data.rename(columns={"chromosome": "chromosome"})[cnv.BIN_COLS]
-    a = anti.data[cnv.BIN_COLS]
-    ref_t, ref_a = cnv.bin_coverages([t, a], str(bam), 0)
+    tgt, anti = cnvkit_bins.make_bins(str(root / "resources" / "toy" / "panel_hg38.bed"), 267, 1_000_000)
+    t = tgt.data.rename(columns={"chromosome": "chromosome"})[binning.BIN_COLS]
+    a = anti.data[binning.BIN_COLS]
+    ref_t, ref_a = bam_coverage.bin_coverages([t, a], str(bam), PassSettings(min_mapq=0))
     hg38 = annotation.load_contigs(root / "resources", "hg38")
     hg19 = annotation.load_contigs(root / "resources", "hg19")
     ens = ensembl_copy(bam, tmp_path / "T01.ens.bam")
-    facts = inputs.check_bam("T01", ens, hg38, "hg38", {"hg19": hg19})
+    facts = bam_check.check_bam("T01", ens, hg38, "hg38", {"hg19": hg19})
     assert facts["contig_naming"] == "ensembl" and facts["contig_names"]["chr7"] == "7"
     assert facts["contigs_checked"] == len(hg38)
     cram = cram_copy(bam, tmp_path / "T01.cram")
-    cf = inputs.check_bam("T01", cram, hg38, "hg38", {"hg19": hg19})
+    cf = bam_check.check_bam("T01", cram, hg38, "hg38", {"hg19": hg19})
     assert cf["format"] == "CRAM" and cf["contig_naming"] == "ucsc"
     for path, names in ((ens, facts["contig_names"]), (cram, None)):
         for sequential in (False, True):   # the CRAM's sequential pass is pysam's, the BAM's bamscan's
-            got_t, got_a = cnv.bin_coverages([t, a], path, 0, contig_names=names, sequential=sequential)
+            got_t, got_a = bam_coverage.bin_coverages([t, a], path, PassSettings(min_mapq=0, contig_names=names, sequential=sequential))
             assert got_t.equals(ref_t) and got_a.equals(ref_a)
 
 
@@ -290,17 +307,17 @@ def test_cram_without_its_reference_is_a_clear_error(tmp_path):
     for f in (fa, Path(str(fa) + ".fai")):
         f.rename(moved / f.name)
     fa = moved / "ref.fa"
-    with pytest.raises(inputs.InputError, match="CRAM whose reference is not available.*Fix: set `fasta`"):
-        inputs.check_bam("S1", cram, {"chr1": 10_000}, "hg38", {})
-    facts = inputs.check_bam("S1", cram, {"chr1": 10_000}, "hg38", {}, fasta=str(fa))
+    with pytest.raises(errors.InputError, match="CRAM whose reference is not available.*Fix: set `fasta`"):
+        bam_check.check_bam("S1", cram, {"chr1": 10_000}, "hg38", {})
+    facts = bam_check.check_bam("S1", cram, {"chr1": 10_000}, "hg38", {}, fasta=str(fa))
     assert facts["format"] == "CRAM" and facts["read_length"] == 100
-    t, = cnv.bin_coverages([_bin_table([("chr1", 0, 1000, "A")])], cram, 0, reference=str(fa))
+    t, = bam_coverage.bin_coverages([_bin_table([("chr1", 0, 1000, "A")])], cram, PassSettings(min_mapq=0, fasta=str(fa)))
     assert t["depth"].tolist() == [1.0]
 
 
 def _bin_table(rows):
     import pandas as pd
-    return pd.DataFrame(rows, columns=cnv.BIN_COLS)
+    return pd.DataFrame(rows, columns=binning.BIN_COLS)
 
 
 # ------------------------------------------------------------------ the sequential pass
@@ -371,26 +388,30 @@ def test_sequential_pass_counts_every_base_of_every_counted_read_once(tmp_path, 
     duplicate, secondary, QC-fail, unmapped and low-MAPQ reads left out; reads on a contig
     without bins and unplaced reads read past: by hand, through the index and in one pass
     (a chunk of 500 compressed bytes too, so records straddle chunks; and in threads)."""
-    from ikzf1cnv import bamscan
+    from ikzf1cnv.core import annotation
+    from ikzf1cnv.reads import bgzf, junction_reads, records
+    from ikzf1cnv.stages import bins as bins_stage, coverage as coverage_stage
     bam = _reads_bam(tmp_path / "e.bam", EDGE_READS)
     t, a = (_bin_table(rows) for rows in EDGE_BINS)
     want = _per_base(EDGE_READS, [r[:3] for r in EDGE_BINS[0] + EDGE_BINS[1]], min_mapq)
-    idx_t, idx_a = cnv.bin_coverages([t, a], bam, min_mapq)
+    idx_t, idx_a = bam_coverage.bin_coverages([t, a], bam, PassSettings(min_mapq=min_mapq))
     assert idx_t["depth"].tolist() + idx_a["depth"].tolist() == pytest.approx(want, abs=0, rel=0)
     assert want[:3] == [(50 + 10) / 100, (50 + 100 + 1 + 100 + (min_mapq <= 3) * 80 + 50) / 100, 100 / 100]
-    for threads, chunk in ((1, bamscan.CHUNK), (1, 500), (3, 500)):
-        old = bamscan.CHUNK
-        bamscan.CHUNK = chunk
+    for threads, chunk in ((1, bgzf.CHUNK), (1, 500), (3, 500)):
+        old = bgzf.CHUNK
+        bgzf.CHUNK = chunk
         try:
-            seq_t, seq_a = cnv.bin_coverages([t, a], bam, min_mapq, threads=threads, sequential=True)
+            seq_t, seq_a = bam_coverage.bin_coverages([t, a], bam, PassSettings(min_mapq=min_mapq, threads=threads, sequential=True))
         finally:
-            bamscan.CHUNK = old
+            bgzf.CHUNK = old
         assert seq_t.equals(idx_t) and seq_a.equals(idx_a)
 
 
 def test_bamscan_columns_equal_pysams(tmp_path):
     """Every record's fields as pysam reads them, over many chunks; the tags of RawRead too."""
-    from ikzf1cnv import bamscan
+    from ikzf1cnv.core import annotation
+    from ikzf1cnv.reads import bgzf, junction_reads, records
+    from ikzf1cnv.stages import bins as bins_stage, coverage as coverage_stage
     rng = np.random.default_rng(3)
     reads = []
     for i in range(3000):
@@ -401,12 +422,12 @@ def test_bamscan_columns_equal_pysams(tmp_path):
         reads.append((int(rng.integers(0, 3)), int(rng.integers(0, 90_000)), cig, int(rng.integers(0, 61)),
                       int(rng.choice([0, 16, 0x400, 1 | 2 | 32 | 64, 1 | 16 | 128])), tags))
     bam = _reads_bam(tmp_path / "m.bam", reads)
-    old = bamscan.CHUNK
-    bamscan.CHUNK = 2000
+    old = bgzf.CHUNK
+    bgzf.CHUNK = 2000
     try:
-        batches = list(bamscan.scan(bam))
+        batches = list(records.scan(bam))
     finally:
-        bamscan.CHUNK = old
+        bgzf.CHUNK = old
     assert len(batches) > 10
     with pysam.AlignmentFile(bam) as fh:
         want = list(fh.fetch(until_eof=True))
@@ -427,35 +448,39 @@ def test_bamscan_columns_equal_pysams(tmp_path):
 def test_bamscan_reads_a_cigar_kept_in_its_cg_tag(tmp_path):
     """A read of more than 65,535 CIGAR operations keeps them in a CG tag (htslib writes it
     so): its span and clips come from the tag."""
-    from ikzf1cnv import bamscan
+    from ikzf1cnv.core import annotation
+    from ikzf1cnv.reads import bgzf, junction_reads, records
+    from ikzf1cnv.stages import bins as bins_stage, coverage as coverage_stage
     cig = [(4, 25)] + [(0, 1), (2, 1)] * 40_000 + [(0, 10)]
     bam = _reads_bam(tmp_path / "cg.bam", [(0, 1000, cig, 60, 0), (0, 2000, [(0, 100)], 60, 0)],
                      contigs={"chr1": 200_000})
-    recs = next(bamscan.scan(bam))
+    recs = next(records.scan(bam))
     with pysam.AlignmentFile(bam) as fh:
         want = [r.reference_end for r in fh.fetch(until_eof=True)]
     assert recs.end.tolist() == want == [1000 + 80_010, 2100]
     assert recs.end_clips(20).tolist() == [True, False] and recs.read(0).cigartuples == cig
-    t, = cnv.bin_coverages([_bin_table([("chr1", 0, 200_000, "A")])], bam, 0, sequential=True)
+    t, = bam_coverage.bin_coverages([_bin_table([("chr1", 0, 200_000, "A")])], bam, PassSettings(min_mapq=0, sequential=True))
     assert t["depth"].iloc[0] == (80_010 + 100) / 200_000
 
 
 def test_bamscan_a_bam_cut_short_is_an_error_naming_it(tmp_path):
     """A copy cut short (inside a block, or at a block's end inside a record) is an OSError
     whose message says truncated (coverage.failure_reason words it for the user)."""
-    from ikzf1cnv import bamscan, coverage
+    from ikzf1cnv.core import annotation
+    from ikzf1cnv.reads import bgzf, junction_reads, records
+    from ikzf1cnv.stages import bins as bins_stage, coverage as coverage_stage
     bam = _reads_bam(tmp_path / "c.bam", [(0, i * 10, [(0, 100)], 60, 0) for i in range(5000)])
     data = open(bam, "rb").read()
     for cut in (len(data) // 2, len(data) - 28 - 5):   # mid-file; the last data block's end cut
         bad = tmp_path / f"cut{cut}.bam"
         bad.write_bytes(data[:cut])
         with pytest.raises(OSError, match="truncated"):
-            for _ in bamscan.scan(str(bad)):
+            for _ in records.scan(str(bad)):
                 pass
-        assert "truncated or corrupt" in coverage.failure_reason("S", str(bad), bamscan.BamError("x truncated"))
+        assert "truncated or corrupt" in coverage_stage.failure_reason("S", str(bad), bgzf.BamError("x truncated"))
     (tmp_path / "junk.bam").write_bytes(b"\x1f\x8b\x08\x04" + b"\0" * 40)
     with pytest.raises(OSError):
-        for _ in bamscan.scan(str(tmp_path / "junk.bam")):
+        for _ in records.scan(str(tmp_path / "junk.bam")):
             pass
 
 
@@ -488,38 +513,42 @@ def test_both_passes_collect_the_same_junction_reads_as_offering_every_read(tmp_
     """The sequential pass offers the collector only reads that could change it (end clips,
     pairs that are not proper, proper pairs' first reads as fragment lengths); the index
     pass a few more. Both collect what offering it every read through the filters does."""
-    from ikzf1cnv import junctions
+    from ikzf1cnv.core import annotation
+    from ikzf1cnv.reads import bgzf, junction_reads, records
+    from ikzf1cnv.stages import bins as bins_stage, coverage as coverage_stage
     bam = _junction_bam(tmp_path / "j.bam")
     bins = _bin_table([("chr1", 500, 40_000, "A")])
-    every = junctions.JunctionReads(20, 1000)
+    every = junction_reads.JunctionReads(20, 1000)
     with pysam.AlignmentFile(bam) as fh:
         for r in fh.fetch("chr1", 500, 40_000):
-            if not (r.flag & cnv.EXCLUDE_FLAGS or r.mapping_quality < min_mapq):
+            if not (r.flag & binning.EXCLUDE_FLAGS or r.mapping_quality < min_mapq):
                 every.add(r, "chr1")
     assert len(every.split) == 3 + (min_mapq <= 2) and len(every.pairs) == 4 and len(every.fragments) == 200
     for seq in (True, False):
-        jr = junctions.JunctionReads(20, 1000)
-        t, = cnv.bin_coverages([bins], bam, min_mapq, junction_reads=jr, sequential=seq)
+        jr = junction_reads.JunctionReads(20, 1000)
+        t, = bam_coverage.bin_coverages([bins], bam, PassSettings(min_mapq=min_mapq, sequential=seq), junction_reads=jr)
         assert (sorted(jr.split), sorted(jr.pairs), sorted(jr.fragments)) == \
             (sorted(every.split), sorted(every.pairs), sorted(every.fragments))
-        jx = junctions.junctions_of(jr, 5, 500)
+        jx = junction_reads.junctions_of(jr, 5, 500)
         assert len(jx) == 1 and jx[["left", "right"]].iloc[0].tolist() == [20_000, 25_000]
     # the fragment sample stops at max_fragments in both
     for seq in (True, False):
-        jr = junctions.JunctionReads(20, 1000, max_fragments=50)
-        cnv.bin_coverages([bins], bam, min_mapq, junction_reads=jr, sequential=seq)
+        jr = junction_reads.JunctionReads(20, 1000, max_fragments=50)
+        bam_coverage.bin_coverages([bins], bam, PassSettings(min_mapq=min_mapq, sequential=seq), junction_reads=jr)
         assert len(jr.fragments) == 50
 
 
 def test_sequential_pass_reads_junctions_only_in_the_bins_regions(tmp_path):
     """As through the index: junction reads farther than FETCH_GAP from every bin are not
     collected (their contig has bins or not)."""
-    from ikzf1cnv import junctions
+    from ikzf1cnv.core import annotation
+    from ikzf1cnv.reads import bgzf, junction_reads, records
+    from ikzf1cnv.stages import bins as bins_stage, coverage as coverage_stage
     bam = _junction_bam(tmp_path / "j.bam")
     far = _bin_table([("chr1", 60_000, 61_000, "A"), ("chr2", 0, 1000, "B")])
     for seq in (True, False):
-        jr = junctions.JunctionReads(20, 1000)
-        cnv.bin_coverages([far], bam, 0, junction_reads=jr, sequential=seq)
+        jr = junction_reads.JunctionReads(20, 1000)
+        bam_coverage.bin_coverages([far], bam, PassSettings(min_mapq=0, sequential=seq), junction_reads=jr)
         assert jr.split == [] and jr.pairs == [] and jr.fragments == []
 
 
@@ -527,14 +556,16 @@ def test_sequential_pass_reads_junctions_only_in_the_bins_regions(tmp_path):
 def test_sequential_pass_equals_the_index_pass_on_toy_bams_in_threads(root, sample):
     """The toy panel's bins (targets and off-target bins) and junction reads: the same from
     one pass in 2 threads as through the index."""
-    from ikzf1cnv import junctions
-    tgt, anti = cnv.make_bins(str(root / "resources" / "toy" / "panel_hg38.bed"), 267, 150_000)
-    bins = [tgt.data[cnv.BIN_COLS], anti.data[cnv.BIN_COLS]]
+    from ikzf1cnv.core import annotation
+    from ikzf1cnv.reads import bgzf, junction_reads, records
+    from ikzf1cnv.stages import bins as bins_stage, coverage as coverage_stage
+    tgt, anti = cnvkit_bins.make_bins(str(root / "resources" / "toy" / "panel_hg38.bed"), 267, 150_000)
+    bins = [tgt.data[binning.BIN_COLS], anti.data[binning.BIN_COLS]]
     bam = str(root / "resources" / "toy" / "bams" / f"{sample}.bam")
     out = []
     for seq, threads in ((False, 1), (True, 2)):
-        jr = junctions.JunctionReads(20, 1000)
-        out.append((cnv.bin_coverages(bins, bam, 0, threads=threads, junction_reads=jr, sequential=seq), jr))
+        jr = junction_reads.JunctionReads(20, 1000)
+        out.append((bam_coverage.bin_coverages(bins, bam, PassSettings(min_mapq=0, threads=threads, sequential=seq), junction_reads=jr), jr))
     (it, ia), ij = out[0]
     (st, sa), sj = out[1]
     assert it.equals(st) and ia.equals(sa) and len(sa) > 10_000
@@ -549,7 +580,9 @@ def test_index_scan_reads_what_the_pysam_index_pass_reads(tmp_path, chunk):
     the first and last bases of contigs, reads reaching into a region from before it (a
     long deletion), regions without reads, reads between regions, discordant pairs, and
     records straddling the reads of the file (`chunk`: compressed bytes a read grows to)."""
-    from ikzf1cnv import bamscan, junctions
+    from ikzf1cnv.core import annotation
+    from ikzf1cnv.reads import bgzf, junction_reads, records
+    from ikzf1cnv.stages import bins as bins_stage, coverage as coverage_stage
     rng = np.random.default_rng(7)
     reads = []
     for ref in range(3):
@@ -568,17 +601,17 @@ def test_index_scan_reads_what_the_pysam_index_pass_reads(tmp_path, chunk):
     bins = _bin_table(rows)
     out = {}
     for kind in ("scan", "pysam"):
-        jr = junctions.JunctionReads(20, 1000)
-        old, old_scan = bamscan.CHUNK, cnv._index_scan
-        bamscan.CHUNK = chunk
+        jr = junction_reads.JunctionReads(20, 1000)
+        old, old_scan = bgzf.CHUNK, passes.index_scan
+        bgzf.CHUNK = chunk
         if kind == "pysam":
-            cnv._index_scan = lambda bam_, fh, *rest: cnv._index_pass(fh, *rest)
+            passes.index_scan = lambda fh, bam_, *rest: passes.index_pass(fh, *rest)
         try:
             for mapq in (0, 30):
-                t, = cnv.bin_coverages([bins], bam, mapq, junction_reads=jr if mapq == 0 else None)
+                t, = bam_coverage.bin_coverages([bins], bam, PassSettings(min_mapq=mapq), junction_reads=jr if mapq == 0 else None)
                 out[kind, mapq] = t
         finally:
-            bamscan.CHUNK, cnv._index_scan = old, old_scan
+            bgzf.CHUNK, passes.index_scan = old, old_scan
         out[kind, "j"] = (sorted(jr.split), sorted(jr.pairs), sorted(jr.fragments))
     for mapq in (0, 30):
         assert out["scan", mapq].equals(out["pysam", mapq])
@@ -594,18 +627,20 @@ def test_both_inflate_engines_give_the_same_coverage(root, sample):
     the same coverage of the toy panel's bins, and the same on the edge-case BAM."""
     import zlib
 
-    from ikzf1cnv import bamscan
+    from ikzf1cnv.core import annotation
+    from ikzf1cnv.reads import bgzf, junction_reads, records
+    from ikzf1cnv.stages import bins as bins_stage, coverage as coverage_stage
     isal = pytest.importorskip("isal.isal_zlib")
-    tgt, anti = cnv.make_bins(str(root / "resources" / "toy" / "panel_hg38.bed"), 267, 150_000)
-    bins = [tgt.data[cnv.BIN_COLS], anti.data[cnv.BIN_COLS]]
+    tgt, anti = cnvkit_bins.make_bins(str(root / "resources" / "toy" / "panel_hg38.bed"), 267, 150_000)
+    bins = [tgt.data[binning.BIN_COLS], anti.data[binning.BIN_COLS]]
     bam = str(root / "resources" / "toy" / "bams" / f"{sample}.bam")
     out = {}
-    old = bamscan._z
+    old = bgzf._z
     try:
         for name, engine in (("zlib", zlib), ("isal", isal)):
-            bamscan._z = engine
-            out[name] = cnv.bin_coverages(bins, bam, 0, sequential=True)
+            bgzf._z = engine
+            out[name] = bam_coverage.bin_coverages(bins, bam, PassSettings(min_mapq=0, sequential=True))
     finally:
-        bamscan._z = old
+        bgzf._z = old
     assert out["zlib"][0].equals(out["isal"][0]) and out["zlib"][1].equals(out["isal"][1])
     assert out["zlib"][0]["depth"].sum() > 0

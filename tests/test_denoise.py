@@ -1,6 +1,6 @@
 import numpy as np
 
-from ikzf1cnv import denoise
+from ikzf1cnv.reference import denoise
 
 
 def test_planted_bias_pattern_is_removed_and_deletion_kept():

@@ -9,7 +9,8 @@ import pandas as pd
 import pysam
 import pytest
 
-from ikzf1cnv import annotation, coverage, inputs, reference
+from ikzf1cnv.core import annotation, errors
+from ikzf1cnv.stages import coverage as coverage_stage, reference as reference_stage
 
 BAD = ("T03", "T04", "T05")
 
@@ -88,12 +89,12 @@ def test_on_sample_error_stop_stops_at_the_bad_bam(root, tmp_path):
 
 
 def test_failure_reasons_name_the_fault_the_file_and_the_fix():
-    r = coverage.failure_reason("S1", "/x/S1.bam", OSError("no BGZF EOF marker; file may be truncated"))
+    r = coverage_stage.failure_reason("S1", "/x/S1.bam", OSError("no BGZF EOF marker; file may be truncated"))
     assert r.startswith("sample 'S1': /x/S1.bam is truncated or corrupt") and "samtools quickcheck" in r
-    r = coverage.failure_reason("S1", "/x/S1.bam", ValueError("something odd"))
+    r = coverage_stage.failure_reason("S1", "/x/S1.bam", ValueError("something odd"))
     assert "could not be read (ValueError: something odd)" in r and "Fix:" in r
-    e = inputs.InputError("sample 'S1': /x/S1.bam is not coordinate-sorted. Fix: samtools sort")
-    assert coverage.failure_reason("S1", "/x/S1.bam", e) == str(e)      # the check's own message, as it is
+    e = errors.InputError("sample 'S1': /x/S1.bam is not coordinate-sorted. Fix: samtools sort")
+    assert coverage_stage.failure_reason("S1", "/x/S1.bam", e) == str(e)      # the check's own message, as it is
 
 
 def test_reference_leaves_out_normals_whose_bam_failed(tmp_path):
@@ -102,18 +103,18 @@ def test_reference_leaves_out_normals_whose_bam_failed(tmp_path):
         p = tmp_path / f"{n}.bam.json"
         p.write_text(json.dumps({"error": err} if err else {"read_length": 100}))
         info.append(str(p))
-    job = reference.ReferenceJob(
-        mode="pooled", targets=[f"c/{n}.targetcoverage.cnn" for n in ("N1", "N2", "N3")],
-        antitargets=[f"c/{n}.antitargetcoverage.cnn" for n in ("N1", "N2", "N3")], target_bins="t", antitarget_bins="a",
-        prebuilt=None, par_genome=None, par_regions="p", edge=False, fasta=None, n_components=0, spread_prior_df=0,
-        cohort_trim=0, cohort_window=0, out_cnn="o", out_info="i", out_denoise="d", bam_info=tuple(info))
-    u = reference.usable(job)
-    assert u.mode == "pooled" and u.targets == ["c/N1.targetcoverage.cnn", "c/N3.targetcoverage.cnn"]
-    assert u.antitargets == ["c/N1.antitargetcoverage.cnn", "c/N3.antitargetcoverage.cnn"]
-    only_bad = reference.usable(
-        __import__("dataclasses").replace(job, targets=job.targets[1:2], antitargets=job.antitargets[1:2],
-                                          bam_info=(info[1],)))
-    assert only_bad.mode == "flat" and only_bad.targets == []        # no usable normal: a flat reference
+    names = ["N1", "N2", "N3"]
+    job = reference_stage.ReferenceJob.from_names({
+        "sample": names, "target_coverage": [f"c/{n}.targetcoverage.cnn" for n in names],
+        "antitarget_coverage": [f"c/{n}.antitargetcoverage.cnn" for n in names], "bam_info": info,
+        "target_bins": "t", "antitarget_bins": "a", "prebuilt": [], "fasta": [], "rules": "r", "par_regions": "p",
+        "mode": "pooled", "genome": "hg38", "edge": False, "n_components": 0, "spread_prior_df": 0, "cohort_trim": 0,
+        "cohort_window": 0, "cnn": "o", "info": "i", "denoise": "d"})
+    u = reference_stage.usable(job)
+    assert u.mode == "pooled" and [m.sample for m in u.members] == ["N1", "N3"]
+    assert [m.antitarget_coverage for m in u.members] == ["c/N1.antitargetcoverage.cnn", "c/N3.antitargetcoverage.cnn"]
+    only_bad = reference_stage.usable(__import__("dataclasses").replace(job, members=job.members[1:2]))
+    assert only_bad.mode == "flat" and only_bad.members == ()        # no usable normal: a flat reference
 
 
 def data_files(out):
@@ -177,7 +178,7 @@ def test_a_killed_run_resumes_to_the_same_bytes(root, tmp_path, toy_run, step):
 
 
 def test_atomic_writes_leave_nothing_when_the_writer_fails(tmp_path):
-    from ikzf1cnv import files
+    from ikzf1cnv.core import files
     path = tmp_path / "t.tsv"
     with pytest.raises(RuntimeError):
         with files.atomic(path) as tmp:

@@ -1,5 +1,5 @@
 """File names and formats."""
-from ikzf1cnv import files
+from ikzf1cnv.core import files
 
 
 def test_sample_names_keep_their_dots():

@@ -6,7 +6,8 @@ import pysam
 import pytest
 import yaml
 
-from ikzf1cnv import annotation, inputs
+from ikzf1cnv.core import annotation, errors
+from ikzf1cnv.inputs import bam as bam_check, bed, config as config_check, sheet as sheet_check
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +50,7 @@ def sheet(tmp_path, root):
 def test_good_sheet_gets_defaults(sheet, schema):
     write, bams, _ = sheet
     p = write([["A", bams["A"], "", "", "", "", ""], ["B", bams["B"], "normal", "Ph+", "adult", "85", "male"]])
-    df = inputs.load_sample_sheet(p, schema)
+    df = sheet_check.load_sample_sheet(p, schema)
     assert df.loc["A", "type"] == "tumor" and df.loc["A", "subtype"] == "unknown"
     assert df.loc["B", "blast_pct"] == 85.0
 
@@ -57,8 +58,8 @@ def test_good_sheet_gets_defaults(sheet, schema):
 def test_unknown_subtype_names_sample_column_and_fix(sheet, schema):
     write, bams, _ = sheet
     p = write([["A", bams["A"], "tumor", "Ph-positive", "", "", ""]])
-    with pytest.raises(inputs.InputError) as e:
-        inputs.load_sample_sheet(p, schema)
+    with pytest.raises(errors.InputError) as e:
+        sheet_check.load_sample_sheet(p, schema)
     msg = str(e.value)
     assert "sample 'A' (line 2), column 'subtype'" in msg and "'Ph-positive'" in msg and "'B-other'" in msg
     assert "Fix: use one of the contract's subtypes, or 'unknown'" in msg
@@ -67,8 +68,8 @@ def test_unknown_subtype_names_sample_column_and_fix(sheet, schema):
 def test_duplicate_sample(sheet, schema):
     write, bams, _ = sheet
     p = write([["A", bams["A"], "tumor", "", "", "", ""], ["A", bams["B"], "tumor", "", "", "", ""]])
-    with pytest.raises(inputs.InputError, match=r"sample 'A' appears on lines 2, 3.*unique"):
-        inputs.load_sample_sheet(p, schema)
+    with pytest.raises(errors.InputError, match=r"sample 'A' appears on lines 2, 3.*unique"):
+        sheet_check.load_sample_sheet(p, schema)
 
 
 def test_missing_and_unindexed_bam(sheet, schema, root):
@@ -76,8 +77,8 @@ def test_missing_and_unindexed_bam(sheet, schema, root):
     contigs = annotation.load_contigs(root / "resources", "hg38")
     noidx = make_bam(tmp / "noidx.bam", contigs, index=False)
     p = write([["A", str(tmp / "nothere.bam"), "tumor", "", "", "", ""], ["B", noidx, "tumor", "", "", "", ""]])
-    with pytest.raises(inputs.InputError) as e:
-        inputs.load_sample_sheet(p, schema)
+    with pytest.raises(errors.InputError) as e:
+        sheet_check.load_sample_sheet(p, schema)
     msg = str(e.value)
     assert "sample 'A'" in msg and "nothere.bam not found" in msg
     assert "sample 'B'" in msg and "no index" in msg and f"samtools index {noidx}" in msg
@@ -92,28 +93,28 @@ def test_bad_values(sheet, schema, col, val):
     row = dict(zip(cols, ["A", bams["A"], "tumor", "", "", "", ""]))
     row[col] = val
     p = write([[row[c] for c in cols]])
-    with pytest.raises(inputs.InputError, match=rf"sample 'A' \(line 2\), column '{col}'"):
-        inputs.load_sample_sheet(p, schema)
+    with pytest.raises(errors.InputError, match=rf"sample 'A' \(line 2\), column '{col}'"):
+        sheet_check.load_sample_sheet(p, schema)
 
 
 def test_bad_sample_name_and_missing_column(sheet, schema):
     write, bams, _ = sheet
-    with pytest.raises(inputs.InputError, match="column 'sample'"):
-        inputs.load_sample_sheet(write([["-bad name", bams["A"], "tumor", "", "", "", ""]]), schema)
-    with pytest.raises(inputs.InputError, match="required column 'bam' is missing"):
-        inputs.load_sample_sheet(write([["A"]], header="sample"), schema)
+    with pytest.raises(errors.InputError, match="column 'sample'"):
+        sheet_check.load_sample_sheet(write([["-bad name", bams["A"], "tumor", "", "", "", ""]]), schema)
+    with pytest.raises(errors.InputError, match="required column 'bam' is missing"):
+        sheet_check.load_sample_sheet(write([["A"]], header="sample"), schema)
 
 
 def test_bam_of_the_other_build(tmp_path, root):
     res = root / "resources"
     hg38, hg19 = annotation.load_contigs(res, "hg38"), annotation.load_contigs(res, "hg19")
     bam = make_bam(tmp_path / "x.bam", hg19)
-    with pytest.raises(inputs.InputError) as e:
-        inputs.check_bam("X", bam, hg38, "hg38", {"hg19": hg19})
+    with pytest.raises(errors.InputError) as e:
+        bam_check.check_bam("X", bam, hg38, "hg38", {"hg19": hg19})
     msg = str(e.value)
     assert "sample 'X'" in msg and "not aligned to hg38" in msg and "They match hg19" in msg
     assert "genome: hg19" in msg
-    ok = inputs.check_bam("X", bam, hg19, "hg19", {"hg38": hg38})
+    ok = bam_check.check_bam("X", bam, hg19, "hg19", {"hg38": hg38})
     assert ok["read_length"] == 50
 
 
@@ -121,15 +122,15 @@ def test_bam_without_chr_prefix_and_unsorted(tmp_path, root):
     hg38 = annotation.load_contigs(root / "resources", "hg38")
     # Ensembl/NCBI names ('7'): read as the build's, the lengths still checked
     bam = make_bam(tmp_path / "n.bam", {c.removeprefix("chr"): n for c, n in hg38.items()})
-    facts = inputs.check_bam("N", bam, hg38, "hg38", {})
+    facts = bam_check.check_bam("N", bam, hg38, "hg38", {})
     assert facts["contig_naming"] == "ensembl" and facts["contig_names"]["chr7"] == "7"
     hg19 = annotation.load_contigs(root / "resources", "hg19")
     b37 = make_bam(tmp_path / "b37.bam", {c.removeprefix("chr"): n for c, n in hg19.items()})
-    with pytest.raises(inputs.InputError, match="not aligned to hg38.*They match hg19"):
-        inputs.check_bam("G", b37, hg38, "hg38", {"hg19": hg19})
+    with pytest.raises(errors.InputError, match="not aligned to hg38.*They match hg19"):
+        bam_check.check_bam("G", b37, hg38, "hg38", {"hg19": hg19})
     other = make_bam(tmp_path / "o.bam", {"scaffold_1": 1000})
-    with pytest.raises(inputs.InputError, match="shares no contig name with hg38"):
-        inputs.check_bam("O", other, hg38, "hg38", {})
+    with pytest.raises(errors.InputError, match="shares no contig name with hg38"):
+        bam_check.check_bam("O", other, hg38, "hg38", {})
 
 
 # ---------------------------------------------------------------- how a sheet is written
@@ -165,8 +166,8 @@ def test_sheets_as_editors_write_them_read_as_the_plain_sheet(sheet, schema, var
     }[variant]
     p = tmp / f"{variant}.tsv"
     p.write_bytes(text.encode())
-    got = inputs.load_sample_sheet(p, schema)
-    pd.testing.assert_frame_equal(got, inputs.load_sample_sheet(plain, schema))
+    got = sheet_check.load_sample_sheet(p, schema)
+    pd.testing.assert_frame_equal(got, sheet_check.load_sample_sheet(plain, schema))
     assert list(got["sample"]) == ["A", "B"] and got.loc["A", "subtype"] == "B-other"
     assert got.loc["A", "bam"] == bams["A"] and got.loc["A", "blast_pct"] == 80.0
 
@@ -176,8 +177,8 @@ def test_lines_are_the_files_lines(sheet, schema):
     _, bams, tmp = sheet
     p = tmp / "s.tsv"
     p.write_text(f"# my cohort\nsample\tbam\tsubtype\n\nA\t{bams['A']}\tB-other\n#x\nB\t{bams['B']}\tPh-positive\n")
-    with pytest.raises(inputs.InputError, match=r"sample 'B' \(line 6\), column 'subtype'"):
-        inputs.load_sample_sheet(p, schema)
+    with pytest.raises(errors.InputError, match=r"sample 'B' \(line 6\), column 'subtype'"):
+        sheet_check.load_sample_sheet(p, schema)
 
 
 def test_same_bam_twice_names_both_lines(sheet, schema, tmp_path):
@@ -190,8 +191,8 @@ def test_same_bam_twice_names_both_lines(sheet, schema, tmp_path):
     other = f"{link}/../link/a.bam"      # a symlink, through a detour
     p = write([["A", bams["A"], "tumor", "", "", "", ""], ["B", bams["B"], "normal", "", "", "", ""],
                ["C", other, "tumor", "", "", "", ""]])
-    with pytest.raises(inputs.InputError) as e:
-        inputs.load_sample_sheet(p, schema)
+    with pytest.raises(errors.InputError) as e:
+        sheet_check.load_sample_sheet(p, schema)
     msg = str(e.value)
     assert f"samples 'A' (line 2) and 'C' (line 4) give the same BAM {bams['A']}" in msg
     assert "Fix: correct the `bam` of the wrong row, or remove it" in msg and "1 problem(s)" in msg
@@ -200,33 +201,33 @@ def test_same_bam_twice_names_both_lines(sheet, schema, tmp_path):
 def test_stale_index_is_an_error_with_samtools_index(sheet, schema, root):
     import os
     write, bams, tmp = sheet
-    idx = inputs.index_of(bams["A"])
+    idx = bam_check.index_of(bams["A"])
     p = write([["A", bams["A"], "tumor", "", "", "", ""]])
     t = os.stat(bams["A"]).st_mtime
     os.utime(idx, (t - 60, t - 60))      # the BAM rewritten a minute after it was indexed
-    with pytest.raises(inputs.InputError) as e:
-        inputs.load_sample_sheet(p, schema)
+    with pytest.raises(errors.InputError) as e:
+        sheet_check.load_sample_sheet(p, schema)
     msg = str(e.value)
     assert f"sample 'A' (line 2), column 'bam': {bams['A']} is newer than its index {idx}" in msg
     assert f"Fix: run `samtools index {bams['A']}`" in msg and f"`touch {idx}`" in msg
     hg38 = annotation.load_contigs(root / "resources", "hg38")
-    with pytest.raises(inputs.InputError, match=r"sample 'A': .* is newer than its index.*samtools index"):
-        inputs.check_bam("A", bams["A"], hg38, "hg38", {})
+    with pytest.raises(errors.InputError, match=r"sample 'A': .* is newer than its index.*samtools index"):
+        bam_check.check_bam("A", bams["A"], hg38, "hg38", {})
     os.utime(idx, (t, t))                # written in the same second: not stale (htslib's test)
-    assert list(inputs.load_sample_sheet(p, schema)["sample"]) == ["A"]
+    assert list(sheet_check.load_sample_sheet(p, schema)["sample"]) == ["A"]
 
 
 def test_empty_sheet_header_only_and_only_normals(sheet, schema):
     write, bams, tmp = sheet
     empty = tmp / "empty.tsv"
     empty.write_text("\n\n")
-    with pytest.raises(inputs.InputError, match=r"empty.tsv is empty\. Fix: write a header line"):
-        inputs.load_sample_sheet(empty, schema)
-    with pytest.raises(inputs.InputError, match=r"has a header but no samples\. Fix: add one row per BAM"):
-        inputs.load_sample_sheet(write([]), schema)
+    with pytest.raises(errors.InputError, match=r"empty.tsv is empty\. Fix: write a header line"):
+        sheet_check.load_sample_sheet(empty, schema)
+    with pytest.raises(errors.InputError, match=r"has a header but no samples\. Fix: add one row per BAM"):
+        sheet_check.load_sample_sheet(write([]), schema)
     p = write([["A", bams["A"], "normal", "", "", "", ""], ["B", bams["B"], "normal", "", "", "", ""]])
-    with pytest.raises(inputs.InputError) as e:
-        inputs.load_sample_sheet(p, schema)
+    with pytest.raises(errors.InputError) as e:
+        sheet_check.load_sample_sheet(p, schema)
     assert ("no tumour: every sample (2, lines 2-3) has type 'normal'" in str(e.value)
             and "Fix: add the tumours (type 'tumor', or leave type empty)" in str(e.value))
 
@@ -234,8 +235,8 @@ def test_empty_sheet_header_only_and_only_normals(sheet, schema):
 def test_blast_pct_150_names_the_valid_range(sheet, schema):
     write, bams, _ = sheet
     p = write([["A", bams["A"], "tumor", "", "", "150", ""]])
-    with pytest.raises(inputs.InputError) as e:
-        inputs.load_sample_sheet(p, schema)
+    with pytest.raises(errors.InputError) as e:
+        sheet_check.load_sample_sheet(p, schema)
     msg = str(e.value)
     assert "sample 'A' (line 2), column 'blast_pct': '150' is not valid" in msg
     assert "Fix: give the blast percentage as a number from 0 to 100, or leave it empty" in msg
@@ -256,34 +257,34 @@ def test_malformed_rows_and_headers(sheet, schema):
     for text, pattern in cases.items():
         p = tmp / "m.tsv"
         p.write_text(text)
-        with pytest.raises(inputs.InputError, match=pattern):
-            inputs.load_sample_sheet(p, schema)
+        with pytest.raises(errors.InputError, match=pattern):
+            sheet_check.load_sample_sheet(p, schema)
     p.write_bytes(f"sample\tbam\nA\t{bams['A']}\nB\t/data/B\xe9.bam\n".encode("latin-1"))
-    with pytest.raises(inputs.InputError, match=r"m.tsv, line 3: byte 0xe9 is not UTF-8 text\. Fix: save"):
-        inputs.load_sample_sheet(p, schema)
+    with pytest.raises(errors.InputError, match=r"m.tsv, line 3: byte 0xe9 is not UTF-8 text\. Fix: save"):
+        sheet_check.load_sample_sheet(p, schema)
 
 
 # ---------------------------------------------------------------- BAM faults (per sample)
 def test_bam_with_no_reads_names_sample_file_and_fix(tmp_path, root):
     hg38 = annotation.load_contigs(root / "resources", "hg38")
     empty = make_bam(tmp_path / "e.bam", hg38, starts=())
-    with pytest.raises(inputs.InputError) as e:
-        inputs.check_bam("E", empty, hg38, "hg38", {})
+    with pytest.raises(errors.InputError) as e:
+        bam_check.check_bam("E", empty, hg38, "hg38", {})
     assert f"sample 'E': {empty} holds no reads" in str(e.value)
     assert "Fix: check that the sheet's `bam` is the right file" in str(e.value)
     unaligned = make_bam(tmp_path / "u.bam", hg38, starts=(), unmapped=5)
-    with pytest.raises(inputs.InputError, match=rf"sample 'U': {unaligned} has no aligned reads \(its first 5 are "
+    with pytest.raises(errors.InputError, match=rf"sample 'U': {unaligned} has no aligned reads \(its first 5 are "
                                                 rf"all unmapped\)\. Fix: align the reads to hg38"):
-        inputs.check_bam("U", unaligned, hg38, "hg38", {})
+        bam_check.check_bam("U", unaligned, hg38, "hg38", {})
     nosq = tmp_path / "nosq.bam"
     with pysam.AlignmentFile(str(nosq), "wb", header={"HD": {"VN": "1.6", "SO": "unsorted"}}) as fh:
         a = pysam.AlignedSegment(fh.header)
         a.query_name, a.flag, a.query_sequence = "u", 4, "A" * 50
         fh.write(a)
     pysam.index(str(nosq))
-    with pytest.raises(inputs.InputError, match=r"sample 'Q': .*nosq.bam has no reference sequences \(@SQ\).*"
+    with pytest.raises(errors.InputError, match=r"sample 'Q': .*nosq.bam has no reference sequences \(@SQ\).*"
                                                 r"Fix: align them to hg38"):
-        inputs.check_bam("Q", str(nosq), hg38, "hg38", {})
+        bam_check.check_bam("Q", str(nosq), hg38, "hg38", {})
 
 
 def test_unsorted_bam_names_sample_file_and_fix(tmp_path, root):
@@ -292,18 +293,18 @@ def test_unsorted_bam_names_sample_file_and_fix(tmp_path, root):
     import os
     hg38 = annotation.load_contigs(root / "resources", "hg38")
     nohd = make_bam(tmp_path / "n.bam", hg38, sort_order="unsorted", starts=(100, 200, 300))
-    assert inputs.check_bam("N", nohd, hg38, "hg38", {})["read_length"] == 50
+    assert bam_check.check_bam("N", nohd, hg38, "hg38", {})["read_length"] == 50
     bam = make_bam(tmp_path / "u.bam", hg38, sort_order="unsorted", starts=(100, 200, 300))
     make_bam(tmp_path / "u.bam", hg38, index=False, sort_order="unsorted", starts=(300, 100, 200))
     os.utime(bam + ".bai")               # an index newer than the BAM, but not of it
-    with pytest.raises(inputs.InputError) as e:
-        inputs.check_bam("U", bam, hg38, "hg38", {})
+    with pytest.raises(errors.InputError) as e:
+        bam_check.check_bam("U", bam, hg38, "hg38", {})
     msg = str(e.value)
     assert f"sample 'U': {bam} is not coordinate-sorted (header SO:unsorted) (its read 2 is placed before read 1)" in msg
     assert f"Fix: `samtools sort -o sorted.bam {bam} && samtools index sorted.bam`, then give sorted.bam" in msg
     qn = make_bam(tmp_path / "q.bam", hg38, sort_order="queryname")
-    with pytest.raises(inputs.InputError, match=r"not coordinate-sorted \(header SO:queryname\)\. Fix: `samtools sort"):
-        inputs.check_bam("Q", qn, hg38, "hg38", {})
+    with pytest.raises(errors.InputError, match=r"not coordinate-sorted \(header SO:queryname\)\. Fix: `samtools sort"):
+        bam_check.check_bam("Q", qn, hg38, "hg38", {})
 
 
 # ---------------------------------------------------------------- the config
@@ -315,8 +316,8 @@ def config_schema(root):
 def check(tmp_path, schema, text):
     f = tmp_path / "my.yaml"
     f.write_text(text)
-    with pytest.raises(inputs.InputError) as e:
-        inputs.check_config(yaml.safe_load(text), schema, [str(f)])
+    with pytest.raises(errors.InputError) as e:
+        config_check.check_config(yaml.safe_load(text), schema, [str(f)])
     return str(e.value).replace(str(f), "my.yaml")
 
 
@@ -332,8 +333,8 @@ def test_misspelt_config_keys_name_the_line_and_the_closest_setting(tmp_path, co
     msg = check(tmp_path, config_schema, "junctions:\n  min_clp: 3\nwgs:\n  bin_sise: 500\n")
     assert "`junctions.min_clp` (my.yaml, line 2) is not a setting of `junctions`. Did you mean `junctions.min_clip`" in msg
     assert "`wgs.bin_sise` (my.yaml, line 4) is not a setting of `wgs`. Did you mean `wgs.bin_size`" in msg
-    with pytest.raises(inputs.InputError, match=r"`junctons` \(given with --config\)"):
-        inputs.check_config({"junctons": 3}, config_schema, [])
+    with pytest.raises(errors.InputError, match=r"`junctons` \(given with --config\)"):
+        config_check.check_config({"junctons": 3}, config_schema, [])
 
 
 def test_config_values_out_of_range_name_the_line_and_what_is_allowed(tmp_path, config_schema):
@@ -351,16 +352,16 @@ def test_an_empty_block_reads_as_its_defaults(config_schema):
     """`caller:` with every setting commented out is YAML null: an empty block, no error."""
     cfg = yaml.safe_load("samples: s.tsv\ncaller:\n  # min_cell_fraction: 0.1\nqc:\n")
     assert cfg["caller"] is None
-    inputs.empty_blocks_as_defaults(cfg, config_schema)
+    config_check.empty_blocks_as_defaults(cfg, config_schema)
     assert cfg == {"samples": "s.tsv", "caller": {}, "qc": {}}
-    inputs.check_config(cfg, config_schema, [])
+    config_check.check_config(cfg, config_schema, [])
 
 
 def test_bundled_configs_pass_the_check(root, config_schema):
     files = [root / "config" / f for f in ("config.yaml", "genome.yaml", "hotspot.yaml")]
     files += sorted((root / "tests" / "scenarios").glob("*/config.yaml"))
     for f in files:
-        inputs.check_config(yaml.safe_load(f.read_text()) or {}, config_schema, [str(f)])  # raises if not
+        config_check.check_config(yaml.safe_load(f.read_text()) or {}, config_schema, [str(f)])  # raises if not
 
 
 # ---------------------------------------------------------------- the target BED
@@ -377,28 +378,28 @@ def test_bed_header_lines_order_and_overlaps_are_handled_and_noted(tmp_path, roo
     reading), a column-name line, CRLF and spaces for tabs are read as meant; unsorted
     intervals are sorted and overlapping ones merged, as CNVkit's target bins do: the bins
     equal those of the clean BED (with the overlap's span), none overlapping, every case noted."""
-    from ikzf1cnv import cnv
+    from ikzf1cnv.cnvkit import bins as cnvkit_bins
     hg38 = annotation.load_contigs(root / "resources", "hg38")
     clean = tmp_path / "clean.bed"
     clean.write_text(bed_text(PANEL_ROWS))
-    want, _ = cnv.make_bins(str(clean), 267, 1_000_000)
+    want, _ = cnvkit_bins.make_bins(str(clean), 267, 1_000_000)
     messy = tmp_path / "messy.bed"
     rows = [bed_text([r]).rstrip("\n") for r in PANEL_ROWS]
     messy.write_bytes(("\ufeffbrowser position chr7:1-100\r\ntrack name=panel\r\n# v2\r\nchrom\tstart\tend\tname\r\n"
                        + rows[3] + "\r\n" + rows[0].replace("\t", " ") + "\r\ntrack name=second\r\n\r\n"
                        + rows[2] + "\r\n" + rows[1] + "\r\n").encode())
-    notes = inputs.check_targets(str(messy), hg38, "hg38")
+    notes = bed.check_targets(str(messy), hg38, "hg38")
     assert notes == ["5 header line(s) skipped (track, browser, # or column names): line(s) 1, 2, 3, 4, 7",
                      "intervals not sorted (a chromosome's intervals are not together): sorted by position, "
                      "as CNVkit does"]
-    got, _ = cnv.make_bins(str(messy), 267, 1_000_000)
+    got, _ = cnvkit_bins.make_bins(str(messy), 267, 1_000_000)
     assert got.data.equals(want.data)
     over = tmp_path / "over.bed"
     over.write_text(bed_text(PANEL_ROWS + [("chr7", 50304800, 50305400, "IKZF1_1b")]))
-    notes = inputs.check_targets(str(over), hg38, "hg38")
+    notes = bed.check_targets(str(over), hg38, "hg38")
     assert ("1 interval(s) overlap an earlier one (first: line 5 overlaps line 1, chr7:50304800-50305400): merged "
             "into one target before binning") in notes[-1]
-    got, _ = cnv.make_bins(str(over), 267, 1_000_000)
+    got, _ = cnvkit_bins.make_bins(str(over), 267, 1_000_000)
     d = got.data[got.data["chromosome"] == "chr7"]
     assert (d["start"].to_numpy()[1:] >= d["end"].to_numpy()[:-1]).all()          # no base in two bins
     assert d["start"].min() == 50304000 and d[d["start"] < 50305400]["end"].max() == 50305400
@@ -422,11 +423,11 @@ def test_bed_errors_name_the_line_and_the_fix(tmp_path, root):
     for text, pattern in cases.items():
         p = tmp_path / "t.bed"
         p.write_text(text)
-        with pytest.raises(inputs.InputError, match=rf"(?s)^target BED {p} .*{pattern}"):
-            inputs.check_targets(str(p), hg38, "hg38")
+        with pytest.raises(errors.InputError, match=rf"(?s)^target BED {p} .*{pattern}"):
+            bed.check_targets(str(p), hg38, "hg38")
     p.write_text(bed_text(PANEL_ROWS) + "chr7\t100\t100\tempty\n")
-    assert inputs.check_targets(str(p), hg38, "hg38") == ["1 zero-width interval(s) dropped, as CNVkit does: line(s) 5"]
+    assert bed.check_targets(str(p), hg38, "hg38") == ["1 zero-width interval(s) dropped, as CNVkit does: line(s) 5"]
     p.write_text(bed_text(PANEL_ROWS) + "chr7_KI270803v1_alt\t100\t200\n")
-    assert inputs.check_targets(str(p), hg38, "hg38") == [
+    assert bed.check_targets(str(p), hg38, "hg38") == [
         "1 interval(s) on contigs hg38 does not list (chr7_KI270803v1_alt) kept, as CNVkit keeps them (a BAM "
         "without them skips their bins)"]

@@ -1,6 +1,6 @@
 import pytest
 
-from ikzf1cnv.labels import deletion_label, exon_list, parse_label, runs
+from ikzf1cnv.caller.labels import deletion_label, exon_list, parse_label, runs
 
 
 @pytest.mark.parametrize("exons,label", [

@@ -2,8 +2,8 @@
 import numpy as np
 import pytest
 
-from ikzf1cnv.model import ModelParams, fit, purity_cost
-from ikzf1cnv.purity import expected_log2
+from ikzf1cnv.caller.model import ModelParams, fit, purity_cost
+from ikzf1cnv.caller.purity import expected_log2
 
 
 def draw(states, f, se, seed):

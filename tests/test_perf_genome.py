@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from ikzf1cnv import inputs
+from ikzf1cnv.inputs import bam as bam_check, sheet as sheet_check
 
 
 @pytest.fixture(scope="module")
@@ -43,12 +43,12 @@ def test_a_shallow_cohort_writes_distinct_bams_and_a_sheet_the_workflow_accepts(
         s["depth"] = 0.05
     sheet = perf.simulate_cohort(tmp_path / "cohort", spec, 1)
     schema = yaml.safe_load((root / "workflow" / "schemas" / "samples.schema.yaml").read_text())
-    df = inputs.load_sample_sheet(sheet, schema)               # files exist, indexed, columns valid
+    df = sheet_check.load_sample_sheet(sheet, schema)               # files exist, indexed, columns valid
     assert list(df.index) == ["WN01", "WN02", "WT01", "WT02"]
     bams = perf.read_sheet(sheet)["bam"].tolist()
     assert len({hashlib.md5(open(b, "rb").read()).hexdigest() for b in bams}) == 4
     assert perf.ensure_bai(bams, 1) == [b + ".bai" for b in bams]     # CNVkit's index, made before timing
-    assert all(inputs.index_of(b) == b + ".bai" for b in bams)          # and the one the workflow reads
+    assert all(bam_check.index_of(b) == b + ".bai" for b in bams)          # and the one the workflow reads
     truth = pd.read_csv(tmp_path / "cohort" / "truth.tsv", sep="\t", comment="#", dtype=str)
     assert truth["sample"].tolist() == ["WT01", "WT02"]
     assert yaml.safe_load((tmp_path / "cohort" / "spec.yaml").read_text())["samples"][2]["sample"] == "WT01"

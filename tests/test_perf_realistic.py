@@ -8,7 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ikzf1cnv import cnv
+from ikzf1cnv.reads.binning import PassSettings
+from ikzf1cnv.cnvkit import bins as cnvkit_bins
+from ikzf1cnv.reads import binning, coverage as bam_coverage
 
 
 @pytest.fixture(scope="module")
@@ -21,7 +23,7 @@ def perf(root):
 @pytest.fixture
 def toy_bins(root, tmp_path):
     from skgenome import tabio
-    tgt, anti = cnv.make_bins(str(root / "resources" / "toy" / "panel_hg38.bed"), 267, 1_000_000)
+    tgt, anti = cnvkit_bins.make_bins(str(root / "resources" / "toy" / "panel_hg38.bed"), 267, 1_000_000)
     t, a = tmp_path / "t.bed", tmp_path / "a.bed"
     tabio.write(tgt, str(t), "bed4")
     tabio.write(anti, str(a), "bed4")
@@ -39,7 +41,7 @@ def test_direct_coverage_jobs_write_the_workflows_numbers(perf, root, tmp_path, 
     r = perf.coverage_jobs(sheet, toy_bins, out, cores=2, batch_size=2)
     assert r["jobs"] == 2 and r["sum_s"] > 0 and r["cpu_s"] > 0
     for s in samples:
-        want_t, want_a = cnv.bin_coverages(list(toy_bins), str(root / "resources/toy/bams" / f"{s}.bam"), 0)
+        want_t, want_a = bam_coverage.bin_coverages(list(toy_bins), str(root / "resources/toy/bams" / f"{s}.bam"), PassSettings(min_mapq=0))
         got_t = pd.read_csv(out / f"{s}.t", sep="\t")
         got_a = pd.read_csv(out / f"{s}.a", sep="\t")
         assert np.allclose(got_t["depth"], want_t["depth"], atol=1e-5, rtol=1e-5) and len(got_t) == len(want_t)
@@ -61,8 +63,8 @@ def test_every_python_engine_reads_the_same_coverage(perf, root, toy_bins):
         assert p.returncode == 0, p.stderr
         wall, cpu = map(float, p.stdout.split())
         assert wall >= 0 and cpu >= 0
-    seq_t, _ = cnv.bin_coverages(list(toy_bins), bam, 0, sequential=True)
-    idx_t, _ = cnv.bin_coverages(list(toy_bins), bam, 0, sequential=False)
+    seq_t, _ = bam_coverage.bin_coverages(list(toy_bins), bam, PassSettings(min_mapq=0, sequential=True))
+    idx_t, _ = bam_coverage.bin_coverages(list(toy_bins), bam, PassSettings(min_mapq=0, sequential=False))
     assert np.array_equal(seq_t["depth"].to_numpy(), idx_t["depth"].to_numpy())
     # the pysam loop's reads (flags 0x704 out, as the workflow) binned: the same depths
     with pysam.AlignmentFile(bam) as fh:
@@ -71,7 +73,7 @@ def test_every_python_engine_reads_the_same_coverage(perf, root, toy_bins):
     rd = pd.DataFrame(reads, columns=["c", "s", "e"])
     for chrom, g in seq_t.groupby("chromosome"):
         rr = rd[rd["c"] == chrom]
-        got = cnv.aligned_bases(rr["s"].tolist(), rr["e"].tolist(), g["start"].to_numpy(), g["end"].to_numpy())
+        got = binning.aligned_bases(rr["s"].tolist(), rr["e"].tolist(), g["start"].to_numpy(), g["end"].to_numpy())
         assert np.allclose(got / (g["end"] - g["start"]).to_numpy(), g["depth"].to_numpy())
 
 

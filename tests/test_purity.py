@@ -2,7 +2,8 @@ import math
 
 import pytest
 
-from ikzf1cnv.purity import cell_fraction, expected_log2, fmt, tumour_copy_number
+from ikzf1cnv.caller.purity import cell_fraction, expected_log2, tumour_copy_number
+from ikzf1cnv.core.tables import fmt
 
 
 @pytest.mark.parametrize("f,k,want", [

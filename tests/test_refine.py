@@ -1,7 +1,8 @@
 """Reference refinement: spread shrinkage with few normals, a cohort reference robust to its own deletions."""
 import numpy as np
 
-from ikzf1cnv import refine
+from ikzf1cnv.reads.binning import PassSettings
+from ikzf1cnv.reference import refine
 
 
 def test_prior_recovers_constant_plus_read_count_term():
@@ -65,21 +66,26 @@ def test_cohort_reference_is_not_pulled_down_by_its_deleted_tumours(root, tmp_pa
     reference at exons 4-7 agrees with the normals' reference, the plain pool does not."""
     import pandas as pd
 
-    from ikzf1cnv import annotation, cnv, coverage, reference
+    from ikzf1cnv.cnvkit import io as cnn_io
+    from ikzf1cnv.core import annotation
+    from ikzf1cnv.reads import coverage as bam_coverage
+    from ikzf1cnv.stages import bins as bins_stage, reference as reference_stage
 
     tbins, abins = str(tmp_path / "t.bed"), str(tmp_path / "a.bed")
-    coverage.run_bins(coverage.BinsJob(targets=str(root / "resources" / "toy" / "panel_hg38.bed"), target_avg_size=267,
-                                       antitarget_avg_size=1_000_000, exons=None, contigs=None, rules=None,
-                                       wgs={}, out_targets=tbins, out_antitargets=abins))
+    bins_stage.run(bins_stage.BinsJob.from_names({
+        "targets": str(root / "resources" / "toy" / "panel_hg38.bed"), "exons": [], "contigs": [], "rules": [],
+        "target_avg_size": 267, "antitarget_avg_size": 1_000_000, "wgs": {}, "target_bins": tbins,
+        "antitarget_bins": abins}))
 
     def cov(names):
         out = []
         for n in names:
-            t, a = cnv.bin_coverages([tbins, abins], str(root / "resources" / "toy" / "bams" / f"{n}.bam"), 0)
+            (tmp_path / f"{n}.bam.json").write_text('{"read_length": 100}')
+            t, a = bam_coverage.bin_coverages([tbins, abins], str(root / "resources" / "toy" / "bams" / f"{n}.bam"), PassSettings(min_mapq=0))
             out.append((str(tmp_path / f"{n}.targetcoverage.cnn"), str(tmp_path / f"{n}.antitargetcoverage.cnn")))
-            cnv.write_cnn(t, out[-1][0])
-            cnv.write_cnn(a, out[-1][1])
-        return [x[0] for x in out], [x[1] for x in out]
+            cnn_io.write_cnn(t, out[-1][0])
+            cnn_io.write_cnn(a, out[-1][1])
+        return names, [x[0] for x in out], [x[1] for x in out], [str(tmp_path / f"{n}.bam.json") for n in names]
 
     tum = cov(["T01", "T07", "T13", "T08", "T09", "T10", "T11", "T14"])   # T01, T07, T13: del4-7
     nor = cov(["N01", "N02", "N03", "N04"])
@@ -88,11 +94,13 @@ def test_cohort_reference_is_not_pulled_down_by_its_deleted_tumours(root, tmp_pa
                                     ("robust", "cohort", tum, 2.5)):
         d = tmp_path / name
         d.mkdir()
-        reference.run_reference(reference.ReferenceJob(
-            mode=mode, targets=files[0], antitargets=files[1], target_bins=tbins, antitarget_bins=abins,
-            prebuilt=None, par_genome="grch38", par_regions=str(root / "resources" / "cnvkit_par_regions.tsv"),
-            edge=False, fasta=None, n_components=0, spread_prior_df=0.0, cohort_trim=trim, cohort_window=5,
-            out_cnn=str(d / "ref.cnn"), out_info=str(d / "ref.json"), out_denoise=str(d / "dn.tsv")))
+        reference_stage.run(reference_stage.ReferenceJob.from_names({
+            "sample": files[0], "target_coverage": files[1], "antitarget_coverage": files[2], "bam_info": files[3],
+            "target_bins": tbins, "antitarget_bins": abins, "prebuilt": [], "fasta": [],
+            "rules": str(root / "resources" / "rules.yaml"),
+            "par_regions": str(root / "resources" / "cnvkit_par_regions.tsv"), "mode": mode, "genome": "hg38",
+            "edge": False, "n_components": 0, "spread_prior_df": 0.0, "cohort_trim": trim, "cohort_window": 5,
+            "cnn": str(d / "ref.cnn"), "info": str(d / "ref.json"), "denoise": str(d / "dn.tsv")}))
         refs[name] = pd.read_csv(d / "ref.cnn", sep="\t")
     units = annotation.load_units(root / "resources", "hg38")
     ex = units[(units["gene"] == "IKZF1") & units["exon"].astype(str).isin(["4", "5", "6", "7"])]

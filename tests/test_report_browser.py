@@ -12,7 +12,7 @@ import pytest
 
 import cohort_factory
 import headless
-from ikzf1cnv import report
+from ikzf1cnv.stages import report as report_stage
 
 # CI (.ci/run) installs Chromium and sets IKZF1CNV_TEST_BROWSER=1: there a missing browser fails the tests
 pytestmark = pytest.mark.skipif(headless.find_browser() is None and os.environ.get("IKZF1CNV_TEST_BROWSER") != "1",
@@ -84,7 +84,7 @@ def browser():
 def small(root, tmp_path_factory):
     """A 30-sample synthetic cohort's report (no workflow run)."""
     job = cohort_factory.write_cohort(tmp_path_factory.mktemp("small"), 30, root)
-    report.run_report(job)
+    report_stage.run(job)
     return job
 
 
@@ -92,14 +92,14 @@ def small(root, tmp_path_factory):
 def large(root, tmp_path_factory):
     """A 1,000-sample synthetic cohort's report."""
     job = cohort_factory.write_cohort(tmp_path_factory.mktemp("large"), 1000, root)
-    report.run_report(job)
+    report_stage.run(job)
     return job
 
 
 def synthetic_samples(job):
     """A synthetic cohort's tumours and the normals its reference names."""
     tumours = [json.loads(open(p).read())["sample"] for p in job.records]
-    return tumours, json.loads(open(job.reference_info).read())["normals"]
+    return tumours, json.loads(open(job.reference).read())["normals"]
 
 
 # ------------------------------------------------------------------ the toy's real report
@@ -136,11 +136,11 @@ FAULTS = {  # name: (what to replace in a good report, with what, a problem it m
 def test_a_broken_copy_is_caught(small, browser, tmp_path, fault):
     """Each check can fail: a copy of a good report with one fault put in shows that fault."""
     tumours, normals = synthetic_samples(small)
-    good = browser.open(small.out_html)
+    good = browser.open(small.html)
     assert problems(good, tumours, normals) == []
     good.close()
     old, new, message = FAULTS[fault]
-    html = open(small.out_html).read()
+    html = open(small.html).read()
     broken = old.sub(new, html, count=1) if isinstance(old, re.Pattern) else html.replace(old, new, 1)
     assert broken != html, fault
     (tmp_path / "report.html").write_text(broken)
@@ -151,11 +151,11 @@ def test_a_broken_copy_is_caught(small, browser, tmp_path, fault):
 
 
 def test_without_javascript_the_tables_are_complete_and_no_dead_search_box(small, browser):
-    page = browser.open(small.out_html, javascript=False)
+    page = browser.open(small.html, javascript=False)
     assert page.eval('document.querySelectorAll("#calls tbody tr").length') == 30
     assert page.eval('document.getElementById("calls-tools").checkVisibility()') is False
     page.close()
-    page = browser.open(small.out_html)
+    page = browser.open(small.html)
     assert page.eval('document.getElementById("calls-tools").checkVisibility()') is True
     page.close()
 
@@ -187,10 +187,10 @@ def sort_by(page, column):
 
 def test_1000_samples_small_fast_clean_searchable_sortable(large, browser):
     import pandas as pd
-    size = len(open(large.out_html, "rb").read())
+    size = len(open(large.html, "rb").read())
     assert size < MAX_BYTES, f"report at 1,000 samples is {size / 1e6:.1f} MB"
     t0 = time.monotonic()
-    page = browser.open(large.out_html)
+    page = browser.open(large.html)
     print(f"\nreport at 1,000 samples: {size / 1e6:.2f} MB, load event after {page.load_seconds:.2f} s "
           f"(opened and laid out after {time.monotonic() - t0:.2f} s)")
     assert page.load_seconds < MAX_LOAD_SECONDS

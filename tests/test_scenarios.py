@@ -158,9 +158,10 @@ def reportable(path) -> int:
     """Junctions of a coverage junction table with the reads to be reported (junctions.strong
     at the schema's defaults): a normal's must be none, whatever its chimeric reads."""
     import pandas as pd
-    from ikzf1cnv import junctions
+    from ikzf1cnv.caller import junctions as cjunctions
+    from ikzf1cnv.core import annotation
     jx = pd.read_csv(path, sep="\t")
-    return int(junctions.strong(jx, 3, 5).sum()) if len(jx) else 0
+    return int(cjunctions.strong(jx, 3, 5).sum()) if len(jx) else 0
 
 
 def test_hotspot_arm_calls_low_fraction_clones_from_their_junctions(root, tmp_path):
@@ -195,7 +196,8 @@ def test_genome_arm_end_to_end(root, tmp_path):
     # junctions: every clonal IKZF1 deletion's ends to the base (the simulated events'),
     # confirmed; none in the normals or the wild type
     import yaml
-    from ikzf1cnv import annotation
+    from ikzf1cnv.caller import junctions as cjunctions
+    from ikzf1cnv.core import annotation
     from simlib import simulate
     spec = yaml.safe_load((root / "resources" / "toy" / "genome.yaml").read_text())
     units = annotation.load_units(root / "resources", "hg38")

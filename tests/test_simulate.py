@@ -3,7 +3,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ikzf1cnv import annotation, genes
+from ikzf1cnv.core import annotation
 from simlib import simulate
 
 
@@ -11,7 +11,7 @@ from simlib import simulate
 def hg38(root, rules):
     res = root / "resources"
     units = annotation.load_units(res, "hg38")
-    return {"units": units[units["gene"].isin(genes.modelled_genes(rules))], "contigs": annotation.load_contigs(res, "hg38"),
+    return {"units": units[units["gene"].isin(annotation.modelled_genes(rules))], "contigs": annotation.load_contigs(res, "hg38"),
             "introns": annotation.read_tsv(res / "hg38" / "introns.tsv"),
             "arms": annotation.read_tsv(res / "hg38" / "arms.tsv")}
 

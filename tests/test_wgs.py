@@ -4,15 +4,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ikzf1cnv import annotation, genes, window, wgs
+from ikzf1cnv.core import annotation
+from ikzf1cnv.reads import wgs_bins
 
 
 @pytest.fixture(scope="module")
 def design(root, rules):
     units = annotation.read_tsv(root / "resources" / "hg38" / "exons.tsv")
-    units = units[units["gene"].isin(genes.modelled_genes(rules))]
+    units = units[units["gene"].isin(annotation.modelled_genes(rules))]
     contigs = annotation.contigs_of(root / "resources" / "hg38" / "contigs.tsv")
-    bins = wgs.wgs_bins(units, contigs, rules, 1000, 1_000_000, 5000, [c for c in contigs if c != "chrY"])
+    bins = wgs_bins.wgs_bins(units, contigs, rules, {"bin_size": 1000, "backbone_spacing": 1_000_000, "backbone_size": 5000}, [c for c in contigs if c != "chrY"])
     return units, contigs, bins
 
 
@@ -34,7 +35,7 @@ def test_windows_are_tiled_in_full_between_the_exons(design, rules):
             assert not ((e["start"] < r.end) & (e["end"] > r.start)).any()
     # IKZF1's window (300 kb before exon 1 to 700 kb after exon 8): tiles and exons cover
     # all of it but the slivers (< 250 bp) between a tile edge and an exon
-    c, s, e = window.window_of(units, ["IKZF1"], rules["windows"])
+    c, s, e = annotation.window_of(units, ["IKZF1"], rules["windows"])
     inside = bins[(bins["chrom"] == c) & (bins["start"] >= s) & (bins["end"] <= e)]
     assert inside["end"].sub(inside["start"]).sum() / (e - s) > 0.99
     assert len(inside) > 1000   # about one per kb: what a genome gives, against ~50 positions on a panel
@@ -45,7 +46,7 @@ def test_backbone_outside_the_windows_on_every_chromosome_but_y(design, rules):
     bb = bins[bins["name"] == "backbone"]
     assert set(bb["chrom"]) == set(contigs) - {"chrY"}
     assert ((bb["end"] - bb["start"]) == 5000).all()
-    wins = wgs.window_regions(units, rules)
+    wins = wgs_bins.window_regions(units, rules)
     for w in wins.itertuples():
         assert not ((bb["chrom"] == w.chrom) & (bb["start"] < w.end) & (bb["end"] > w.start)).any()
     # one per Mb: chr7 (159 Mb) has ~158 outside IKZF1's 1.1 Mb window
@@ -60,9 +61,9 @@ def test_overlapping_windows_are_merged():
                           "start": [100_001, 150_001], "end": [100_100, 150_100], "strand": ["+", "+"]})
     rules = {"genes": {"A": "any", "B": "any"}, "groups": [], "par1": {"context": []},
              "windows": {"default": {"left": 30_000, "right": 30_000}}}
-    w = wgs.window_regions(units, rules)
+    w = wgs_bins.window_regions(units, rules)
     assert w[["chrom", "start", "end"]].values.tolist() == [["chr1", 70_000, 180_100]]
-    bins = wgs.wgs_bins(units, {"chr1": 1_000_000}, rules, 1000, 500_000, 5000, ["chr1"])
+    bins = wgs_bins.wgs_bins(units, {"chr1": 1_000_000}, rules, {"bin_size": 1000, "backbone_spacing": 500_000, "backbone_size": 5000}, ["chr1"])
     tiles = bins[bins["name"] == "window"]
     assert not tiles.duplicated(["start", "end"]).any()
     assert tiles["start"].is_monotonic_increasing

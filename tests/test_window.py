@@ -4,15 +4,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ikzf1cnv import annotation, calling, lod, window
-from ikzf1cnv.purity import expected_log2
+from ikzf1cnv.caller import lod, params as cparams, sample
+from ikzf1cnv.core import annotation, constants
+from ikzf1cnv.caller.purity import expected_log2
 
 
 @pytest.fixture(scope="module")
 def ann(root, rules):
     u = annotation.load_units(root / "resources", "hg38")
     u = u[u["gene"].isin(set(rules["genes"]) | set(rules["par1"]["context"]))]
-    return calling.Annotation(u, annotation.load_arms(root / "resources", "hg38"),
+    return cparams.Annotation(u, annotation.load_arms(root / "resources", "hg38"),
                               annotation.load_introns(root / "resources", "hg38"), rules)
 
 
@@ -33,16 +34,16 @@ def make_bins(ann, seed, sd=0.12, events=(), tiles=True, flank_step=50_000, back
         for it in ann.introns.itertuples(index=False):
             for s in range(int(it.start) + 300, int(it.end) - 420, 3000):
                 rows.append((it.chrom, s, s + 120, False))
-    c, ws, we = window.window_of(ann.units, ["IKZF1"], ann.rules["windows"])
+    c, ws, we = annotation.window_of(ann.units, ["IKZF1"], ann.rules["windows"])
     gs, ge = int(ann.units.loc[ann.units["gene"] == "IKZF1", "start"].min()), 50_405_101
     for s in range(ws + 1000, we - 1000, flank_step) if flank_step else ():
         if not gs - 2000 < s < ge + 2000:
             rows.append((c, s, s + 120, False))
-    for ch in calling.AUTOSOMES:
+    for ch in constants.AUTOSOMES:
         for s in range(1_500_000, 130_000_000, backbone_step):
             rows.append((ch, s, s + 300, False))
     if offtarget:
-        for ch in calling.AUTOSOMES:
+        for ch in constants.AUTOSOMES:
             for s in range(0, 130_000_000, 1_000_000):
                 rows.append((ch, s + 1000, s + 150_000, True))
     df = pd.DataFrame(rows, columns=["chromosome", "start", "end", "offtarget"]).drop_duplicates(["chromosome", "start"])
@@ -65,7 +66,7 @@ def _params(params):
 
 
 def call(ann, bins, blast=90, params=None):
-    return calling.call_sample("S", bins, ann, params or PARAMS, blast, 100.0)
+    return sample.call_sample("S", bins, ann, params or PARAMS, blast, 100.0)
 
 
 def test_positions_are_classified_and_in_genomic_order(ann):
@@ -122,7 +123,7 @@ def test_null_samples_keep_the_calibrated_false_call_rate(ann, root, schema_defa
     calibrated rate of 1% per window: IKZF1 false calls stay near 1% (binomial 95% upper
     bound for 120 samples at 1%: 4)."""
     calib = annotation.read_tsv(root / "resources" / "penalty_calibration.tsv")
-    params = calling.CallerParams.from_config({**schema_defaults["caller"], "false_positive_rate": 0.01},
+    params = cparams.CallerParams.from_config({**schema_defaults["caller"], "false_positive_rate": 0.01},
                                               schema_defaults["qc"], calib)
     false = sum(call(ann, make_bins(ann, 1000 + seed), params=params).status == "deleted" for seed in range(120))
     assert false <= 4

@@ -169,7 +169,7 @@ def test_bam_of_the_other_build_is_a_not_evaluable_row_with_a_clear_message(root
     import pysam
 
     sys.path.insert(0, str(root / "workflow"))
-    from ikzf1cnv import annotation
+    from ikzf1cnv.core import annotation
     hg19 = annotation.load_contigs(root / "resources", "hg19")
     bam = tmp_path / "hg19.bam"
     header = {"HD": {"VN": "1.6", "SO": "coordinate"}, "SQ": [{"SN": c, "LN": n} for c, n in hg19.items()]}

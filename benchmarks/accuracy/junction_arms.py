@@ -41,7 +41,7 @@ sys.path.insert(0, str(ROOT / "workflow"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 sys.path.insert(0, str(HERE))
 
-from ikzf1cnv import junctions  # noqa: E402
+from ikzf1cnv.caller import junctions as cjunctions
 from simlib import bench, genome, simulate  # noqa: E402
 
 import cohorts  # noqa: E402
@@ -246,7 +246,7 @@ def normals_with_junction(out: Path, normals: list[str], jd: dict) -> tuple[int,
         jx = pd.read_csv(out / "coverage" / f"{s}.junctions.tsv", sep="\t")
         if not len(jx):
             continue
-        n += bool(junctions.strong(jx, jd["min_support"], jd["min_pairs_alone"]).any())
+        n += bool(cjunctions.strong(jx, jd["min_support"], jd["min_pairs_alone"]).any())
         sp = jx[jx["split_reads"] > 0]
         top_split = max(top_split, int((sp["split_reads"] + sp["discordant_pairs"]).max()) if len(sp) else 0)
         top_pairs = max(top_pairs, int(jx.loc[jx["split_reads"] == 0, "discordant_pairs"].max())

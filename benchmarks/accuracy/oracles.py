@@ -24,8 +24,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ikzf1cnv import labels
-from ikzf1cnv.model import fit
+from ikzf1cnv.caller import labels
+from ikzf1cnv.caller.model import fit
 
 LOCATION_Z = 3.090232  # the one-sided 0.1% point of N(0, 1)
 

@@ -30,7 +30,8 @@ sys.path.insert(0, str(ROOT / "workflow"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 sys.path.insert(0, str(HERE))
 
-from ikzf1cnv import annotation, calling, genes  # noqa: E402
+from ikzf1cnv.caller import params as cparams
+from ikzf1cnv.core import annotation
 from simlib import bench  # noqa: E402
 
 import oracles  # noqa: E402
@@ -58,11 +59,11 @@ def caller_fpr() -> float:
     return caller_params().false_positive_rate
 
 
-def caller_params() -> calling.CallerParams:
+def caller_params() -> cparams.CallerParams:
     """The caller's parameters at the schema's defaults (calibrated penalties included)."""
     props = yaml.safe_load((ROOT / "workflow/schemas/config.schema.yaml").read_text())["properties"]
     dflt = {k: {kk: vv.get("default") for kk, vv in props[k]["properties"].items()} for k in ("caller", "qc")}
-    return calling.CallerParams.from_config(dflt["caller"], dflt["qc"],
+    return cparams.CallerParams.from_config(dflt["caller"], dflt["qc"],
                                             annotation.read_tsv(ROOT / "resources" / "penalty_calibration.tsv"))
 
 
@@ -87,7 +88,7 @@ def add_oracles(ps: pd.DataFrame, truth: pd.DataFrame, outdir: Path, fpr: float)
 def codeletion_groups() -> dict:
     """Each co-deletion gene of the call table (not IKZF1, not PAR1) -> its model group's key."""
     rules = annotation.load_rules(ROOT / "resources" / "rules.yaml")
-    key = {g: "+".join(grp) for grp in genes.model_groups(rules) for g in grp}
+    key = {g: "+".join(grp) for grp in annotation.model_groups(rules) for g in grp}
     return {g: key[g] for g, kind in rules["genes"].items() if kind not in ("exons", "par1")}
 
 

@@ -14,13 +14,13 @@ import yaml
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "workflow"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
-from ikzf1cnv import annotation, genes  # noqa: E402
-from simlib import bench, simulate  # noqa: E402
+from ikzf1cnv.core import annotation
+from simlib import bench, panels, simulate  # noqa: E402
 
 import cohorts  # noqa: E402
 
 # every modelled gene's exons (rules.yaml: the called genes and PAR1's context)
-PANEL_GENES = genes.modelled_genes(annotation.load_rules(ROOT / "resources" / "rules.yaml"))
+PANEL_GENES = annotation.modelled_genes(annotation.load_rules(ROOT / "resources" / "rules.yaml"))
 RATES = {"ikzf1": 0.45, "subclonal": 0.2, "biallelic": 0.08, "large_del18": 0.5, "monosomy7": 0.15,
          "cdkn2a": 0.3, "cdkn2a_hom": 0.6, "cdkn2b_with_a": 0.7, "pax5": 0.25, "pax5_whole": 0.4, "par1": 0.1,
          "erg": 0.06, "ebf1": 0.05, "etv6": 0.15, "btg1": 0.08, "rb1": 0.08, "hyperdiploid": 0.15}
@@ -124,7 +124,7 @@ def make_cohort(base: Path, name: str, build: str, n_t: int, n_n: int, kind: str
     chroms = [c for c in r["contigs"] if c != "chrY"]
     for design in designs:
         if design == "legacy":
-            panel = annotation.loci_panel(units, r["contigs"], sim["backbone_per_chrom"], sim["backbone_size"],
+            panel = panels.loci_panel(units, r["contigs"], sim["backbone_per_chrom"], sim["backbone_size"],
                                           sim["max_target"], chroms)
         else:
             panel = simulate.design_panel(units, r["introns"], r["contigs"], design, chroms,

@@ -12,7 +12,8 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "workflow"))
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
-from ikzf1cnv import annotation, cohort  # noqa: E402
+from ikzf1cnv.cohort import table
+from ikzf1cnv.core import annotation
 from simlib import bench  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -60,7 +61,7 @@ def run_cnvkit(d: Path, build: str, cores: int, method: str):
             seg = pd.read_csv(out / f"{r.sample}.call.cns", sep="\t")
             st = bench.cnvkit_unit_states(seg, u)
             recs.append(bench.record_from_states(r.sample, r.subtype or "unknown", st, rules))
-    return el, cohort.calls_table(recs, rules, "any")
+    return el, table.calls_table(recs, rules)
 
 
 def cnvkit_calls(d: Path, build: str, method: str, cores: int, reuse: bool):

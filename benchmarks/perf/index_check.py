@@ -26,7 +26,9 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "workflow"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from ikzf1cnv import annotation, cnv, genes, wgs  # noqa: E402
+from ikzf1cnv.reads.binning import PassSettings
+from ikzf1cnv.core import annotation
+from ikzf1cnv.reads import coverage as bam_coverage, wgs_bins
 from simlib import genome, simulate  # noqa: E402
 
 
@@ -69,10 +71,10 @@ def main():
     res = ROOT / "resources"
     rules = annotation.load_rules(res / "rules.yaml")
     units = annotation.read_tsv(res / "hg38" / "exons.tsv")
-    units = units[units["gene"].isin(genes.modelled_genes(rules))]
+    units = units[units["gene"].isin(annotation.modelled_genes(rules))]
     contigs = annotation.contigs_of(res / "hg38" / "contigs.tsv")
     chroms = [c for c in contigs if c != "chrY"]
-    bins = wgs.wgs_bins(units, contigs, rules, 1000, a.backbone_spacing, 5000, chroms)
+    bins = wgs_bins.wgs_bins(units, contigs, rules, {"bin_size": 1000, "backbone_spacing": a.backbone_spacing, "backbone_size": 5000}, chroms)
     regions = genome.genome_regions(units, contigs, rules, a.backbone_spacing, 5000, chroms)
     reg = annotation.load_regions(res, "hg38")
     par1 = tuple(reg[reg["region"] == "PAR1"][["chrom", "start", "end"]].iloc[0])
@@ -95,7 +97,7 @@ def main():
         n = int(pysam.view("-c", str(p)).strip())
         view = best_of(a.reps, lambda: pysam.view("-c", str(p)))
         for index, q in (("BAI", p.with_name(p.stem + "_bai.bam")), ("CSI", p)):
-            cov = best_of(a.reps, lambda: cnv.bin_coverages([table], str(q), 0))
+            cov = best_of(a.reps, lambda: bam_coverage.bin_coverages([table], str(q), PassSettings(min_mapq=0)))
             rows.append((name, index, n, p.stat().st_size / 1e6, cov, view))
     print("| BAM | index | reads | MB | coverage of the whole-genome bins (s) | `samtools view -c` (s) |")
     print("|---|---|---|---|---|---|")

@@ -203,9 +203,8 @@ def cnvkit(sheet: Path, panel: Path, outdir: Path, cores: int, logp: Path) -> di
 COVERAGE_BATCH = r"""
 import json, sys, time
 sys.path.insert(0, {wf!r})
-from ikzf1cnv import coverage
-job = coverage.CoverageJob(**json.loads(sys.argv[1]))
-coverage.run_coverage_batch(job)
+from ikzf1cnv.stages import coverage
+coverage.run(coverage.CoverageBatch.from_names(json.loads(sys.argv[1]), {{"threads": int(sys.argv[2])}}))
 """
 
 
@@ -217,10 +216,11 @@ def coverage_jobs(sheet: Path, bins: tuple[str, str], out: Path, cores: int, bat
     benchmark files sample CPU time every 30 s and miss the end of a job)."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from ikzf1cnv import inputs
+    from ikzf1cnv.reads import bgzf
+    from ikzf1cnv.stages import plan
     s = pd.read_csv(sheet, sep="\t", dtype=str, keep_default_na=False).set_index("sample")
-    batches = inputs.batches(sorted(s.index), batch_size, "coverage_")
-    threads = inputs.coverage_threads(cores, len(batches))
+    batches = plan.batches(sorted(s.index), batch_size, "coverage_")
+    threads = plan.coverage_threads(cores, len(batches))
     if out.exists():
         shutil.rmtree(out)
     out.mkdir(parents=True)
@@ -229,14 +229,15 @@ def coverage_jobs(sheet: Path, bins: tuple[str, str], out: Path, cores: int, bat
 
     def one(members):
         o = {k: [str(out / f"{m}.{k}") for m in members] for k in ("t", "a", "json", "jx", "idx")}
-        job = dict(samples=members, bams=[s.loc[m, "bam"] for m in members], genome="hg38",
-                   contigs={b: str(res_dir / b / "contigs.tsv") for b in ("hg38", "hg19")}, target_bins=bins[0],
-                   antitarget_bins=bins[1], min_mapq=0, fasta=None,
-                   junctions={"min_clip": 20, "min_insert": 1000, "pair_window": 500, "tolerance": 5},
-                   out_targets=o["t"], out_antitargets=o["a"], out_bam_info=o["json"], out_junctions=o["jx"],
-                   out_idxstats=o["idx"], out_stats=[], sequential=True, threads=threads)
+        bams = [s.loc[m, "bam"] for m in members]
+        job = dict(sample=members, bam=bams, bai=[b + ".bai" for b in bams], genome="hg38",
+                   hg38_contigs=str(res_dir / "hg38" / "contigs.tsv"), hg19_contigs=str(res_dir / "hg19" / "contigs.tsv"),
+                   target_bins=bins[0], antitarget_bins=bins[1], min_mapq=0, fasta=[],
+                   junction_settings={"min_clip": 20, "min_insert": 1000, "pair_window": 500, "tolerance": 5},
+                   target_coverage=o["t"], antitarget_coverage=o["a"], bam_info=o["json"], junctions=o["jx"],
+                   idxstats=o["idx"], stats=[], on_sample_error="continue", sequential=True)
         t = time.time()
-        subprocess.run([sys.executable, "-c", code, json.dumps(job)], check=True, capture_output=True)
+        subprocess.run([sys.executable, "-c", code, json.dumps(job), str(threads)], check=True, capture_output=True)
         return time.time() - t
     la0 = loadavg()
     c, t = children_cpu(), time.time()
@@ -253,10 +254,11 @@ sys.path.insert(0, {wf!r})
 kind, bam, bins = sys.argv[1], sys.argv[2], sys.argv[3:5]
 if kind == "isal" and os.environ.get("ISAL_PATH"):
     sys.path.insert(0, os.environ["ISAL_PATH"])
-from ikzf1cnv import bamscan, cnv, junctions
+from ikzf1cnv.reads import bgzf, coverage as bam_coverage, junction_reads, passes
+from ikzf1cnv.reads.binning import PassSettings
 if kind == "zlib":
-    import zlib; bamscan._z = zlib
-assert kind != "isal" or bamscan.INFLATE == "isal"
+    import zlib; bgzf._z = zlib
+assert kind != "isal" or bgzf.INFLATE == "isal"
 t, c = time.time(), time.process_time()
 if kind == "pysam_loop":
     import pysam
@@ -268,17 +270,18 @@ if kind == "pysam_loop":
             st.append(r.reference_start); en.append(r.reference_end)
 else:
     if kind == "index":   # pysam's objects through the index (what panels used before; CRAM still does)
-        cnv._index_scan = lambda bam_, fh, *rest: cnv._index_pass(fh, *rest)
-    jr = junctions.JunctionReads(20, 1000)
-    cnv.bin_coverages(bins, bam, 0, junction_reads=jr, sequential=kind not in ("index", "index_scan"))
+        passes.index_scan = lambda fh, bam_, *rest: passes.index_pass(fh, *rest)
+    jr = junction_reads.JunctionReads(20, 1000)
+    bam_coverage.bin_coverages(bins, bam, PassSettings(sequential=kind not in ("index", "index_scan")), junction_reads=jr)
 print(time.time() - t, time.process_time() - c)
 """
 
 
 def engines(bam: str, bins: tuple[str, str], out: Path, repeat: int) -> list[dict]:
     """Coverage of the bins (and junction reads) of one BAM by each engine, alternating."""
-    from ikzf1cnv import bamscan
-    has_isal = bamscan.INFLATE == "isal" or bool(os.environ.get("ISAL_PATH"))   # ISAL_PATH: a pip --target of isal
+    from ikzf1cnv.reads import bgzf
+    from ikzf1cnv.stages import plan
+    has_isal = bgzf.INFLATE == "isal" or bool(os.environ.get("ISAL_PATH"))   # ISAL_PATH: a pip --target of isal
     kinds = ["samtools view -c", "sequential (zlib)"] + (["sequential (isal)"] if has_isal else []) \
         + ["index pass (pysam, before)", "index scan (bamscan through the index)", "pysam loop (starts, ends)",
            "samtools bedcov"]
@@ -347,7 +350,7 @@ def main():
            "mb_mean": round(float(np.mean([os.path.getsize(b) for b in bams])) / 1e6, 1),
            "depths": sorted(set(reads["depth"])), "large_mb": round(os.path.getsize(large) / 1e6),
            "large_reads": large_reads,
-           "inflate": __import__("ikzf1cnv.bamscan", fromlist=["x"]).INFLATE, "started": time.strftime("%F %T")}
+           "inflate": __import__("ikzf1cnv.reads.bgzf", fromlist=["x"]).INFLATE, "started": time.strftime("%F %T")}
     log(f"cohort: {len(bams)} BAMs, mean {res['mb_mean']} MB; large {res['large_mb']} MB")
     for b in bams + [large]:   # the page cache warm for every tool
         subprocess.run(["cat", b], stdout=subprocess.DEVNULL, check=True)

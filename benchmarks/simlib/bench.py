@@ -8,15 +8,17 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ikzf1cnv import classify, labels
-from ikzf1cnv import genes as genelib
-from ikzf1cnv.annotation import load_rules
-from ikzf1cnv.cohort import call_columns
+from ikzf1cnv.caller import classify, genes, labels
+from ikzf1cnv.core import annotation
+from ikzf1cnv.caller import classify, genes, labels
+from ikzf1cnv.core import annotation
+from ikzf1cnv.core.annotation import load_rules
+from ikzf1cnv.cohort.table import call_columns
 
 from . import simulate
 
 RULES = load_rules(Path(__file__).resolve().parents[2] / "resources" / "rules.yaml")
-GENES = genelib.gene_columns(RULES)
+GENES = annotation.gene_columns(RULES)
 CALL_COLS = call_columns(RULES)
 BLAST_BANDS = [(0.0, 0.2), (0.2, 0.4), (0.4, 0.7), (0.7, 1.01)]
 TRUTH_EXTRA = ["ikzf1_events", "arm_truth", "mechanism_truth"]       # "-" in older truth tables
@@ -116,15 +118,17 @@ def cnvkit_unit_states(segments: pd.DataFrame, units: pd.DataFrame) -> pd.DataFr
     return pd.DataFrame(out)
 
 
-def record_from_states(sample: str, subtype: str, st: pd.DataFrame, rules: dict) -> dict:
-    """A sample record (as steps.sample_record) from exon-unit states: how CNVkit's calls
-    become the same call table as ours."""
-    genes = genelib.gene_levels(st, rules)
+def record_from_states(sample: str, subtype: str, st: pd.DataFrame, rules: dict, pax5_mode: str = "any") -> dict:
+    """A sample record (as caller.record.sample_record) from exon-unit states: how CNVkit's
+    calls become the same call table as ours (the same rules classify them)."""
+    levels = genes.gene_levels(st, rules)
     ik = st[st["gene"] == "IKZF1"].assign(e=lambda d: d["exon"].astype(int)).sort_values("e")
     lost = ik.loc[ik["state"] > 0, "e"].tolist()
     bial = ik.loc[ik["state"] == 2, "e"].tolist()
-    return {"sample": sample, "subtype": subtype, "age_group": "", "status": "deleted" if lost else "wildtype",
-            "qc": "pass", "genes": genes,
+    status = "deleted" if lost else "wildtype"
+    plus, ukall = classify.risk({"subtype": subtype}, status, levels, rules, pax5_mode)
+    return {"sample": sample, "subtype": subtype, "age_group": "", "status": status,
+            "qc": "pass", "genes": levels, "ikzf1plus": plus, "ukall_cna": ukall,
             "ikzf1": {"deletion": labels.deletion_label(lost), "exons_deleted": labels.exon_list(lost),
                       "exons_biallelic": labels.exon_list(bial), "cell_fraction": None, "cf_low": None,
                       "cf_high": None},

@@ -23,12 +23,12 @@ def genome_regions(units: pd.DataFrame, contigs: dict[str, int], rules: dict, ba
                    backbone_size: int, chroms, pad: int = 20_000, backbone_pad: int = 1000) -> pd.DataFrame:
     """Where reads go (chrom, start0, end): every gene window padded by `pad`, and each
     backbone bin of ikzf1cnv.wgs.wgs_bins padded by `backbone_pad`."""
-    from ikzf1cnv import wgs
+    from ikzf1cnv.reads import wgs_bins
 
-    bins = wgs.wgs_bins(units, contigs, rules, 1000, backbone_spacing, backbone_size, chroms)
+    bins = wgs_bins.wgs_bins(units, contigs, rules, {"bin_size": 1000, "backbone_spacing": backbone_spacing, "backbone_size": backbone_size}, chroms)
     bb = bins[bins["name"] == "backbone"]
     rows = [(r.chrom, max(int(r.start) - pad, 0), min(int(r.end) + pad, contigs[r.chrom]))
-            for r in wgs.window_regions(units, rules).itertuples(index=False)]
+            for r in wgs_bins.window_regions(units, rules).itertuples(index=False)]
     rows += [(r.chrom, max(int(r.start) - backbone_pad, 0), min(int(r.end) + backbone_pad, contigs[r.chrom]))
              for r in bb.itertuples(index=False)]
     return pd.DataFrame(rows, columns=["chrom", "start", "end"])

@@ -452,14 +452,14 @@ def design_panel(units: pd.DataFrame, introns: pd.DataFrame, contigs: dict[str, 
                  tile_spacing: int = 3000, tile_size: int = 120, tile_genes=("IKZF1",),
                  exon_clearance: int = 300, backbone_clearance: int = 10_000) -> pd.DataFrame:
     """BED rows (chrom, start0, end, name) of a capture panel. "exon_only": every exon unit
-    of `units` (clipped to max_target, as annotation.loci_panel) plus a genome backbone of
+    of `units` (clipped to max_target, as panels.loci_panel) plus a genome backbone of
     one probe every `backbone_spacing` bp; "intron_tiled": the same plus probes every
     `tile_spacing` bp through the introns of `tile_genes` (IKZF1_intron3_t5, ...);
     "hotspot": intron_tiled plus a 240 bp probe centred on the middle of each intron of
     `tile_genes`, where the simulator puts a deletion's ends (exon_event without rng): a
     probe on each breakpoint region, as deep panels built to read junctions have (tiles
     that overlap one are left out)."""
-    from ikzf1cnv.annotation import loci_panel
+    from .panels import loci_panel
 
     if design not in ("exon_only", "intron_tiled", "hotspot"):
         raise ValueError(f"unknown panel design {design!r}")

@@ -23,13 +23,13 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "workflow"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from ikzf1cnv import annotation, genes  # noqa: E402
-from ikzf1cnv.cohort import call_columns  # noqa: E402
-from simlib import genome, simulate  # noqa: E402
+from ikzf1cnv.core import annotation
+from ikzf1cnv.cohort.table import call_columns
+from simlib import genome, panels, simulate  # noqa: E402
 
 RULES = annotation.load_rules(ROOT / "resources" / "rules.yaml")
 CALL_COLS = call_columns(RULES)
-GENES = genes.gene_columns(RULES)
+GENES = annotation.gene_columns(RULES)
 
 
 def check_truth(name, truth, units, events):
@@ -68,7 +68,7 @@ def regions_of(spec: dict, b: dict):
         return simulate.design_panel(panel_units, annotation.load_introns(ROOT / "resources", b["build"]), b["contigs"],
                                      spec["design"], spec["chroms"], spec["backbone_spacing"], spec["backbone_size"],
                                      spec["max_target"], spec["tile_spacing"], spec["tile_size"])
-    return annotation.loci_panel(panel_units, b["contigs"], spec["backbone_per_chrom"], spec["backbone_size"],
+    return panels.loci_panel(panel_units, b["contigs"], spec["backbone_per_chrom"], spec["backbone_size"],
                                  spec["max_target"], spec["chroms"])
 
 

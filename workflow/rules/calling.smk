@@ -5,8 +5,8 @@ for _batch, _members in CALL_BATCHES.items():
         name:
             _batch
         input:
-            targets=per_sample(f"{OUT}/coverage/{{sample}}.targetcoverage.cnn", _members),
-            antitargets=per_sample(f"{OUT}/coverage/{{sample}}.antitargetcoverage.cnn", _members),
+            target_coverage=per_sample(f"{OUT}/coverage/{{sample}}.targetcoverage.cnn", _members),
+            antitarget_coverage=per_sample(f"{OUT}/coverage/{{sample}}.antitargetcoverage.cnn", _members),
             bam_info=per_sample(f"{OUT}/coverage/{{sample}}.bam.json", _members),
             junctions=per_sample(f"{OUT}/coverage/{{sample}}.junctions.tsv", _members),
             fasta=config["fasta"] or [],
@@ -20,22 +20,22 @@ for _batch, _members in CALL_BATCHES.items():
             par_regions=PAR_REGIONS,
         output:
             cnr=per_sample(f"{OUT}/samples/{{sample}}/{{sample}}.cnr", _members),
-            exons=[report(f"{OUT}/samples/{s}/ikzf1_exons.tsv", caption="../report/exons.rst", category="Samples",
+            exon_table=[report(f"{OUT}/samples/{s}/ikzf1_exons.tsv", caption="../report/exons.rst", category="Samples",
                           subcategory=s, labels={"sample": s, "table": "IKZF1 exons"}) for s in _members],
             units=per_sample(f"{OUT}/samples/{{sample}}/units.tsv", _members),
             record=per_sample(f"{OUT}/samples/{{sample}}/calls.json", _members),
             positions=per_sample(f"{OUT}/samples/{{sample}}/window_bins.tsv", _members),
             breakpoints=per_sample(f"{OUT}/samples/{{sample}}/breakpoints.tsv", _members),
         params:
-            samples=_members,
-            rows=[sample_row(s) for s in _members],
+            sample=_members,
+            row=[sample_row(s) for s in _members],
             genome=config["genome"],
             caller=config["caller"],
             qc={k: v for k, v in config["qc"].items() if k != "samtools_stats"},
             edge_correction=config["edge_correction"],
             has_fasta=bool(GC_FASTA),   # CNVkit's GC/repeat correction in fix
             whole_genome=not config["targets"],
-            junctions_cfg=config["junctions"],
+            junction_settings=config["junctions"],
             ikzf1plus_pax5=config["ikzf1plus_pax5"],
         resources:
             mem_mb=1000,

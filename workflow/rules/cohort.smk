@@ -11,7 +11,6 @@ rule cohort:
                     labels={"table": "frequencies"}),
         mqc=directory(f"{OUT}/multiqc/custom_content"),
     params:
-        ikzf1plus_pax5=config["ikzf1plus_pax5"],
         frequency_min_samples=config["frequency_min_samples"],
         frequency_alpha=config["frequency_alpha"],
     conda:
@@ -33,6 +32,7 @@ rule report:
         exons=expand(f"{OUT}/samples/{{sample}}/ikzf1_exons.tsv", sample=TUMOURS),
         reference=rules.reference.output.info,
         types=resource("deletion_types.tsv"),
+        rules=RULES,
     output:
         html=report(f"{OUT}/cohort/report.html", caption="../report/report.rst", category="Cohort",
                     labels={"report": "cohort report"}),

@@ -7,16 +7,22 @@ from snakemake.utils import validate
 
 sys.path.insert(0, str(Path(workflow.basedir) / "workflow"))
 
-from ikzf1cnv import annotation, inputs  # noqa: E402
+from ikzf1cnv.core import annotation  # noqa: E402
+from ikzf1cnv.core.errors import InputError  # noqa: E402
+from ikzf1cnv.inputs.bam import index_of  # noqa: E402
+from ikzf1cnv.inputs.bed import check_targets  # noqa: E402
+from ikzf1cnv.inputs.config import check_config, empty_blocks_as_defaults  # noqa: E402
+from ikzf1cnv.inputs.sheet import load_sample_sheet  # noqa: E402
+from ikzf1cnv.stages import plan  # noqa: E402
 
 # A misspelt key or a value out of range: one message naming the file, line and fix
 # (Snakemake's own validation below repeats the whole schema).
 with open(Path(workflow.basedir) / "workflow" / "schemas" / "config.schema.yaml") as _fh:
     _CONFIG_SCHEMA = yaml.safe_load(_fh)
-inputs.empty_blocks_as_defaults(config, _CONFIG_SCHEMA)
+empty_blocks_as_defaults(config, _CONFIG_SCHEMA)
 try:
-    inputs.check_config(config, _CONFIG_SCHEMA, list(workflow.configfiles))
-except inputs.InputError as _e:
+    check_config(config, _CONFIG_SCHEMA, list(workflow.configfiles))
+except InputError as _e:
     raise ValueError(str(_e)) from None
 validate(config, "../schemas/config.schema.yaml")
 for _key in ("caller", "qc"):  # nested defaults: validate fills only the top level
@@ -51,8 +57,8 @@ for _key in ("targets", "reference_table", "reference_cnn", "fasta"):
 # step tidies: header lines, order, overlaps).
 if config["targets"]:
     try:
-        inputs.check_targets(config["targets"], annotation.contigs_of(BUILD["contigs"]), config["genome"])
-    except inputs.InputError as _e:
+        check_targets(config["targets"], annotation.contigs_of(BUILD["contigs"]), config["genome"])
+    except InputError as _e:
         raise ValueError(str(_e)) from None
 
 if config["gc_correction"] and not config["fasta"]:
@@ -63,8 +69,8 @@ GC_FASTA = config["fasta"] if config["gc_correction"] else []
 with open(BASE / "workflow" / "schemas" / "samples.schema.yaml") as _fh:
     _SHEET_SCHEMA = yaml.safe_load(_fh)
 try:
-    samples = inputs.load_sample_sheet(config["samples"], _SHEET_SCHEMA)
-except inputs.InputError as _e:
+    samples = load_sample_sheet(config["samples"], _SHEET_SCHEMA)
+except InputError as _e:
     raise ValueError(str(_e)) from None
 
 TUMOURS = sorted(samples.index[samples["type"] == "tumor"])
@@ -82,15 +88,15 @@ ALL_SAMPLES = sorted(samples.index)
 # Per-sample steps run in batches (one job reads about `batch_size` BAMs): one Python
 # start-up and one cnvlib import per batch, about n / batch_size jobs for a scheduler. A
 # sample's batch comes from a hash of its name: one added tumour reruns only its batch.
-COVERAGE_BATCHES = inputs.batches(ALL_SAMPLES, config["batch_size"], "coverage_")
-CALL_BATCHES = inputs.batches(TUMOURS, config["batch_size"], "call_")
+COVERAGE_BATCHES = plan.batches(ALL_SAMPLES, config["batch_size"], "coverage_")
+CALL_BATCHES = plan.batches(TUMOURS, config["batch_size"], "call_")
 # Decompression threads a coverage batch may use: the cores left over when every batch runs
 # at once (1 on a cohort, up to 4 for a few BAMs on many cores).
 try:
     _CORES = workflow.cores
 except Exception:  # a cluster executor sets no --cores (each job has its own allocation): 1 thread
     _CORES = None
-COVERAGE_THREADS = inputs.coverage_threads(_CORES, len(COVERAGE_BATCHES))
+COVERAGE_THREADS = plan.coverage_threads(_CORES, len(COVERAGE_BATCHES))
 
 wildcard_constraints:
     sample="[A-Za-z0-9][A-Za-z0-9._-]*",
@@ -114,3 +120,16 @@ def all_outputs():
         f"{OUT}/cohort/report.html",
         f"{OUT}/multiqc/multiqc_report.html",
     ] + expand(f"{OUT}/samples/{{sample}}/ikzf1_exons.tsv", sample=TUMOURS)
+
+
+def check_wiring(rules_):
+    """Every rule that runs a stage's script names exactly its Job's fields."""
+    from ikzf1cnv.stages import jobs
+    from ikzf1cnv.stages.wiring import WiringError, check_rule
+
+    known = jobs()
+    for r in rules_:
+        try:
+            check_rule(r, known)
+        except WiringError as e:
+            raise ValueError(str(e)) from None

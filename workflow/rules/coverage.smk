@@ -6,8 +6,8 @@ rule bins:
         contigs=[] if config["targets"] else BUILD["contigs"],
         rules=[] if config["targets"] else RULES,
     output:
-        targets=f"{OUT}/bins/targets.bed",
-        antitargets=f"{OUT}/bins/antitargets.bed",
+        target_bins=f"{OUT}/bins/targets.bed",
+        antitarget_bins=f"{OUT}/bins/antitargets.bed",
     params:
         target_avg_size=config["target_avg_size"],
         antitarget_avg_size=config["antitarget_avg_size"],
@@ -29,25 +29,25 @@ for _batch, _members in COVERAGE_BATCHES.items():
         name:
             _batch
         input:
-            bams=[samples.loc[s, "bam"] for s in _members],
-            bais=[inputs.index_of(samples.loc[s, "bam"]) for s in _members],
-            targets=rules.bins.output.targets,
-            antitargets=rules.bins.output.antitargets,
+            bam=[samples.loc[s, "bam"] for s in _members],
+            bai=[index_of(samples.loc[s, "bam"]) for s in _members],
+            target_bins=rules.bins.output.target_bins,
+            antitarget_bins=rules.bins.output.antitarget_bins,
             hg38_contigs=resource("hg38", "contigs.tsv"),
             hg19_contigs=resource("hg19", "contigs.tsv"),
             fasta=config["fasta"] or [],
         output:
-            targets=per_sample(f"{OUT}/coverage/{{sample}}.targetcoverage.cnn", _members),
-            antitargets=per_sample(f"{OUT}/coverage/{{sample}}.antitargetcoverage.cnn", _members),
+            target_coverage=per_sample(f"{OUT}/coverage/{{sample}}.targetcoverage.cnn", _members),
+            antitarget_coverage=per_sample(f"{OUT}/coverage/{{sample}}.antitargetcoverage.cnn", _members),
             bam_info=per_sample(f"{OUT}/coverage/{{sample}}.bam.json", _members),
             junctions=per_sample(f"{OUT}/coverage/{{sample}}.junctions.tsv", _members),
             idxstats=per_sample(f"{OUT}/qc/samtools/{{sample}}.idxstats", _members),
             stats=per_sample(f"{OUT}/qc/samtools/{{sample}}.stats", _members) if SAMTOOLS_STATS else [],
         params:
-            samples=_members,
+            sample=_members,
             genome=config["genome"],
             min_mapq=config["min_mapq"],
-            junctions={k: config["junctions"][k] for k in ("min_clip", "min_insert", "pair_window", "tolerance")},
+            junction_settings={k: config["junctions"][k] for k in ("min_clip", "min_insert", "pair_window", "tolerance")},
             on_sample_error=config["on_sample_error"],
             # panels and exomes: one sequential pass over each BAM; whole-genome mode: the loci through the index
             sequential=bool(config["targets"]),

@@ -1,11 +1,11 @@
 rule reference:
     """Pooled reference from the normals, else reference_cnn, else the cohort's tumours, else flat."""
     input:
-        targets=expand(f"{OUT}/coverage/{{sample}}.targetcoverage.cnn", sample=REFERENCE_SAMPLES),
-        antitargets=expand(f"{OUT}/coverage/{{sample}}.antitargetcoverage.cnn", sample=REFERENCE_SAMPLES),
+        target_coverage=expand(f"{OUT}/coverage/{{sample}}.targetcoverage.cnn", sample=REFERENCE_SAMPLES),
+        antitarget_coverage=expand(f"{OUT}/coverage/{{sample}}.antitargetcoverage.cnn", sample=REFERENCE_SAMPLES),
         bam_info=expand(f"{OUT}/coverage/{{sample}}.bam.json", sample=REFERENCE_SAMPLES),
-        target_bins=rules.bins.output.targets,
-        antitarget_bins=rules.bins.output.antitargets,
+        target_bins=rules.bins.output.target_bins,
+        antitarget_bins=rules.bins.output.antitarget_bins,
         prebuilt=config["reference_cnn"] or [],
         fasta=GC_FASTA,   # GC and repeat-mask correction only when gc_correction is on
         rules=RULES,
@@ -15,6 +15,7 @@ rule reference:
         info=f"{OUT}/reference/reference.json",
         denoise=f"{OUT}/reference/denoise.tsv",
     params:
+        sample=REFERENCE_SAMPLES,
         mode=REFERENCE_MODE,
         genome=config["genome"],
         edge=config["edge_correction"],

@@ -1,0 +1,129 @@
+"""A sample's bins made ready for the caller: recentred on the most common copy-number
+state (target and off-target bins each on their own), each with a variance from its
+reference spread and read counts scaled to the sample's own scatter plus a systematic
+error; gained chromosomes found; the QC metrics (depth, noise)."""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ..core.constants import AUTOSOMES
+from ..core.stats import robust_sd
+
+LN2 = math.log(2.0)
+
+
+def chromosome_levels(bins: pd.DataFrame, min_bins: int) -> pd.DataFrame:
+    """Median log2 and bin count per autosome (chromosomes with at least min_bins bins)."""
+    a = bins[bins["chromosome"].isin(AUTOSOMES) & np.isfinite(bins["log2"])]
+    g = a.groupby("chromosome", sort=True)["log2"].agg(["median", "size"])
+    return g[g["size"] >= min_bins]
+
+
+def recentre_shift(bins: pd.DataFrame, bandwidth: float, min_bins: int) -> float:
+    """The log2 of the sample's most common copy-number state.
+
+    CNVkit centres on the median bin, which whole-chromosome gains (hyperdiploidy) or a
+    large loss can drag. Here each autosome votes with its median; the level shared by
+    the most bins (within +-bandwidth) wins, and the shift is the bin-weighted mean of the
+    chromosome medians in that window. Ties go to the level nearest 0.
+    """
+    lv = chromosome_levels(bins, min_bins)
+    if lv.empty:
+        return 0.0
+    m = lv["median"].to_numpy()
+    n = lv["size"].to_numpy()
+    score = np.array([n[np.abs(m - x) <= bandwidth].sum() for x in m])
+    best = np.flatnonzero(score == score.max())
+    x = m[best[np.argmin(np.abs(m[best]))]]
+    win = np.abs(m - x) <= bandwidth
+    return float(np.sum(m[win] * n[win]) / np.sum(n[win]))
+
+
+def bin_variance(bins: pd.DataFrame, read_length: float, reads=None) -> np.ndarray:
+    """Prior variance of each bin's log2: the reference's spread plus read-count noise
+    (from the bin's own reads, or the `reads` given)."""
+    if reads is None:
+        reads = bins["depth"].to_numpy() * (bins["end"] - bins["start"]).to_numpy() / read_length
+    spread = np.nan_to_num(bins["spread"].to_numpy(dtype=float), nan=0.0)
+    return spread ** 2 + 1.0 / (LN2 ** 2 * np.maximum(reads, 1.0))
+
+
+def noise_scale(bins: pd.DataFrame, var: np.ndarray, min_bins: int) -> float:
+    """Factor by which the prior variances understate this sample's real scatter:
+    the squared robust SD of standardised residuals around each autosome's median."""
+    a = bins["chromosome"].isin(AUTOSOMES).to_numpy() & np.isfinite(bins["log2"].to_numpy())
+    if a.sum() < 10:
+        return 1.0
+    med = bins[a].groupby("chromosome")["log2"].transform("median").to_numpy()
+    z = (bins["log2"].to_numpy()[a] - med) / np.sqrt(var[a])
+    sd = robust_sd(z)
+    return float(sd ** 2) if math.isfinite(sd) and sd > 0 else 1.0
+
+
+def sample_noise(bins: pd.DataFrame) -> float:
+    """Bin-to-bin noise: robust SD of differences of neighbouring autosomal bins / sqrt 2."""
+    d = []
+    for _, g in bins[bins["chromosome"].isin(AUTOSOMES)].groupby("chromosome", sort=True):
+        d.append(np.diff(g.sort_values("start")["log2"].to_numpy()))
+    if not d:
+        return float("nan")
+    return robust_sd(np.concatenate(d)) / math.sqrt(2.0)
+
+
+@dataclass
+class PreparedBins:
+    bins: pd.DataFrame          # recentred log2; `offtarget` column
+    var: np.ndarray             # per-bin variance (scaled prior + systematic floor)
+    expected_reads: np.ndarray  # off-target bins: reads expected at their size; targets: their reads
+    metrics: dict
+
+
+def prepare_bins(bins: pd.DataFrame, params, read_length: float) -> PreparedBins:
+    """Recentre target and off-target bins (each on its own most common chromosome level),
+    and give every bin a variance: its prior (reference spread, read counts) scaled to the
+    sample's own scatter of its kind, plus a systematic error per bin (sd_floor for target
+    bins, offtarget_sd_floor for off-target bins)."""
+    bins = bins.reset_index(drop=True)
+    if "offtarget" not in bins.columns:
+        bins = bins.assign(offtarget=False)
+    off = bins["offtarget"].to_numpy(dtype=bool)
+    shift = recentre_shift(bins[~off], params.recentre_bandwidth, params.min_bins_per_chrom)
+    # off-target bins on their own level, where they cover enough autosomes to vote
+    voters = chromosome_levels(bins[off], params.min_bins_per_chrom)
+    shift_off = (recentre_shift(bins[off], params.recentre_bandwidth, params.min_bins_per_chrom)
+                 if len(voters) >= len(AUTOSOMES) // 2 else shift)
+    bins = bins.assign(log2=bins["log2"] - np.where(off, shift_off, shift))
+    reads = bins["depth"].to_numpy() * (bins["end"] - bins["start"]).to_numpy() / read_length
+    if off.any():
+        auto = off & bins["chromosome"].isin(AUTOSOMES).to_numpy()
+        per_bp = float(np.median(bins["depth"].to_numpy()[auto])) if auto.any() else 0.0
+        reads = np.where(off, per_bp * (bins["end"] - bins["start"]).to_numpy() / read_length, reads)
+    prior = bin_variance(bins, read_length, reads)
+    var = np.empty(len(bins))
+    scales = {}
+    for kind, sel, floor in (("target", ~off, params.sd_floor), ("offtarget", off, params.offtarget_sd_floor)):
+        if sel.any():
+            scales[kind] = noise_scale(bins[sel], prior[sel], params.min_bins_per_chrom)
+            var[sel] = scales[kind] * prior[sel] + floor ** 2
+    tg = bins[~off]
+    auto = tg["chromosome"].isin(AUTOSOMES)
+    metrics = {"median_depth": float(np.nanmedian(tg.loc[auto, "depth"])) if auto.any() else 0.0,
+               "noise": sample_noise(tg), "noise_scale": scales.get("target", 1.0),
+               "offtarget_noise_scale": scales.get("offtarget"), "recentre_shift": shift,
+               "n_bins": int((~off).sum()), "n_offtarget_bins": int(off.sum())}
+    return PreparedBins(bins, var, reads, metrics)
+
+
+def chromosome_gains(bins: pd.DataFrame, params) -> dict[str, float]:
+    """Gained chromosomes (median log2 above gain_level: +21 over ERG, +X over PAR1 in
+    hyperdiploid ALL) and their levels; a deletion there removes a copy from the gained
+    level, not from two, so those genes are measured against their chromosome's level.
+    Losses of whole chromosomes are not levelled away: monosomy 7 is a deletion of IKZF1."""
+    tg = bins[~bins["offtarget"] & np.isfinite(bins["log2"])]
+    lv = tg.groupby("chromosome")["log2"].agg(["median", "size"])
+    lv = lv[lv["size"] >= params.min_bins_per_chrom]
+    return {c: float(m) for c, m in lv["median"].items() if m > params.gain_level}

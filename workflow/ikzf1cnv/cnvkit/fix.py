@@ -1,0 +1,72 @@
+"""A sample's bias-corrected log2 ratios against the reference (CNVkit's `fix`): fix_fast
+where it reproduces cnvlib exactly, else cnvlib; and the bins handed to the caller."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from ..core.annotation import read_tsv
+from ..core.constants import ANTITARGET_ALIASES
+from .fast_fix import fix_fast
+from .io import read_cnn
+
+
+@dataclass(frozen=True)
+class FixSettings:
+    """What `fix` needs besides the sample: the reference (its table and its file), CNVkit's
+    name for the build's pseudo-autosomal regions and resources/cnvkit_par_regions.tsv,
+    and the corrections asked for (edge; GC and repeat-mask with a FASTA)."""
+    reference: pd.DataFrame
+    reference_path: str
+    par_genome: str | None
+    par: pd.DataFrame
+    do_edge: bool = False
+    has_fasta: bool = False
+
+    @classmethod
+    def read(cls, reference_path: str, par_genome: str | None, par_regions: str, do_edge: bool = False,
+             has_fasta: bool = False) -> "FixSettings":
+        return cls(read_cnn(reference_path), reference_path, par_genome, read_tsv(par_regions), do_edge, has_fasta)
+
+
+def fix(target_cnn: str, antitarget_cnn: str, reference_cnn: str, par_genome: str | None, do_edge: bool,
+        has_fasta: bool):
+    """Per-bin log2 ratios of a sample against the reference, bias-corrected (cnvlib)."""
+    from cnvlib import fix as cfix
+    from cnvlib import read
+
+    ref = read(reference_cnn)
+    return cfix.do_fix(read(target_cnn), read(antitarget_cnn), ref, diploid_parx_genome=par_genome,
+                       do_gc=has_fasta, do_edge=do_edge, do_rmask=has_fasta)
+
+
+def fast_fix_applies(do_edge: bool, has_fasta: bool, bins: pd.DataFrame) -> bool:
+    return not do_edge and not has_fasta and not bins["chromosome"].isin(["chrY", "Y"]).any()
+
+
+def fix_table(target_cnn: str, antitarget_cnn: str, s: FixSettings) -> pd.DataFrame:
+    """CNVkit's fix as a table: fix_fast where it reproduces cnvlib exactly, else cnvlib."""
+    if fast_fix_applies(s.do_edge, s.has_fasta, s.reference):
+        return fix_fast(target_cnn, antitarget_cnn, s.reference, s.par[s.par["genome"] == s.par_genome])
+    return fix(target_cnn, antitarget_cnn, s.reference_path, s.par_genome, s.do_edge,
+               s.has_fasta).data.reset_index(drop=True)
+
+
+def bins_with_spread(cnr, reference, offtarget: bool = True) -> pd.DataFrame:
+    """Bins of a .cnr with the reference's spread attached (for the caller), `offtarget`
+    True for CNVkit's antitarget bins; without `offtarget`, target bins only.
+    `reference`: a .cnn path or its table."""
+    ref = read_cnn(reference) if isinstance(reference, str) else reference
+    d = cnr.data if hasattr(cnr, "data") else cnr
+    if not offtarget:
+        d = d[~d["gene"].isin(ANTITARGET_ALIASES)]
+    keys = ["chromosome", "start", "end"]
+    spread = ref[keys + ["spread"]] if "spread" in ref.columns else ref[keys].assign(spread=0.0)
+    out = d[keys + ["gene", "log2", "depth", "weight"]].merge(spread, on=keys, how="left")
+    return out.assign(offtarget=out["gene"].isin(ANTITARGET_ALIASES)).reset_index(drop=True)
+
+
+def target_bins_with_spread(cnr, reference) -> pd.DataFrame:
+    """Target bins of a .cnr with the reference's spread attached."""
+    return bins_with_spread(cnr, reference, offtarget=False).drop(columns="offtarget")

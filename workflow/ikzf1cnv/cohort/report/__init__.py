@@ -1,0 +1,1 @@
+"""The reports: the cohort report (page), its figures (plots) and HTML blocks (html)."""

@@ -1,0 +1,44 @@
+"""The fixed-format tables the workflow writes: their columns and digits, and the one
+number format of every data file (deterministic: fixed digits, 'NA' for missing)."""
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from .files import atomic
+
+# (columns, digits per float column) of each per-sample table
+EXON_TABLE = (["exon", "chrom", "start", "end", "n_bins", "log2", "copy_number", "ci_low", "ci_high", "call", "se",
+               "ratio", "depth"], {"log2": 3, "copy_number": 2, "ci_low": 2, "ci_high": 2, "se": 3, "ratio": 3, "depth": 1})
+UNITS_TABLE = (["gene", "exon", "chrom", "start", "end", "n_bins", "log2", "se", "depth", "state"],
+               {"log2": 3, "se": 3, "depth": 1})
+POSITIONS_TABLE = (["group", "chrom", "start", "end", "kind", "gene", "exon", "n_bins", "log2", "se", "depth", "state"],
+                   {"log2": 3, "se": 3, "depth": 1})
+JUNCTIONS_TABLE = (["chrom", "left", "right", "split_reads", "discordant_pairs", "precise"], {})
+BREAKPOINTS_TABLE = (["sample", "gene", "chrom", "start", "end", "split_reads", "discordant_pairs", "cell_fraction",
+                      "exons_removed", "label", "rss_left", "rss_right", "precision"], {"cell_fraction": 3})
+
+
+def fmt(x, nd: int = 3) -> str:
+    """Fixed float formatting for data files ('NA' for missing)."""
+    if x is None or (isinstance(x, float) and not math.isfinite(x)):
+        return "NA"
+    v = round(float(x), nd)
+    if v == 0:
+        v = 0.0  # no "-0.000"
+    return f"{v:.{nd}f}"
+
+
+def write_table(df: pd.DataFrame, layout: tuple[list[str], dict[str, int]], path: str):
+    """TSV with fixed float formatting (deterministic output); layout: (columns, digits)."""
+    cols, digits = layout
+    with atomic(path) as tmp, open(tmp, "w") as fh:
+        fh.write("\t".join(cols) + "\n")
+        for r in df[cols].to_dict("records"):
+            fh.write("\t".join(fmt(r[c], digits[c]) if c in digits else str(r[c]) for c in cols) + "\n")
+
+
+def empty_table(layout: tuple[list[str], dict[str, int]]) -> pd.DataFrame:
+    """A table of the layout's columns without rows."""
+    return pd.DataFrame(columns=layout[0])
