@@ -35,9 +35,11 @@ def _round(x, nd=3):
     return None if x is None else round(float(x), nd)
 
 
-def sample_record(res: SampleCalls, row: dict) -> dict:
-    """The record of one tumour's calls (caller.sample.call or .failed) and its sheet row."""
+def sample_record(res: SampleCalls, row: dict, mode: str) -> dict:
+    """The record of one tumour's calls (caller.tumour.call or .failed), its sheet row and
+    the run's mode (panel, exome-sized, whole genome)."""
     rec = {
+        "mode": mode, **res.sex,
         "sample": res.sample, "subtype": row.get("subtype") or "unknown", "age_group": row.get("age_group", ""),
         "status": res.status, "qc": res.qc,
         "ikzf1": {k: (_round(v, 2) if k in ("cell_fraction", "cf_low", "cf_high") else

@@ -19,7 +19,8 @@ def write_custom_content(calls: pd.DataFrame, freq: pd.DataFrame, outdir: str, g
     out = Path(outdir)
     out.mkdir(parents=True, exist_ok=True)
     cols = ["sample", "status", "ikzf1_deletion", "ikzf1_cell_fraction", "ikzf1_mechanism", "arm_losses",
-            *genes, "ikzf1plus", "ukall_cna", "blast_fraction", "median_depth", "noise", "qc"]
+            *genes, "ikzf1plus", "ukall_cna", "blast_fraction", "clone_fraction", "median_depth", "noise",
+            "sex_check", "qc"]
     with atomic(out / "ikzf1_calls_mqc.tsv") as tmp, open(tmp, "w") as fh:
         fh.write(_header("ikzf1_calls", "IKZF1 calls", "Per-sample IKZF1 exon deletion, co-deletions, IKZF1plus "
                          "and UKALL-CNA (ikzf1_calls.tsv)", "table"))

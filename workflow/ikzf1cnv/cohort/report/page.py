@@ -52,11 +52,12 @@ def _header(d: CohortReport) -> str:
 def _calls(d: CohortReport) -> str:
     genes = gene_columns(d.rules)
     cols = ["sample", "subtype", "status", "ikzf1_deletion", "ikzf1_exons_biallelic", "ikzf1_cell_fraction",
-            *genes, "ikzf1plus", "ukall_cna", "blast_fraction", "blast_source"]
+            *genes, "ikzf1plus", "ukall_cna", "blast_fraction", "clone_fraction"]
     return f"""<h2>Calls</h2>{table_html(d.calls[cols], colour_cols=("status", "ikzf1plus", "ukall_cna", *genes),
                              table_id="calls", noun="samples")}
 <p class="note">ikzf1_cell_fraction: fraction of all cells with the IKZF1 deletion (95% interval in ikzf1_calls.tsv).
-blast_source 'estimated' means no blast percentage was given and the largest clonal event set it.</p>"""
+blast_fraction: the sheet's blast percentage; without one, clone_fraction is the fraction of cells of the sample's
+largest clonal event (a lower bound of the blast fraction, not a blast count).</p>"""
 
 
 def _evidence(d: CohortReport) -> str:
@@ -77,7 +78,7 @@ when a FASTA was given.</p>{junction_table(d.records)}"""
 
 
 def _figures(d: CohortReport) -> str:
-    plots = "".join(f'<div>{exon_plot(s, d.exons[s], _num(d.records[s]["purity"]["blast_fraction"]))}'
+    plots = "".join(f'<div>{exon_plot(s, d.exons[s], _purity(d.records[s]))}'
                     f'{junction_caption(d.records.get(s, {}).get("junctions", []))}</div>'
                     for s in d.calls["sample"] if s in d.exons)
     return f"""<h2>Frequencies against the literature</h2>{frequency_plot(d.freq)}{table_html(d.freq, colour_cols=())}
@@ -92,7 +93,8 @@ expected one-copy (long dashes) and two-copy (dots) loss at the sample's blast f
 
 def _methods(d: CohortReport) -> str:
     config = d.config
-    qc_cols = ["sample", "qc", "median_depth", "noise", "blast_fraction", "blast_low", "blast_high", "blast_source"]
+    qc_cols = ["sample", "qc", "median_depth", "noise", "blast_fraction", "blast_source", "clone_fraction", "clone_low",
+               "clone_high", "sex", "sex_inferred", "sex_check"]
     cfg_rows = pd.DataFrame([(k, str(v)) for k, v in sorted(config.items()) if k not in ("caller", "qc")]
                             + [(f"caller.{k}", str(v)) for k, v in sorted(config.get("caller", {}).items())]
                             + [(f"qc.{k}", str(v)) for k, v in sorted(config.get("qc", {}).items())],
@@ -146,3 +148,10 @@ def _num(v):
         return f if math.isfinite(f) else None
     except (TypeError, ValueError):
         return None
+
+
+def _purity(rec: dict) -> float | None:
+    """The fraction the expected-loss lines are drawn at: the blast fraction, else the
+    largest clone's."""
+    p = rec["purity"]
+    return _num(p.get("blast_fraction")) or _num(p.get("clone_fraction"))
