@@ -20,6 +20,7 @@ for _batch, _members in CALL_BATCHES.items():
             contigs=BUILD["contigs"],
             introns=BUILD["introns"],
             calibration=CALIBRATION,
+            types=resource("deletion_types.tsv"),
             par_regions=PAR_REGIONS,
         output:
             cnr=per_sample(f"{OUT}/samples/{{sample}}/{{sample}}.cnr", _members),

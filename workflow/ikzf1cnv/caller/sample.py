@@ -13,7 +13,7 @@ from ..core.constants import AUTOSOMES
 from . import arms as armlib
 from . import genes as genelib
 from .groups import GroupFit, arm_for, fit_group, group_positions, in_windows, tested_arms
-from .ikzf1 import NOT_EVALUABLE, evidence_text, ikzf1_summary
+from .ikzf1 import NOT_EVALUABLE, evidence_text, ikzf1_summary, retype
 from .params import Annotation, CallerParams
 from .prepare import chromosome_gains, prepare_bins
 
@@ -105,7 +105,8 @@ def call_sample(sample: str, bins: pd.DataFrame, ann: Annotation, params: Caller
                "gained_chromosomes": ",".join(sorted(gains))}
     qc = qc_verdict(metrics, ik, params)
     genes = genelib.gene_levels(units, ann.rules)
-    ikzf1 = ikzf1_summary(fits["IKZF1"], arm_calls, ann)
+    fits["IKZF1"], alt, odds = retype(fits["IKZF1"], params.type_prior)
+    ikzf1 = {**ikzf1_summary(fits["IKZF1"], arm_calls, ann), "deletion_alt": alt, "deletion_alt_lr": odds}
     status = "deleted" if ikzf1["exons_deleted"] else "wildtype"
     if qc != "pass":
         status = "not_evaluable"

@@ -56,6 +56,7 @@ class CallBatch(Job):
     contigs: str                 # resources/<build>/contigs.tsv: chrY's length (sex)
     introns: str                 # resources/<build>/introns.tsv
     calibration: str             # resources/penalty_calibration.tsv
+    types: str                   # resources/deletion_types.tsv: the IKZF1 types' shares (a prior)
     par_regions: str             # resources/cnvkit_par_regions.tsv
     genome: str
     caller: dict                 # config `caller`
@@ -95,7 +96,8 @@ def shared(job: CallBatch, fasta=None) -> Shared:
     units = plain_strings(annotation.modelled_units(job.exons, rules))
     ann = Annotation(units, plain_strings(annotation.read_tsv(job.arms)),
                      plain_strings(annotation.read_tsv(job.introns)), rules)
-    params = CallerParams.from_config(job.caller, job.qc, annotation.read_tsv(job.calibration), job.whole_genome)
+    params = CallerParams.from_config(job.caller, job.qc, annotation.read_tsv(job.calibration), job.whole_genome,
+                                      annotation.read_tsv(job.types))
     jc = job.junction_settings
     fix = FixSettings.read(job.reference, rules["cnvkit_par_genome"].get(job.genome), job.par_regions,
                            job.edge_correction, job.has_fasta)
