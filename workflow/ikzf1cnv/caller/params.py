@@ -36,6 +36,7 @@ class CallerParams:
     # up to n positions at the configured false-positive rate; empty = model's penalty
     penalty_table: tuple = ()
     type_prior: TypePrior | None = None   # the deletion types' shares (caller.types); None: the data alone
+    bin_correlation: bool = False   # whole-genome mode: touching bins' shared bias weighs runs down (prepare)
 
     def model_for(self, n_units: int) -> ModelParams:
         """Model parameters for a window of n_units positions."""
@@ -73,6 +74,7 @@ class CallerParams:
                    recentre_bandwidth=caller["recentre_bandwidth"], gain_level=caller["gain_level"],
                    min_depth=qc["min_depth_genome"] if whole_genome else qc["min_depth"], max_noise=qc["max_noise"],
                    min_ikzf1_exons_with_data=qc["min_ikzf1_exons_with_data"], penalty_table=table,
+                   bin_correlation=whole_genome,
                    type_prior=None if types is None else TypePrior.from_table(
                        types, reach=caller["type_reach"], alt_ratio=caller["type_alt_ratio"],
                        use_prior=caller["type_prior"]))
