@@ -1,5 +1,6 @@
-"""A sample's bins made ready for the caller (caller.prepare): the correlation of touching
-bins (a genome's window tiles) and what it does to their variances."""
+"""A sample's bins made ready for the caller (caller.prepare): how much more runs of
+touching bins (a genome's window tiles) vary than their bins say, and what it does to
+their variances."""
 import numpy as np
 import pandas as pd
 import pytest
@@ -23,28 +24,41 @@ def ar1(n: int, rho: float, seed: int) -> np.ndarray:
     return z
 
 
-@pytest.mark.parametrize("rho", [0.0, 0.3, 0.6, 0.85])
-def test_the_correlation_of_touching_bins_is_measured(rho):
-    z = ar1(4000, rho, seed=int(rho * 100))
-    assert abs(prepare.neighbour_correlation(tiles(z), np.ones(len(z))) - rho) < 0.06
+@pytest.mark.parametrize("rho", [0.0, 0.3, 0.6])
+def test_runs_of_ar1_bins_vary_as_their_correlation_says(rho):
+    """AR(1) residuals: the variance of a mean of k bins times k tends to (1 + rho) /
+    (1 - rho) of a single bin's (at k = 32 within a few per cent); independent bins: 1."""
+    z = ar1(20000, rho, seed=int(rho * 100))
+    k = 32
+    want = (1 + rho) / (1 - rho) - 2 * rho * (1 - rho ** k) / (k * (1 - rho) ** 2)   # the exact AR(1) value at k
+    assert abs(prepare.run_inflation(tiles(z), np.ones(len(z))) - want) < 0.15 * want + 0.08
 
 
-def test_bins_that_do_not_touch_and_a_deletion_do_not_make_a_correlation():
+def test_a_shared_wave_makes_runs_worth_less_than_their_bins_say():
+    """A slow wave (correlation 0.95 between neighbours, SD 1) under independent noise (SD 1):
+    a run of 32 bins averages the noise away but not the wave: its mean varies ~9x more than
+    32 independent bins'."""
+    w = ar1(20000, 0.95, seed=5) + np.random.default_rng(6).normal(size=20000)
+    got = prepare.run_inflation(tiles(w / np.sqrt(2)), np.ones(20000))
+    assert 6.0 < got < 12.0
+
+
+def test_bins_that_do_not_touch_and_a_deletion_do_not_make_an_inflation():
     z = ar1(4000, 0.6, seed=1)
-    assert prepare.neighbour_correlation(tiles(z, gap=2000), np.ones(len(z))) == 0.0   # panel probes apart
+    assert prepare.run_inflation(tiles(z, gap=2000), np.ones(len(z))) == 1.0   # panel probes apart
     w = np.random.default_rng(2).normal(size=4000)
     w[1000:1060] -= 3.0                                     # a deletion's run of 60 bins
-    assert prepare.neighbour_correlation(tiles(w), np.ones(len(w))) < 0.05
+    assert prepare.run_inflation(tiles(w), np.ones(len(w))) < 1.3
 
 
 def test_in_genome_mode_correlated_bins_weigh_a_run_by_its_true_variance(params):
-    """Whole-genome mode (bin_correlation): each touching bin's variance times (1 + rho) /
-    (1 - rho), the variance of a long run's mean under AR(1); off in panel mode."""
+    """Whole-genome mode (bin_correlation): each touching bin's variance times the run
+    inflation; panel mode leaves them."""
     from dataclasses import replace
     z = ar1(3000, 0.5, seed=3) * 0.1
     b = tiles(z).assign(depth=300.0, spread=0.0, offtarget=False)
     plain = prepare.prepare_bins(b, params, 100.0)
     corr = prepare.prepare_bins(b, replace(params, bin_correlation=True), 100.0)
-    rho = corr.metrics["bin_correlation"]
-    assert abs(rho - 0.5) < 0.06 and plain.metrics["bin_correlation"] == 0.0
-    assert np.allclose(corr.var, plain.var * (1 + rho) / (1 - rho))
+    f = corr.metrics["run_inflation"]
+    assert 2.0 < f < 4.0 and plain.metrics["run_inflation"] == 1.0
+    assert np.allclose(corr.var, plain.var * f)

@@ -109,36 +109,54 @@ def prepare_bins(bins: pd.DataFrame, params, read_length: float) -> PreparedBins
         if sel.any():
             scales[kind] = noise_scale(bins[sel], prior[sel], params.min_bins_per_chrom)
             var[sel] = scales[kind] * prior[sel] + floor ** 2
-    rho = 0.0
+    inflation = 1.0
     if params.bin_correlation and (~off).any():
-        # neighbouring bins that share a bias: a run of m of them carries about (1 - rho) /
-        # (1 + rho) of the evidence m independent bins would (its mean's variance, AR(1))
-        rho = neighbour_correlation(bins[~off], var[~off])
-        var[~off] *= (1.0 + rho) / (1.0 - rho)
+        # neighbouring bins that share a bias: a run of them varies more than its bins'
+        # variances say, and carries that much less evidence (run_inflation)
+        inflation = run_inflation(bins[~off], var[~off])
+        var[~off] *= inflation
     tg = bins[~off]
     auto = tg["chromosome"].isin(AUTOSOMES)
-    metrics = {"bin_correlation": rho, "median_depth": float(np.nanmedian(tg.loc[auto, "depth"])) if auto.any() else 0.0,
+    metrics = {"run_inflation": inflation, "median_depth": float(np.nanmedian(tg.loc[auto, "depth"])) if auto.any() else 0.0,
                "noise": sample_noise(tg), "noise_scale": scales.get("target", 1.0),
                "offtarget_noise_scale": scales.get("offtarget"), "recentre_shift": shift,
                "n_bins": int((~off).sum()), "n_offtarget_bins": int(off.sum())}
     return PreparedBins(bins, var, reads, metrics)
 
 
-def neighbour_correlation(bins: pd.DataFrame, var: np.ndarray, most: float = 0.9) -> float:
-    """The correlation of the standardised residuals (about each chromosome's median) of
-    touching bins (one ends where the next starts: a genome's window tiles), robustly
-    (Gnanadesikan-Kettenring: from the robust SDs of their sums and differences, so a
-    deletion's run moves it little), clipped to [0, most]; 0 with fewer than 20 pairs."""
+BLOCKS = (2, 4, 8, 16, 32)   # run lengths (bins) at which the variance of a mean is measured
+MIN_BLOCKS = 20               # means a run length needs to be measured
+
+
+def run_inflation(bins: pd.DataFrame, var: np.ndarray, most: float = 100.0) -> float:
+    """How much more a run of touching bins (one ends where the next starts: a genome's
+    window tiles) varies than independent bins would: for runs of k bins (BLOCKS), the
+    variance of their mean standardised residual (about each chromosome's median) times k,
+    over the single bins' variance (robust SDs: a deletion's run moves it little); the
+    largest over k, at least 1. Independent bins give 1; a shared bias whose neighbours
+    move together (coverage waves) gives more, and a run's evidence is worth that much
+    less. 1 with too few touching bins."""
     b = bins.assign(_z=(bins["log2"] - bins.groupby("chromosome")["log2"].transform("median")) / np.sqrt(var))
     b = b.sort_values(["chromosome", "start"], kind="stable")
     z, c = b["_z"].to_numpy(dtype=float), b["chromosome"].to_numpy(dtype=object)
-    touch = (c[1:] == c[:-1]) & (b["start"].to_numpy()[1:] == b["end"].to_numpy()[:-1])
-    ok = touch & np.isfinite(z[1:]) & np.isfinite(z[:-1])
-    if ok.sum() < 20:
-        return 0.0
-    su, sv = robust_sd(z[1:][ok] + z[:-1][ok]), robust_sd(z[1:][ok] - z[:-1][ok])
-    rho = (su ** 2 - sv ** 2) / (su ** 2 + sv ** 2) if su + sv > 0 else 0.0
-    return float(min(max(rho, 0.0), most))
+    touch = np.r_[False, (c[1:] == c[:-1]) & (b["start"].to_numpy()[1:] == b["end"].to_numpy()[:-1])]
+    seg = np.cumsum(~touch)                       # runs of touching bins
+    ok = np.isfinite(z)
+    base = robust_sd(z[ok])
+    if not base > 0:
+        return 1.0
+    worst = 1.0
+    for k in BLOCKS:
+        means = []
+        for s in np.unique(seg):
+            v = z[(seg == s) & ok]
+            n = len(v) // k
+            if n:
+                means.append(v[:n * k].reshape(n, k).mean(axis=1))
+        m = np.concatenate(means) if means else np.zeros(0)
+        if len(m) >= MIN_BLOCKS:
+            worst = max(worst, (robust_sd(m) ** 2 * k) / base ** 2)
+    return float(min(worst, most))
 
 
 def chromosome_gains(bins: pd.DataFrame, params) -> dict[str, float]:
