@@ -59,3 +59,22 @@ def test_report_has_its_script_once_and_is_deterministic(root, tmp_path):
     for tid in ("calls", "evidence", "qc"):
         assert f'<table id="{tid}" class="sortable">' in html and f'id="{tid}-tools"' in html
     assert "http://" not in report_html.SCRIPT and "https://" not in report_html.SCRIPT and "import" not in report_html.SCRIPT
+
+
+def test_comparisons_read_true_at_the_precision_printed():
+    from ikzf1cnv.core.tables import comparison
+    assert comparison(0.302, ">", 0.3) == "0.302 > 0.300"          # not "0.30 > 0.3"
+    assert comparison(9.96, "<", 10, "x") == "9.96x < 10.00x"      # not "10x < 10x"
+    assert comparison(7.55, "<", 30, "x") == "8x < 30x"
+    assert comparison(0.61, ">", 0.35) == "0.61 > 0.35"
+    for v, t in ((0.3004, 0.3), (0.35, 0.3), (1.0, 0.9999)):
+        a, b = comparison(v, ">", t).split(" > ")
+        assert float(a) > float(b)
+
+
+def test_qc_verdict_numbers_read_true(params):
+    import pandas as pd
+    from ikzf1cnv.caller.sample import qc_verdict
+    ik = pd.DataFrame({"n_bins": [1] * 8})
+    v = qc_verdict({"median_depth": 7.55, "noise": 0.302}, ik, params)
+    assert "noise 0.302 > 0.300" in v and f"< {params.min_depth:.0f}x" in v
