@@ -78,3 +78,62 @@ def test_qc_verdict_numbers_read_true(params):
     ik = pd.DataFrame({"n_bins": [1] * 8})
     v = qc_verdict({"median_depth": 7.55, "noise": 0.302}, ik, params)
     assert "noise 0.302 > 0.300" in v and f"< {params.min_depth:.0f}x" in v
+
+
+# ------------------------------------------------------------------ nomenclature
+def _build(root, build="hg38"):
+    from ikzf1cnv.cohort import nomenclature
+    from ikzf1cnv.core import annotation
+    acc = annotation.read_tsv(root / "resources" / build / "accessions.tsv")
+    assembly = annotation.read_tsv(root / "resources" / "builds.tsv").set_index("build").loc[build, "assembly"]
+    return nomenclature.Build(assembly, dict(zip(acc["chrom"], acc["refseq"])),
+                              annotation.read_tsv(root / "resources" / build / "cytobands.tsv"))
+
+
+def _window(states):
+    """IKZF1-like window: probes 120 bp long every 3 kb from 50,300,000 (0-based), every
+    third an exon numbered 1, 2, ..."""
+    rows = []
+    for i, st in enumerate(states):
+        s = 50_300_000 + 3000 * i
+        exon = str(i // 3 + 1) if i % 3 == 0 else ""
+        rows.append({"group": "IKZF1", "chrom": "chr7", "start": s, "end": s + 120, "kind": "exon" if exon else
+                     "intronic", "gene": "IKZF1", "exon": exon, "n_bins": 1, "log2": -0.9 * st, "se": 0.2,
+                     "state": st})
+    return pd.DataFrame(rows)
+
+
+def test_a_deletion_between_probes_is_named_with_brackets(root):
+    from ikzf1cnv.cohort import nomenclature
+    b = _build(root)
+    (d,) = nomenclature.name_deletions(b, _window([0, 0, 0, 1, 1, 1, 1, 0, 0]), [])
+    # deleted: probes 3-6 (0-based starts 50,309,000 ... 50,318,000); kept: probe 2 (ends 50,306,120), probe 7
+    assert d["iscn"] == "seq[GRCh38] 7p12.2(50309001_50318120)x1"
+    assert d["hgvs"] == "NC_000007.14:g.(50306121_50309001)_(50318120_50321000)del"
+    assert d["genes"] == {"IKZF1": ["2", "3"]}
+
+
+def test_an_exact_junction_gives_the_bases_and_a_biallelic_core_is_the_second_allele(root):
+    from ikzf1cnv.cohort import nomenclature
+    b = _build(root)
+    pos = _window([1, 1, 1, 2, 2, 2, 1, 1, 1])
+    (d,) = nomenclature.name_deletions(b, pos, [])
+    assert d["iscn"] == ("seq[GRCh38] 7p12.2(50300001_50306120)x1,7p12.2(50309001_50315120)x0,"
+                         "7p12.2(50318001_50324120)x1")
+    assert d["hgvs"] == ("NC_000007.14:g.[(?_50300001)_(50324120_?)del];"
+                         "[(50306121_50309001)_(50315120_50318000)del]")
+    junction = {"gene": "IKZF1", "chrom": "chr7", "start": 50307500, "end": 50316200, "precision": "exact"}
+    (d,) = nomenclature.name_deletions(b, pos, [junction])
+    assert d["hgvs"] == "NC_000007.14:g.[(?_50300001)_(50324120_?)del];[50307501_50316200del]"
+    assert "7p12.2(50300001_50307500)x1,7p12.2(50307501_50316200)x0,7p12.2(50316201_50324120)x1" in d["iscn"]
+    far = dict(junction, start=50200000)                       # not this deletion's: ignored
+    assert nomenclature.name_deletions(b, pos, [far])[0]["hgvs"] == d["hgvs"].replace(
+        "[50307501_50316200del]", "[(50306121_50309001)_(50315120_50318000)del]")
+
+
+def test_hg19_names_its_assembly_and_accession(root):
+    from ikzf1cnv.cohort import nomenclature
+    b = _build(root, "hg19")
+    (d,) = nomenclature.name_deletions(b, _window([0, 1, 1, 1, 0]), [])
+    assert d["iscn"].startswith("seq[GRCh37] 7p") and d["hgvs"].startswith("NC_000007.13:g.")
+    assert nomenclature.arm_iscn(b, "7p", "chr7", None, whole=True) == "seq[GRCh37] (7)x1"
