@@ -1,6 +1,7 @@
 """The cohort report's pieces (report.py), without a browser: tests/test_report_browser.py
 opens whole reports in headless Chromium."""
 import math
+import re
 
 import pandas as pd
 
@@ -18,12 +19,22 @@ def test_exon_cells_first_row_per_exon_and_missing_ratios():
     assert math.isnan(plots.exon_cells(ex.astype({"ratio": str}).replace({"nan": "NA"}))[3][0])
 
 
-def test_heatmap_marks_called_losses_and_greys_missing_tables():
-    calls = pd.DataFrame({"sample": ["A", "B"], "status": ["deleted", "not_evaluable"], "ikzf1_deletion": ["del2", "NA"]})
+def test_heatmap_greys_not_evaluable_and_explains_every_mark():
+    calls = pd.DataFrame({"sample": ["A", "B", "C", "D"], "status": ["deleted", "not_evaluable", "deleted", "wildtype"],
+                          "ikzf1_deletion": ["del2", "NA", "del1-8", "none"],
+                          "ikzf1_mechanism": ["focal", "NA", "chromosome", "NA"]})
     ex = pd.DataFrame({"exon": range(1, 9), "ratio": [1.0, 0.5] + [1.0] * 6, "call": ["normal", "loss"] + ["normal"] * 6})
-    svg = plots.heatmap(calls, {"A": ex})                   # B has no exon table
-    assert svg.count("✱") == 1 + 1                           # the legend's and A's exon 2
-    assert "A exon 2: ratio 0.50, loss" in svg and "B exon 2: ratio NA, </title>" in svg
+    low = ex.assign(ratio=[0.37] * 8, call=["NA"] * 8)                   # a failed sample's ratios look like losses
+    arm = ex.assign(ratio=[0.99] * 8, call=["loss"] * 8)                  # a subclonal monosomy 7: ratios near 1
+    svg = plots.heatmap(calls, {"A": ex, "B": low, "C": arm})            # D has no exon table
+    assert "A exon 2: ratio 0.50, loss" in svg and "D exon 2: ratio NA, </title>" in svg
+    cells = re.findall(r'<rect class="cell" data-sample="(\w)" data-exon="(\d)"[^>]*fill="([^"]+)"', svg)
+    assert len(cells) == 32
+    assert {f for s, _, f in cells if s == "B"} == {plots.NOT_EVALUABLE_FILL}            # grey, never red
+    assert plots.NOT_EVALUABLE_FILL not in {f for s, _, f in cells if s != "B"}
+    assert "0.37" not in svg and "not evaluable (QC failed)" in svg
+    assert svg.count("0.99†") == 8 and "† exon called lost with its chromosome arm" in svg
+    assert svg.count("✱") == 1 + 1                                       # the legend's and A's exon 2
 
 
 def test_numeric_column():
@@ -47,8 +58,9 @@ def test_plain_table_unchanged_and_interactive_table_marked():
     assert 'aria-controls="calls"' in live
 
 
-def test_report_has_its_script_once_and_is_deterministic(root, tmp_path):
+def test_report_has_its_script_once_and_is_deterministic(root, tmp_path, monkeypatch):
     import cohort_factory
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")       # the run date (the only thing a rerun changes)
     job = cohort_factory.write_cohort(tmp_path / "c", 12, root)
     report_stage.run(job)
     first = open(job.html, "rb").read()
@@ -59,6 +71,7 @@ def test_report_has_its_script_once_and_is_deterministic(root, tmp_path):
     for tid in ("calls", "evidence", "qc"):
         assert f'<table id="{tid}" class="sortable">' in html and f'id="{tid}-tools"' in html
     assert "http://" not in report_html.SCRIPT and "https://" not in report_html.SCRIPT and "import" not in report_html.SCRIPT
+    assert "2026-01-01 00:00 UTC" in html
 
 
 def test_comparisons_read_true_at_the_precision_printed():
