@@ -47,10 +47,12 @@ def breakable(name) -> str:
 
 
 def table_html(df: pd.DataFrame, colour_cols=(), table_id: str | None = None, noun: str = "rows",
-               links: dict | None = None, raw: tuple = ()) -> str:
+               links: dict | None = None, raw: tuple = (), nosearch: tuple = ()) -> str:
     """A plain HTML table. With table_id, also searchable and sortable in the browser: a hidden
     search box (SCRIPT shows it) and data-type="num" on the headers of numeric columns; the
-    table itself stays plain HTML, complete without JavaScript."""
+    table itself stays plain HTML, complete without JavaScript. links: column -> a cell's
+    href (or None); nosearch: columns the search box does not read (a limit of detection
+    names every deletion type: a search for one would find every sample)."""
     num = ' data-type="num"'
     head = "".join(f"<th{num if table_id and numeric_column(df[c]) else ''}>{breakable(c)}</th>" for c in df.columns)
     body = []
@@ -61,7 +63,8 @@ def table_html(df: pd.DataFrame, colour_cols=(), table_id: str | None = None, no
             text = str(v) if c in raw else E(str(v))
             if links and c in links and links[c](v):
                 text = f'<a href="{E(links[c](v))}">{text}</a>'
-            cells.append(f"<td{style}>{text}</td>")
+            cls = ' class="nosearch"' if c in nosearch else ""
+            cells.append(f"<td{cls}{style}>{text}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
     table = f'<table><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
     if not table_id:
@@ -84,7 +87,9 @@ SCRIPT = """(function () {
   function setup(table) {
     var body = table.tBodies[0], rows = Array.prototype.slice.call(body.rows);
     var text = rows.map(function (r) {  // cells apart: a word does not run on into the next cell
-      return Array.prototype.map.call(r.cells, function (c) { return c.textContent; }).join("\\t").toLowerCase();
+      return Array.prototype.map.call(r.cells, function (c) {
+        return c.classList.contains("nosearch") ? "" : c.textContent;
+      }).join("\\t").toLowerCase();
     });
     var tools = document.getElementById(table.id + "-tools");
     var input = tools.querySelector("input"), count = tools.querySelector(".count");

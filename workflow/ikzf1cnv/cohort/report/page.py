@@ -76,7 +76,8 @@ def _calls(d: CohortReport) -> str:
             "ikzf1_cf_95ci", *genes, "ikzf1plus", "ukall_cna", "ikzf1_lod", "blast_fraction", "blast_source"]
     pages = set(d.records)
     return f"""<h2>Calls</h2>{table_html(c[cols], colour_cols=("status", "ikzf1plus", "ukall_cna", *genes),
-                             table_id="calls", noun="samples", links={"sample": lambda s: page_href(s) if s in pages else None})}
+                             table_id="calls", noun="samples", links={"sample": lambda s: page_href(s) if s in pages else None},
+                             nosearch=("ikzf1_lod",))}
 <p class="note">sample: links to the patient's printable page. ikzf1_cell_fraction: fraction of all cells with the IKZF1
 deletion, ikzf1_cf_95ci its 95% interval. ikzf1_lod: the limit of detection of a wild type (or of another deletion type):
 a one-copy deletion of that type in at least that fraction of cells would have been called with 95% probability.
@@ -96,7 +97,7 @@ it, arm, chromosome). ikzf1_lod: the smallest fraction of cells in which a one-c
 called in this sample with 95% probability at the configured false-positive rate (NA: not even in every cell). A wild
 type rules out deletions above these limits only. ikzf1_junction: confirmed = a junction (split reads) removes the
 exons the call has lost, none_found = a genome's depth call without one (check by eye).</p>{
-table_html(c[cols], colour_cols=("status",), table_id="evidence", noun="samples")}
+table_html(c[cols], colour_cols=("status",), table_id="evidence", noun="samples", nosearch=("ikzf1_lod",))}
 <h3>Junctions (split reads)</h3><p class="note">Each deletion junction in a gene window: the first and last deleted base
 (1-based, as in HGVS; breakpoints.tsv keeps BED's 0-based half-open start), its split reads, the cell fraction they imply
 (one allele), the exons it removes, and the RSS heptamer beside each end when a FASTA was given.</p>{junction_table(d.records)}"""

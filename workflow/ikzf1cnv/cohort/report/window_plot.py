@@ -96,8 +96,8 @@ def _frame(v: WindowView, p: pd.DataFrame) -> _Frame:
 
 def _marker(kind: str, x: float, y: float, colour: str, filled: bool, tip: str) -> str:
     fill = colour if filled else "#fff"
-    style = f'fill="{fill}" stroke="{colour}" stroke-width="1.2"'
-    title = f"<title>{E(tip)}</title>"
+    style = f'fill="{fill}" stroke="{colour}"'
+    title = f"<title>{E(tip)}</title>" if tip else ""
     if kind == "exon":
         return f'<rect x="{x - 3.5}" y="{y - 3.5}" width="7" height="7" {style}>{title}</rect>'
     if kind == "flank":
@@ -133,7 +133,7 @@ def _exon_boxes(fr: _Frame, p: pd.DataFrame, small: bool) -> list[str]:
     for i, (kind, exon) in enumerate(zip(p["kind"], p["exon"])):
         if kind != "exon":
             continue
-        b.append(f'<rect x="{fr.x(i) - max(step * 0.35, 1.5)}" y="{fr.tm}" width="{max(step * 0.7, 3)}" '
+        b.append(f'<rect x="{fr.x(i) - max(step * 0.35, 1.5):.1f}" y="{fr.tm}" width="{max(step * 0.7, 3):.1f}" '
                  f'height="{fr.h - fr.tm - fr.bm}" fill="#f1ecd9"/>')
         if fr.x(i) - last_label >= (12 if small else 14):
             b.append(f'<text x="{fr.x(i)}" y="{fr.tm - 3}" text-anchor="middle" font-size="{9 if small else 10}" '
@@ -152,7 +152,9 @@ def _junction_x(fr: _Frame, p: pd.DataFrame, pos0: int) -> float | None:
 
 
 def _points(v: WindowView, fr: _Frame, p: pd.DataFrame) -> list[str]:
-    b = []
+    """Each position's 95% interval and mark; small plots (a cohort's hundreds) draw the
+    intervals as one path per colour and leave out the tooltips, to keep the report small."""
+    b, small, bars = [], v.width < 400, {}
     for i, r in enumerate(p.itertuples(index=False)):
         l2, se = float(r.log2), float(r.se)
         if not math.isfinite(l2):
@@ -160,27 +162,30 @@ def _points(v: WindowView, fr: _Frame, p: pd.DataFrame) -> list[str]:
         st = int(r.state) if v.evaluable and r.state == r.state else 0
         col = STATE_COLOURS[st] if v.evaluable else GREY
         name = f"exon {r.exon}" if r.kind == "exon" else r.kind
-        tip = (f"{r.gene} {name} {r.chrom}:{int(r.start) + 1}-{int(r.end)}: log2 {l2:.2f} ± {1.96 * se:.2f}, "
-               + (STATE_NAMES[st] if v.evaluable else "not evaluable"))
-        b.append(f'<line x1="{fr.x(i)}" y1="{fr.y(l2 - 1.96 * se)}" x2="{fr.x(i)}" y2="{fr.y(l2 + 1.96 * se)}" '
-                 f'stroke="{col}" stroke-opacity="0.6"/>')
+        tip = "" if small else (f"{r.gene} {name} {r.chrom}:{int(r.start) + 1}-{int(r.end)}: log2 {l2:.2f} ± "
+                                f"{1.96 * se:.2f}, " + (STATE_NAMES[st] if v.evaluable else "not evaluable"))
+        bars.setdefault(col, []).append(f"M{fr.x(i)} {fr.y(l2 - 1.96 * se)}V{fr.y(l2 + 1.96 * se)}")
         if l2 < fr.lo:
             y = fr.y(fr.lo)
             b.append(f'<polygon points="{fr.x(i) - 4},{y - 7} {fr.x(i) + 4},{y - 7} {fr.x(i)},{y}" fill="{col}">'
-                     f'<title>{E(tip)} (below the axis)</title></polygon>')
+                     f'<title>{E(tip or name)} (below the axis: {l2:.2f})</title></polygon>')
         else:
             b.append(_marker(r.kind, fr.x(i), fr.y(l2), col, v.evaluable, tip))
-    return b
+    return [f'<path d="{"".join(d)}" stroke="{c}" opacity=".6"/>' for c, d in bars.items()] + b
 
 
 def _path(v: WindowView, fr: _Frame, p: pd.DataFrame) -> list[str]:
     if not v.evaluable or not len(p):
         return []
     lv = _levels(p, v.cell_fraction)
+    states = list(p["state"].fillna(0).astype(int))
     pts = []
-    for i, st in enumerate(p["state"].fillna(0).astype(int)):
+    for i, st in enumerate(states):        # a vertex where the state changes, and at the ends
         y = fr.y(lv.get(st, 0.0))
-        pts += [f"{fr.x(i - 0.5)},{y}", f"{fr.x(i + 0.5)},{y}"]
+        if i == 0 or st != states[i - 1]:
+            pts.append(f"{fr.x(i - 0.5)},{y}")
+        if i == len(states) - 1 or st != states[i + 1]:
+            pts.append(f"{fr.x(i + 0.5)},{y}")
     return [f'<polyline points="{" ".join(pts)}" fill="none" stroke="#111" stroke-width="1.6"/>']
 
 
