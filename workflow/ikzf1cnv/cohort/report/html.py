@@ -47,7 +47,7 @@ def breakable(name) -> str:
 
 
 def table_html(df: pd.DataFrame, colour_cols=(), table_id: str | None = None, noun: str = "rows",
-               links: dict | None = None, raw: tuple = (), nosearch: tuple = ()) -> str:
+               links: dict | None = None, nosearch: tuple = ()) -> str:
     """A plain HTML table. With table_id, also searchable and sortable in the browser: a hidden
     search box (SCRIPT shows it) and data-type="num" on the headers of numeric columns; the
     table itself stays plain HTML, complete without JavaScript. links: column -> a cell's
@@ -60,7 +60,7 @@ def table_html(df: pd.DataFrame, colour_cols=(), table_id: str | None = None, no
         cells = []
         for c, v in zip(df.columns, r):
             style = f' style="color:{COLORS[v]};font-weight:bold"' if c in colour_cols and v in COLORS else ""
-            text = str(v) if c in raw else E(str(v))
+            text = E(str(v))
             if links and c in links and links[c](v):
                 text = f'<a href="{E(links[c](v))}">{text}</a>'
             cls = ' class="nosearch"' if c in nosearch else ""

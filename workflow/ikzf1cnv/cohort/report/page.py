@@ -125,7 +125,7 @@ def _figures(d: CohortReport) -> str:
             continue
         rec = d.records.get(s, {})
         ik = pos[pos["group"] == "IKZF1"] if len(pos) else pos
-        title = f"{s}: {st}" + (f" {lab} in {cf} of cells" if st == "deleted" else "")
+        title = f"{s}: {st}" + (f" {lab} in {words.pct(_num(cf))} of cells" if st == "deleted" else "")
         v = WindowView(title, ik, rec.get("ikzf1", {}).get("cell_fraction"), _num(rec.get("purity", {}).get("blast_fraction")),
                        [j for j in rec.get("junctions", []) if j.get("gene") == "IKZF1"], st != "not_evaluable", 360, 160)
         plots.append(f'<div class="keep">{window_plot(v)}{junction_caption(rec.get("junctions", []))}</div>')
