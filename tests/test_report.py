@@ -150,3 +150,37 @@ def test_hg19_names_its_assembly_and_accession(root):
     (d,) = nomenclature.name_deletions(b, _window([0, 1, 1, 1, 0]), [])
     assert d["iscn"].startswith("seq[GRCh37] 7p") and d["hgvs"].startswith("NC_000007.13:g.")
     assert nomenclature.arm_iscn(b, "7p", "chr7", None, whole=True) == "seq[GRCh37] (7)x1"
+
+
+def test_config_digest_is_of_the_settings_only():
+    from ikzf1cnv.cohort.report.footer import config_digest
+    cfg = {"genome": "hg38", "caller": {"false_positive_rate": 0.001}, "outdir": "a", "samples": "x.tsv"}
+    assert config_digest(cfg) == config_digest({**cfg, "outdir": "b", "samples": "more.tsv"})
+    assert config_digest(cfg) != config_digest({**cfg, "caller": {"false_positive_rate": 0.01}})
+    assert len(config_digest(cfg)) == 64
+
+
+def test_a_sample_whose_bam_failed_gets_a_page(root, tmp_path):
+    """Not evaluable, no window (its BAM could not be read): a page that says so, grey, never fails."""
+    import dataclasses
+    import json
+
+    import cohort_factory
+    from ikzf1cnv.caller import sample as caller_sample
+    from ikzf1cnv.caller.record import sample_record
+    from ikzf1cnv.core import annotation, tables
+    from ikzf1cnv.stages import patient
+    rules = annotation.load_rules(root / "resources" / "rules.yaml")
+    rec = sample_record(caller_sample.failed("X1", {"subtype": "B-other"}, rules, "sample 'X1': cut short"),
+                        {"subtype": "B-other"})
+    (tmp_path / "calls.json").write_text(json.dumps(rec))
+    tables.write_table(tables.empty_table(tables.POSITIONS_TABLE), tables.POSITIONS_TABLE, str(tmp_path / "w.tsv"))
+    (tmp_path / "cut.bam").write_bytes((root / "resources" / "toy" / "bams" / "T01.bam").read_bytes()[:50_000])
+    job = cohort_factory.patient_job(cohort_factory.write_cohort(tmp_path / "c", 2, root), root, str(tmp_path / "cut.bam"))
+    m = dataclasses.replace(job.members[0], sample="X1", record=str(tmp_path / "calls.json"),
+                            positions=str(tmp_path / "w.tsv"), bam=str(tmp_path / "cut.bam"),
+                            html=str(tmp_path / "X1.html"))
+    patient.run(dataclasses.replace(job, members=(m,)))
+    html = (tmp_path / "X1.html").read_text()
+    assert "not evaluable: fail: sample &#x27;X1&#x27;: cut short" in html and "IKZF1plus: <span" in html
+    assert "cut.bam" in html and "50.0 kB" in html

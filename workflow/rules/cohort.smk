@@ -97,7 +97,8 @@ for _batch, _members in PAGE_BATCHES.items():
                          subcategory=s, labels={"sample": s, "page": "patient report"}) for s in _members],
         params:
             sample=_members,
-            config=config,
+            # the settings (not outdir, not the sheet's path: a tumour added to the sheet rewrites only its batch's pages)
+            config=settings(config),
             workflow_dir=str(BASE),
         resources:
             mem_mb=1000,

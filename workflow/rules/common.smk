@@ -7,6 +7,7 @@ from snakemake.utils import validate
 
 sys.path.insert(0, str(Path(workflow.basedir) / "workflow"))
 
+from ikzf1cnv.cohort.report.footer import settings  # noqa: E402
 from ikzf1cnv.core import annotation  # noqa: E402
 from ikzf1cnv.core.errors import InputError  # noqa: E402
 from ikzf1cnv.inputs.bam import index_of  # noqa: E402

@@ -11,11 +11,18 @@ from ..methods import INTENDED_USE, LIMITATIONS, VALIDATION
 from .html import E
 
 
+NOT_SETTINGS = ("outdir", "samples")   # where the outputs go, which sheet: not how a sample is called
+
+
+def settings(config: dict) -> dict:
+    """The config's settings: all of it but NOT_SETTINGS."""
+    return {k: v for k, v in config.items() if k not in NOT_SETTINGS}
+
+
 def config_digest(config: dict) -> str:
-    """sha256 of the config's canonical JSON (sorted keys, no spaces), `outdir` left out: two
-    runs with the same settings into different directories have the same digest."""
-    text = json.dumps({k: v for k, v in config.items() if k != "outdir"}, sort_keys=True, separators=(",", ":"),
-                      default=str)
+    """sha256 of the settings' canonical JSON (sorted keys, no spaces): two runs with the same
+    settings, into other directories or from a longer sample sheet, have the same digest."""
+    text = json.dumps(settings(config), sort_keys=True, separators=(",", ":"), default=str)
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -63,7 +70,8 @@ def footer_html(p: Provenance, bams_note: str = "") -> str:
             ("genome build", f"{p.build} ({p.assembly})"),
             ("transcript", f"{p.transcript} (IKZF1 exon numbers)"),
             ("analysis mode", p.mode),
-            ("config digest", f"sha256 {p.config_digest} (canonical JSON of the settings, outdir left out)"),
+            ("config digest", f"sha256 {p.config_digest} (canonical JSON of the settings; outdir and the sample "
+                              "sheet's path left out)"),
             ("reference", reference_text(p.reference)),
             ("run date", p.run_date)]
     table = "".join(f"<tr><th>{E(k)}</th><td>{E(v)}</td></tr>" for k, v in rows)

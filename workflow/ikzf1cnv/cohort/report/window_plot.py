@@ -113,6 +113,8 @@ def _axes(fr: _Frame, p: pd.DataFrame, small: bool) -> list[str]:
         b.append(f'<line x1="{fr.lm}" y1="{fr.y(t)}" x2="{fr.w - fr.rm}" y2="{fr.y(t)}" '
                  f'stroke="{"#999" if t == 0 else "#e6e6e6"}"/>'
                  f'<text x="{fr.lm - 4}" y="{fr.y(t) + 4}" text-anchor="end" fill="#555">{int(t)}</text>')
+    if not fr.n:
+        return b
     n_ticks = 3 if small else 6
     idx = sorted({int(round(i)) for i in np.linspace(0, max(fr.n - 1, 0), min(n_ticks, max(fr.n, 1)))})
     min_gap = (fr.w - fr.lm - fr.rm) / (n_ticks + 0.5)
