@@ -48,6 +48,7 @@ class Provenance:
     run_date: str
     mode: str                       # panel | whole genome (| exome-sized, from the record when given)
     bams: list = field(default_factory=list)   # [{sample, path, size, header_sha256}]
+    inputs: dict = field(default_factory=dict)  # other inputs read: name -> path
 
 
 def reference_text(ref: dict) -> str:
@@ -73,6 +74,7 @@ def footer_html(p: Provenance, bams_note: str = "") -> str:
             ("config digest", f"sha256 {p.config_digest} (canonical JSON of the settings; outdir and the sample "
                               "sheet's path left out)"),
             ("reference", reference_text(p.reference)),
+            *[(k, str(v)) for k, v in p.inputs.items()],
             ("run date", p.run_date)]
     table = "".join(f"<tr><th>{E(k)}</th><td>{E(v)}</td></tr>" for k, v in rows)
     bam_table = (f'<table class="bams"><thead><tr><th>sample</th><th>BAM read</th><th>size</th>'

@@ -85,12 +85,15 @@ blast_source 'estimated': no blast percentage was given and the largest clonal e
 
 
 def _evidence(d: CohortReport) -> str:
+    llr = [d.records.get(s, {}).get("ikzf1", {}).get("llr") for s in d.calls["sample"]]
     c = d.calls.assign(ikzf1_cf_95ci=[cf_interval(a, b) for a, b in zip(d.calls["ikzf1_cf_low"], d.calls["ikzf1_cf_high"])],
-                       ikzf1_lod=[words.lod_compact(x) or "NA" for x in d.calls["ikzf1_lod"]])
-    cols = ["sample", "status", "ikzf1_deletion", "ikzf1_cell_fraction", "ikzf1_cf_95ci", "ikzf1_mechanism",
-            "arm_losses", "ikzf1_evidence", "ikzf1_junction", "ikzf1_lod"]
+                       ikzf1_lod=[words.lod_compact(x) or "NA" for x in d.calls["ikzf1_lod"]],
+                       ikzf1_llr=["NA" if v is None else f"{float(v):.1f}" for v in llr])
+    cols = ["sample", "status", "ikzf1_deletion", "ikzf1_cell_fraction", "ikzf1_cf_95ci", "ikzf1_llr",
+            "ikzf1_mechanism", "arm_losses", "ikzf1_evidence", "ikzf1_junction", "ikzf1_lod"]
     return f"""<h2>Evidence and limits of detection</h2>
-<p class="note">Which bins each IKZF1 call rests on: for a deletion, the positions inside the deleted run (exon units,
+<p class="note">ikzf1_llr: the log-likelihood ratio (natural log) of the window's best fit against no deletion.
+Which bins each IKZF1 call rests on: for a deletion, the positions inside the deleted run (exon units,
 intronic probes, flanking target bins, off-target bins); for a wild type, those of the gene's window; and the arm when an
 arm or chromosome loss was called (ikzf1_mechanism: focal = both ends inside the window, interstitial = running out of
 it, arm, chromosome). ikzf1_lod: the smallest fraction of cells in which a one-copy del4-7, del2-3 or del1-8 would be
