@@ -5,8 +5,6 @@ import pytest
 
 from ikzf1cnv.caller import genes, params as cparams, prepare, sample
 from ikzf1cnv.core import annotation, constants
-from ikzf1cnv.caller import genes, params as cparams, prepare, sample
-from ikzf1cnv.core import annotation, constants
 from ikzf1cnv.caller.purity import expected_log2
 
 
@@ -136,14 +134,21 @@ def test_hyperdiploid_sample_gets_no_deletion(units, rules, ann):
         assert all(v == "none" for v in res.genes.values()), res.genes
 
 
-def test_purity_estimated_when_blast_pct_missing(units, rules, ann):
+def test_without_blast_pct_the_largest_clone_is_named_as_such_not_as_a_blast_count(units, rules, ann):
+    """No blast_pct: no blast fraction is reported; the largest clone's cell fraction (0.8
+    here, a one-copy del2-7 in 80% of cells) is, with an interval that holds the truth."""
     ev = [("IKZF1", {"2", "3", "4", "5", "6", "7"}, expected_log2(0.8, 1))]
     res = call(ann, make_bins(units, 2, events=ev), None)
-    assert res.purity["blast_source"] == "estimated"
-    assert res.purity["blast_low"] <= 0.8 <= res.purity["blast_high"]
+    assert res.purity["blast_source"] == "not given" and res.purity["blast_fraction"] is None
+    assert res.purity["clone_low"] <= 0.8 <= res.purity["clone_high"]
+    assert abs(res.purity["clone_fraction"] - 0.8) <= 0.05
     assert res.ikzf1["deletion"] == "del2-7"
+    given = call(ann, make_bins(units, 2, events=ev), 85.0)
+    assert given.purity == {"blast_fraction": 0.85, "blast_source": "sheet", "clone_fraction": None,
+                            "clone_low": None, "clone_high": None}
     wt = call(ann, make_bins(units, 3), None)
-    assert wt.purity["blast_fraction"] is None and wt.purity["blast_source"].startswith("unknown")
+    assert wt.purity["blast_fraction"] is None and wt.purity["clone_fraction"] is None
+    assert wt.purity["blast_source"] == "not given"
 
 
 def test_shallow_or_noisy_sample_is_not_evaluable(units, rules, ann):
@@ -215,3 +220,40 @@ def test_sheet_blast_count_makes_a_low_fraction_cdkn2a_loss_homozygous(units, ru
     assert res.genes["CDKN2A"] == "hom" and res.genes["CDKN2B"] == "hom"
     res = call(ann, bins, 40)
     assert res.genes["CDKN2A"] == "het" and res.genes["CDKN2B"] == "het"
+
+
+def tumour_caller(ann, params, baseline):
+    """A caller.tumour.Caller at the schema's settings with a tumour-pooled reference's
+    gene baselines, and a Tumour of synthetic bins: del4-7 and a homozygous CDKN2A in 80%."""
+    from ikzf1cnv.caller import junctions as cjunctions, sex, tumour
+    rules = sex.SexRules(0.8, 0.65, 0.1)
+    c = tumour.Caller(ann, params, cjunctions.JunctionRules(3, 1, 5, 2, False), 20, "any", rules,
+                      pd.DataFrame(columns=["chrom", "start", "end"]), 57_227_415, None, baseline)
+    ev = [("IKZF1", {"4", "5", "6", "7"}, expected_log2(0.8, 1)), ("CDKN2A", None, expected_log2(0.8, 2))]
+    bins = make_bins(ann.units, 5, events=ev).assign(offtarget=False)
+    jx = pd.DataFrame(columns=["chrom", "left", "right", "split_reads", "discordant_pairs", "precise"])
+    t = tumour.Tumour("S", {"subtype": "B-other", "blast_pct": 80.0, "sex": ""}, bins, 100.0, jx)
+    return tumour, c, t
+
+
+def test_genes_whose_no_normals_baseline_is_unsafe_are_not_evaluable_never_called(ann, params):
+    """A tumour-pooled reference that could not set a gene's baseline (reference.json):
+    that gene is NA and the qc says why; IKZF1 among them makes the sample not evaluable;
+    IKZF1plus is NA only where the NA gene could change it."""
+    ok = {"tumours": 7, "above": [], "evaluable": True}
+    tumour, c, t = tumour_caller(ann, params, {"IKZF1": ok, "CDKN2A": ok})
+    res = tumour.call(t, c)
+    assert res.status == "deleted" and res.ikzf1["deletion"] == "del4-7" and res.genes["CDKN2A"] == "hom"
+    assert res.ikzf1plus == "yes" and res.qc == "pass"
+    bad = {"tumours": 2, "above": ["T05"], "evaluable": False}
+    tumour, c, t = tumour_caller(ann, params, {"IKZF1": ok, "CDKN2A": bad, "CDKN2B": bad})
+    res = tumour.call(t, c)
+    assert res.status == "deleted" and res.genes["CDKN2A"] == res.genes["CDKN2B"] == "NA"
+    assert res.ikzf1plus == "NA"          # CDKN2A/B could be the partner: not told
+    assert res.qc.startswith("warn: not evaluable: CDKN2A: the no-normals baseline rests on 2 tumour(s); "
+                             "clearly above it (most of the pool deleted there?): T05")
+    tumour, c, t = tumour_caller(ann, params, {"IKZF1": bad})
+    res = tumour.call(t, c)
+    assert res.status == "not_evaluable" and res.ikzf1["deletion"] == "NA" and res.ikzf1plus == "NA"
+    assert res.qc.startswith("fail: IKZF1: the no-normals baseline rests on 2 tumour(s)")
+    assert "Fix: add normals" in res.qc

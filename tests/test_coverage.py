@@ -644,3 +644,63 @@ def test_both_inflate_engines_give_the_same_coverage(root, sample):
         bgzf._z = old
     assert out["zlib"][0].equals(out["isal"][0]) and out["zlib"][1].equals(out["isal"][1])
     assert out["zlib"][0]["depth"].sum() > 0
+
+
+# reads without aligned bases (htslib's test/xx#minimal.sam has such reads: 10H, 5H0M5H,
+# 0H, 0I, 0D, 0M, 0P) and zero-length operations between aligned ones; htslib's fetch
+# finds a read without aligned bases at its first base (bam_endpos: pos + 1), bedcov
+# counts no base of it
+NO_BASES = [[(5, 10)], [(5, 5), (0, 0), (5, 5)], [(5, 0)], [(1, 0)], [(2, 0)], [(0, 0)], [(6, 0)], [(4, 20)],
+            [(1, 5)], []]
+ZERO_OPS = [[(5, 5), (1, 0), (0, 10), (2, 0), (5, 5)], [(0, 20), (2, 0), (0, 30)], [(0, 0), (0, 20)],
+            [(0, 20), (3, 0), (0, 10)], [(0, 10), (6, 0), (0, 10)], [(4, 0), (0, 15), (4, 0)]]
+ZERO_READS = (
+    [(0, 1000, c, 60, 16) for c in NO_BASES]                  # each its region's first reads (chr1 at 1 kb)
+    + [(0, 1000, c, 60, 16) for c in ZERO_OPS]
+    + [(0, 1005, [(0, 50)], 60, 0), (0, 1099, [(0, 0)], 60, 0), (0, 1100, [(0, 0)], 60, 0)]
+    + [(0, 19_999, c, 60, 0) for c in NO_BASES[:3]]           # just before the next region (not fetched)
+    + [(0, 20_000 + k, c, 60, 0) for k, c in enumerate(ZERO_OPS)]
+    + [(1, 0, c, 60, 0) for c in NO_BASES] + [(1, 0, [(0, 30)], 60, 0)]   # the contig's first base
+    + [(1, 99_999, c, 60, 0) for c in NO_BASES[:5]] + [(1, 99_990, [(0, 10)], 60, 0)]   # and its last
+    + [(2, 5000 + k, c, 60, 0) for k, c in enumerate(NO_BASES)]           # a region of such reads only,
+    + [(2, 40_000, [(0, 100)], 60, 0)]                                    # then one far from it
+)
+ZERO_BINS = [("chr1", 900, 1000, "A"), ("chr1", 1000, 1010, "B"), ("chr1", 1010, 1100, "C"), ("chr1", 1100, 1101, "D"),
+             ("chr1", 20_000, 20_100, "E"), ("chr2", 0, 10, "F"), ("chr2", 10, 100, "G"),
+             ("chr2", 99_900, 100_000, "H"), ("chr3", 4990, 5010, "I"), ("chr3", 5010, 5020, "J"),
+             ("chr3", 40_000, 40_200, "K")]
+
+
+def test_reads_without_aligned_bases_count_nothing_in_either_pass(tmp_path):
+    """Reads whose CIGAR consumes no reference (only clips, insertions, pads, zero-length
+    operations, or no CIGAR) and reads with zero-length operations between aligned ones,
+    first in their fetch region, at a contig's first and last base, at bin edges: one pass,
+    through the index (bamscan from the index's offsets), the pysam index pass and a CRAM's
+    two passes count what the per-base definition counts (htslib's xx#minimal.sam: the index pass
+    counted one base for a region's first such read, pysam's reference_end)."""
+    bam = _reads_bam(tmp_path / "z.bam", ZERO_READS)
+    with pysam.AlignmentFile(bam) as fh:   # pysam (bam_endpos) gives these reads one base
+        ends = {(r.reference_start, r.cigarstring): r.reference_end for r in fh.fetch("chr3")}
+    assert ends[(5000, "10H")] == 5001 and ends[(5005, "0M")] == 5006
+    bins = _bin_table(ZERO_BINS)
+    want = _per_base(ZERO_READS, [r[:3] for r in ZERO_BINS], 0)
+    # by hand: the ZERO_OPS reads span 10, 50, 20, 30, 20 and 15 bases (a 0N or 0P in the middle: none)
+    assert want[:5] == [0, (6 * 10 + 5) / 10, (40 + 10 + 20 + 10 + 5 + 45) / 90, 0, (10 + 50 + 20 + 30 + 20 + 15) / 100]
+    got = {}
+    for kind in ("sequential", "scan", "pysam"):
+        old = passes.index_scan
+        if kind == "pysam":
+            passes.index_scan = lambda fh, bam_, *rest: passes.index_pass(fh, *rest)
+        try:
+            got[kind], = bam_coverage.bin_coverages([bins], bam, PassSettings(sequential=kind == "sequential"))
+        finally:
+            passes.index_scan = old
+        assert got[kind]["depth"].tolist() == pytest.approx(want, abs=0, rel=0), kind
+    # a CRAM (pysam in both passes; it drops zero-length operations, and cannot decode a
+    # zero-length soft clip: those reads left out)
+    reads = [r for r in ZERO_READS if (4, 0) not in r[2]]
+    cram = cram_copy(_reads_bam(tmp_path / "c.bam", reads), tmp_path / "c.cram")
+    want = _per_base(reads, [r[:3] for r in ZERO_BINS], 0)
+    for seq in (True, False):
+        t, = bam_coverage.bin_coverages([bins], cram, PassSettings(sequential=seq))
+        assert t["depth"].tolist() == pytest.approx(want, abs=0, rel=0), seq

@@ -109,7 +109,8 @@ def test_reference_leaves_out_normals_whose_bam_failed(tmp_path):
         "antitarget_coverage": [f"c/{n}.antitargetcoverage.cnn" for n in names], "bam_info": info,
         "target_bins": "t", "antitarget_bins": "a", "prebuilt": [], "fasta": [], "rules": "r", "par_regions": "p",
         "mode": "pooled", "genome": "hg38", "edge": False, "n_components": 0, "spread_prior_df": 0, "cohort_trim": 0,
-        "cohort_window": 0, "cnn": "o", "info": "i", "denoise": "d"})
+        "cohort_window": 0, "exons": "e", "arms": "a", "cohort_min_tumours": 3, "cohort_above_z": 4.0,
+        "cohort_above_min": 0.25, "min_arm_bins": 10, "cnn": "o", "info": "i", "denoise": "d"})
     u = reference_stage.usable(job)
     assert u.mode == "pooled" and [m.sample for m in u.members] == ["N1", "N3"]
     assert [m.antitarget_coverage for m in u.members] == ["c/N1.antitargetcoverage.cnn", "c/N3.antitargetcoverage.cnn"]

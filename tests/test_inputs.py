@@ -431,3 +431,43 @@ def test_bed_errors_name_the_line_and_the_fix(tmp_path, root):
     assert bed.check_targets(str(p), hg38, "hg38") == [
         "1 interval(s) on contigs hg38 does not list (chr7_KI270803v1_alt) kept, as CNVkit keeps them (a BAM "
         "without them skips their bins)"]
+
+
+# ------------------------------------------------------------------ config traps (issue 19)
+def test_a_config_that_forgets_samples_is_refused_by_name():
+    with pytest.raises(errors.InputError, match=r"config `samples` is not set \(my.yaml\)"):
+        config_check.check_forgotten_keys({"genome", "targets"}, ["my.yaml"])
+    config_check.check_forgotten_keys({"samples", "genome"}, ["config/config.yaml"])   # no error
+
+
+def test_the_run_mode():
+    assert config_check.run_mode(None, 0, 10_000) == "whole genome"
+    assert config_check.run_mode("p.bed", 805, 10_000) == "panel"
+    assert config_check.run_mode("e.bed", 190_706, 10_000) == "exome-sized"
+    assert config_check.run_mode("e.bed", 10_000, 10_000) == "exome-sized"
+
+
+def test_interval_lines_counts_intervals_not_headers(tmp_path):
+    p = tmp_path / "t.bed"
+    p.write_text("track name=x\n# comment\nchr1\t0\t10\n\nchr1\t20\t30\tA\nbrowser position chr1\n")
+    assert bed.interval_lines(p) == 2
+
+
+def test_capture_and_genome_bams_are_told_apart(root, tmp_path):
+    """Over a 100 kb region in 1 kb tiles: a genome-like BAM (a read every 50 bp) leaves no
+    tile sparse; the toy's panel BAM leaves most of the IKZF1 window's tiles nearly empty.
+    Whole-genome mode on capture-like BAMs: an error naming `targets` when it was left out, a
+    warning when `targets: null` was written; none for genome-like BAMs."""
+    contigs = {"chr7": 159_345_973}
+    genome = make_bam(tmp_path / "g.bam", contigs, starts=range(1_000_000, 1_100_000, 50))
+    ev = bam_check.capture_evidence(genome, "chr7", 1_000_000, 1_100_000, 1000)
+    assert ev == {"tiles": 100, "sparse": 0, "share": 0.0}
+    ik = ("chr7", 50_004_716, 51_105_101)
+    panel = str(root / "resources" / "toy" / "bams" / "T01.bam")
+    ev = bam_check.capture_evidence(panel, *ik, 1000)
+    assert ev["tiles"] == 1100 and ev["share"] > 0.8
+    with pytest.raises(errors.InputError, match="config `targets` is not set.*sample 'T01'"):
+        bam_check.check_genome_mode({"T01": panel}, ik, 1000, 0.5, targets_given=False)
+    warn = bam_check.check_genome_mode({"T01": panel}, ik, 1000, 0.5, targets_given=True)
+    assert warn.startswith("whole-genome mode (`targets: null`) on data that look like capture: sample 'T01'")
+    assert bam_check.check_genome_mode({"G": genome}, ("chr7", 1_000_000, 1_100_000), 1000, 0.5, False) is None

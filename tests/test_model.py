@@ -99,11 +99,11 @@ def test_the_blast_count_tells_hom_in_p_from_het_in_2p():
     se = [0.1] * 30
     p = ModelParams(switch_penalty=8.0)
     assert set(fit(l, se, f_max=0.35, params=p).states) == {1}
-    r = fit(l, se, f_max=0.35, params=p, blast=0.15, blast_sd=0.1)
+    r = fit(l, se, f_max=0.35, params=p, purity=(0.15, 0.1))
     assert set(r.states) == {2} and r.cell_fraction == pytest.approx(0.15)
     # a heterozygous loss in all the blasts stays heterozygous
     l1 = np.full(30, float(expected_log2(0.15, 1)))
-    assert set(fit(l1, se, f_max=0.35, params=p, blast=0.15, blast_sd=0.1).states) == {1}
+    assert set(fit(l1, se, f_max=0.35, params=p, purity=(0.15, 0.1)).states) == {1}
 
 
 def test_missing_exons_carry_no_evidence():

@@ -166,13 +166,13 @@ def test_a_sample_whose_bam_failed_gets_a_page(root, tmp_path):
     import json
 
     import cohort_factory
-    from ikzf1cnv.caller import sample as caller_sample
+    from ikzf1cnv.caller import tumour as caller_tumour
     from ikzf1cnv.caller.record import sample_record
     from ikzf1cnv.core import annotation, tables
     from ikzf1cnv.stages import patient
     rules = annotation.load_rules(root / "resources" / "rules.yaml")
-    rec = sample_record(caller_sample.failed("X1", {"subtype": "B-other"}, rules, "sample 'X1': cut short"),
-                        {"subtype": "B-other"})
+    rec = sample_record(caller_tumour.failed("X1", {"subtype": "B-other"}, rules, "sample 'X1': cut short"),
+                        {"subtype": "B-other"}, "panel")
     (tmp_path / "calls.json").write_text(json.dumps(rec))
     tables.write_table(tables.empty_table(tables.POSITIONS_TABLE), tables.POSITIONS_TABLE, str(tmp_path / "w.tsv"))
     (tmp_path / "cut.bam").write_bytes((root / "resources" / "toy" / "bams" / "T01.bam").read_bytes()[:50_000])

@@ -12,7 +12,7 @@ import pytest
 
 import cohort_factory
 import headless
-from ikzf1cnv.cohort.report import html as report
+from ikzf1cnv.cohort.report import html as report_html
 from ikzf1cnv.stages import report as report_stage
 
 # CI (.ci/run) installs Chromium and sets IKZF1CNV_TEST_BROWSER=1: there a missing browser fails the tests
@@ -238,8 +238,8 @@ def test_sorting_text_with_numbers_and_by_keyboard(browser, tmp_path):
     """Samples named T2 and T10 sort as a person would; Enter on a header sorts too."""
     import pandas as pd
     df = pd.DataFrame({"sample": ["T10", "T2", "t1", "T3"], "depth": ["100.5", "NA", "9.75", "20"]})
-    html = f"<!DOCTYPE html><html><body>{report.table_html(df, table_id='calls', noun='samples')}" \
-           f"<script>{report.SCRIPT}</script></body></html>"
+    html = f"<!DOCTYPE html><html><body>{report_html.table_html(df, table_id='calls', noun='samples')}" \
+           f"<script>{report_html.SCRIPT}</script></body></html>"
     (tmp_path / "t.html").write_text(html)
     page = browser.open(tmp_path / "t.html")
     assert page.errors == []

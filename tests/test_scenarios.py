@@ -189,10 +189,15 @@ def test_genome_arm_end_to_end(root, tmp_path):
     """The toy's genome arm (30x genome BAMs with reads around the loci, made by the toy
     generator as the README says), run in whole-genome mode: every call equals the
     hand-written truth, the cell fractions within 0.1, and IKZF1 seen through ~1,000 bins
-    of its window (the genome's introns), not the exons alone."""
+    of its window (the genome's introns), not the exons alone; each sample's sex inferred
+    right."""
     import pandas as pd
     calls = run_toy_arm(root, tmp_path, "genome", ["G01", "G02", "G03", "G04", "G05"])
     assert calls.loc[calls["sample"] == "G02", "ikzf1_mechanism"].item() == "interstitial"
+    # sexes from the data (chrX backbone bins; these BAMs hold no chrY reads): the sheet's, all
+    sheet = pd.read_csv(tmp_path / "samples.tsv", sep="\t", dtype=str).set_index("sample")
+    assert calls.set_index("sample")["sex_inferred"].to_dict() == sheet.loc[calls["sample"], "sex"].to_dict()
+    assert set(calls["sex_check"]) == {"ok"}
     win = pd.read_csv(tmp_path / "out" / "samples" / "G01" / "window_bins.tsv", sep="\t")
     assert (win["group"] == "IKZF1").sum() > 1000 and (win["kind"] == "offtarget").sum() == 0
     assert (tmp_path / "out" / "bins" / "antitargets.bed").read_text() == ""
@@ -253,3 +258,33 @@ def test_hg19_end_to_end(root, tmp_path):
             assert ((got - want).abs().fillna(0) <= 0.1).all()
         else:
             assert calls[col].tolist() == truth[col].tolist(), col
+
+
+def test_ten_tumours_without_normals_seven_deleted_give_the_calls_with_normals(root, tmp_path, toy_run):
+    """The deletion-rich no-normals case (T01-T09 and T13: seven of ten with an IKZF1
+    deletion, as in Ph+ ALL): the tumour-pooled reference sets each bin at the tumours'
+    upper cluster, so every call equals the run with normals (the plain median had typed
+    T02 del1-3+del6-8, missed T07 and called T05's heterozygous CDKN2A homozygous: a false
+    IKZF1plus). Each gene's baseline is in reference.json and the reference log."""
+    import json
+
+    import pandas as pd
+    keep = ["T01", "T02", "T03", "T04", "T05", "T06", "T07", "T08", "T09", "T13"]
+    sheet = pd.read_csv(root / "config" / "samples.tsv", sep="\t", dtype=str, keep_default_na=False)
+    sheet[sheet["sample"].isin(keep)].to_csv(tmp_path / "samples.tsv", sep="\t", index=False)
+    cfg = (root / "tests" / "scenarios" / "no_normals" / "config.yaml").read_text().replace(
+        "tests/scenarios/no_normals/samples.tsv", str(tmp_path / "samples.tsv"))
+    (tmp_path / "config.yaml").write_text(cfg + f"\noutdir: {tmp_path / 'out'}\n")
+    snakemake(root, "--configfile", str(tmp_path / "config.yaml"))
+    read = lambda p: pd.read_csv(p, sep="\t", dtype=str, keep_default_na=False).set_index("sample")  # noqa: E731
+    got, want = read(tmp_path / "out" / "cohort" / "ikzf1_calls.tsv"), read(toy_run / "cohort" / "ikzf1_calls.tsv")
+    cols = ["status", "ikzf1_deletion", "ikzf1_exons_deleted", "ikzf1_exons_biallelic", "CDKN2A", "CDKN2B", "PAX5",
+            "PAR1", "ERG", "EBF1", "ETV6", "BTG1", "RB1", "ikzf1plus", "ukall_cna"]
+    assert got[cols].equals(want.loc[keep, cols])
+    cf = pd.to_numeric(got["ikzf1_cell_fraction"], errors="coerce")
+    assert abs(cf["T01"] - 0.85) <= 0.05           # the truth (it read 0.42 against the plain median)
+    info = json.loads((tmp_path / "out" / "reference" / "reference.json").read_text())
+    assert info["mode"] == "cohort" and info["baseline"]["IKZF1"]["tumours"] >= 3
+    assert all(b["evaluable"] for b in info["baseline"].values())
+    log = (tmp_path / "out" / "logs" / "reference.log").read_text()
+    assert f"IKZF1 baseline rests on {info['baseline']['IKZF1']['tumours']} tumour(s)" in log

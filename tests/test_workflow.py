@@ -78,13 +78,16 @@ def test_exon_tables_agree_with_the_calls(runs):
                 assert float(e["ci_low"]) <= float(e["copy_number"]) <= float(e["ci_high"])
 
 
-def test_sample_record_holds_its_ikzf1plus_verdict(runs):
-    """calls.json carries the sample's IKZF1plus (a per-sample verdict), the same as the table's."""
+def test_sample_record_holds_its_verdicts(runs, root):
+    """calls.json carries the sample's IKZF1plus, UKALL-CNA and sex check (made in the call
+    step, read by the cohort step), the same as the table's; the sex as the sheet gives it."""
     import json
+    sheet = {r["sample"]: r for r in read_tsv(root / "config" / "samples.tsv")}
     for r in read_tsv(runs[0] / "cohort" / "ikzf1_calls.tsv"):
         rec = json.loads((runs[0] / "samples" / r["sample"] / "calls.json").read_text())
-        assert rec["ikzf1plus"] == r["ikzf1plus"], r["sample"]
-        assert "sex" not in rec  # the call step does not use it
+        for k in ("ikzf1plus", "ukall_cna", "sex", "sex_inferred", "sex_check"):
+            assert rec[k] == r[k], (r["sample"], k)
+        assert rec["sex"] == sheet[r["sample"]]["sex"] and rec["mode"] == "panel"
 
 
 def test_rerun_is_byte_identical(runs):
@@ -269,3 +272,59 @@ def test_ensembl_named_and_cram_copies_give_the_same_calls(runs, root, tmp_path)
     info = (out / "logs" / "coverage").glob("*.log")
     text = "".join(p.read_text() for p in info)
     assert "T05: CRAM header matches hg38" in text and "T01: BAM header matches hg38" in text and "ensembl names" in text
+
+
+# ------------------------------------------------------------------ config traps (issue 19)
+def test_a_config_without_samples_stops_naming_the_key(root, tmp_path):
+    """A user's config that forgets `samples` would have run the toy's sheet."""
+    cfg = tmp_path / "my.yaml"
+    cfg.write_text("genome: hg38\ntargets: resources/toy/panel_hg38.bed\n")
+    p = snakemake(root, "-n", "--configfile", str(cfg), "--config", f"outdir={tmp_path}/o", check=False)
+    err = p.stdout + p.stderr
+    assert p.returncode != 0 and "config `samples` is not set" in err and str(cfg) in err
+    assert "Fix: add `samples:" in err and not (tmp_path / "o").exists()
+
+
+def test_a_forgotten_targets_on_panel_bams_stops_naming_the_key(root, tmp_path):
+    """Without `targets` the run would be in whole-genome mode on the toy's panel BAMs (7 of
+    14 samples not evaluable before): it stops and names the key; `targets: null` written on
+    purpose runs, with a warning in the log."""
+    cfg = tmp_path / "my.yaml"
+    cfg.write_text("samples: config/samples.tsv\ngenome: hg38\n")
+    p = snakemake(root, "-n", "--configfile", str(cfg), "--config", f"outdir={tmp_path}/o", check=False)
+    err = p.stdout + p.stderr
+    assert p.returncode != 0 and "config `targets` is not set" in err and "look like capture" not in err
+    assert "pile up in islands, as capture data do" in err and "Fix: set `targets:`" in err
+    cfg.write_text("samples: config/samples.tsv\ngenome: hg38\ntargets: null\n")
+    p = snakemake(root, "-n", "--configfile", str(cfg), "--config", f"outdir={tmp_path}/o")
+    err = p.stdout + p.stderr
+    assert "whole genome mode" in err and "data that look like capture" in err
+
+
+def test_the_mode_is_the_first_line_of_the_log(root, tmp_path):
+    p = snakemake(root, "-n", "--config", f"outdir={tmp_path}/o")
+    first = next(line for line in (p.stdout + p.stderr).splitlines() if line.startswith("ikzf1-cnv:"))
+    assert first.startswith("ikzf1-cnv: panel mode (targets resources/toy/panel_hg38.bed), genome hg38, "
+                            "14 tumour(s), 4 normal(s)")
+
+
+def test_sexes_are_inferred_and_one_declared_wrong_is_flagged_alone(runs, root, tmp_path):
+    """The toy's sheet gives each sample's true sex: all are inferred right. With T01
+    (female) declared male, exactly T01 is flagged: sex_check mismatch and a qc warning
+    naming a possible swap; every call is unchanged."""
+    import pandas as pd
+    read = lambda p: pd.read_csv(p, sep="\t", dtype=str, keep_default_na=False).set_index("sample")  # noqa: E731
+    calls, sheet = read(runs[0] / "cohort" / "ikzf1_calls.tsv"), read(root / "config" / "samples.tsv")
+    assert (calls["sex_inferred"] == sheet.loc[calls.index, "sex"]).all()
+    assert set(calls["sex_check"]) == {"ok"}
+    swapped = tmp_path / "samples.tsv"
+    swapped.write_text((root / "config" / "samples.tsv").read_text().replace(
+        "T01.bam\ttumor\tB-other\tpediatric\t85\tfemale", "T01.bam\ttumor\tB-other\tpediatric\t85\tmale"))
+    snakemake(root, "--config", f"outdir={tmp_path / 'swap'}", f"samples={swapped}")
+    new = read(tmp_path / "swap" / "cohort" / "ikzf1_calls.tsv")
+    assert new.index[new["sex_check"] != "ok"].tolist() == ["T01"] and new.loc["T01", "sex_check"] == "mismatch"
+    assert new.loc["T01", "sex"] == "male" and new.loc["T01", "sex_inferred"] == "female"
+    assert new.loc["T01", "qc"].startswith("warn: sex mismatch: sheet male, data female (X 0.98")
+    assert new.loc["T01", "qc"].endswith("possible sample swap")
+    same = [c for c in calls.columns if c not in ("qc", "sex", "sex_check")]
+    assert new[same].equals(calls[same])

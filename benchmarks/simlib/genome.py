@@ -34,21 +34,38 @@ def genome_regions(units: pd.DataFrame, contigs: dict[str, int], rules: dict, ba
     return pd.DataFrame(rows, columns=["chrom", "start", "end"])
 
 
+def wave(n: int, sd: float, corr: float, rng) -> np.ndarray:
+    """A stationary AR(1) field over n chunks: SD `sd`, correlation `corr` between neighbours."""
+    w = np.empty(n)
+    if n:
+        w[0] = rng.normal(0.0, sd)
+        eps = rng.normal(0.0, sd * np.sqrt(1.0 - corr ** 2), n)
+        for i in range(1, n):
+            w[i] = corr * w[i - 1] + eps[i]
+    return w
+
+
 def simulate_genome_reads(regions: pd.DataFrame, contigs: dict[str, int], sex: str, par1, events: list,
                           depth: float, seed: int, read_length: int, chunk: int = 1000,
-                          gc_slope_sd: float = 0.05, overdispersion_cv: float = 0.03) -> dict[str, np.ndarray]:
-    """Sorted read starts per chromosome over `regions`, cut into `chunk`-bp pieces."""
+                          gc_slope_sd: float = 0.05, overdispersion_cv: float = 0.03,
+                          waves: tuple[float, float] = (0.0, 0.0)) -> dict[str, np.ndarray]:
+    """Sorted read starts per chromosome over `regions`, cut into `chunk`-bp pieces. `waves`
+    (SD, neighbour correlation): a log-scale bias field of the sample's own, correlated
+    between neighbouring chunks (coverage waves; no normal shares it, so no reference or
+    denoising removes it); (0, 0) none."""
     rng = np.random.default_rng(seed)
     slope = rng.normal(0.0, gc_slope_sd)
     shape = 1.0 / overdispersion_cv ** 2
     gcr = np.random.default_rng(7)   # the GC-like covariate: a property of the genome, the same in every sample
+    wr = np.random.default_rng(seed + 1) if waves[0] > 0 else None
     out: dict[str, list] = {c: [] for c in contigs}
     for r in regions.itertuples(index=False):
         s = np.arange(int(r.start), int(r.end), chunk)
         e = np.minimum(s + chunk, int(r.end))
         gcl = gcr.uniform(-1.0, 1.0, len(s))
         cn = simulate.copy_number(r.chrom, (s + e) // 2, sex, par1, events)
-        lam = depth * (e - s) / read_length * np.exp(slope * gcl) * rng.gamma(shape, 1.0 / shape, len(s)) * cn / 2.0
+        bias = slope * gcl + (wave(len(s), waves[0], waves[1], wr) if wr is not None else 0.0)
+        lam = depth * (e - s) / read_length * np.exp(bias) * rng.gamma(shape, 1.0 / shape, len(s)) * cn / 2.0
         n = rng.poisson(lam)
         starts = np.repeat(s, n) + (rng.random(int(n.sum())) * np.repeat(e - s, n)).astype(np.int64)
         out[r.chrom].append(starts)

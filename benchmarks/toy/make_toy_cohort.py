@@ -88,7 +88,8 @@ def simulate_sample(s: dict, spec: dict, b: dict, panel, bamdir: Path) -> tuple[
         reads = genome.simulate_genome_reads(panel, b["contigs"], s["sex"], b["par1"], events, s["depth"],
                                              simulate.seed_of(name, 11), spec["read_length"],
                                              gc_slope_sd=spec["gc_slope_sd"],
-                                             overdispersion_cv=spec["overdispersion_cv"])
+                                             overdispersion_cv=spec["overdispersion_cv"],
+                                             waves=tuple(spec.get("waves", (0.0, 0.0))))
     else:
         reads = simulate.simulate_reads(panel, b["contigs"], s["sex"], b["par1"], events, s["depth"],
                                         simulate.seed_of(name, 11), spec["read_length"], spec["capture_seed"],

@@ -9,14 +9,18 @@ for _batch, _members in CALL_BATCHES.items():
             antitarget_coverage=per_sample(f"{OUT}/coverage/{{sample}}.antitargetcoverage.cnn", _members),
             bam_info=per_sample(f"{OUT}/coverage/{{sample}}.bam.json", _members),
             junctions=per_sample(f"{OUT}/coverage/{{sample}}.junctions.tsv", _members),
+            idxstats=per_sample(f"{OUT}/qc/samtools/{{sample}}.idxstats", _members),
             fasta=config["fasta"] or [],
             reference=rules.reference.output.cnn,
             denoise=rules.reference.output.denoise,
+            reference_info=rules.reference.output.info,
             rules=RULES,
             exons=BUILD["exons"],
             arms=BUILD["arms"],
+            contigs=BUILD["contigs"],
             introns=BUILD["introns"],
             calibration=CALIBRATION,
+            types=resource("deletion_types.tsv"),
             par_regions=PAR_REGIONS,
         output:
             cnr=per_sample(f"{OUT}/samples/{{sample}}/{{sample}}.cnr", _members),
@@ -35,7 +39,9 @@ for _batch, _members in CALL_BATCHES.items():
             edge_correction=config["edge_correction"],
             has_fasta=bool(GC_FASTA),   # CNVkit's GC/repeat correction in fix
             whole_genome=not config["targets"],
+            mode=MODE,
             junction_settings=config["junctions"],
+            sex=config["sex"],
             ikzf1plus_pax5=config["ikzf1plus_pax5"],
         resources:
             mem_mb=1000,

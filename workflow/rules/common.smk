@@ -3,6 +3,7 @@ import sys
 from pathlib import Path
 
 import yaml
+from snakemake.logging import logger
 from snakemake.utils import validate
 
 sys.path.insert(0, str(Path(workflow.basedir) / "workflow"))
@@ -11,8 +12,9 @@ from ikzf1cnv.cohort.report.footer import settings  # noqa: E402
 from ikzf1cnv.core import annotation  # noqa: E402
 from ikzf1cnv.core.errors import InputError  # noqa: E402
 from ikzf1cnv.inputs.bam import index_of  # noqa: E402
-from ikzf1cnv.inputs.bed import check_targets  # noqa: E402
-from ikzf1cnv.inputs.config import check_config, empty_blocks_as_defaults  # noqa: E402
+from ikzf1cnv.inputs.bed import check_targets, interval_lines  # noqa: E402
+from ikzf1cnv.inputs.bam import check_genome_mode  # noqa: E402
+from ikzf1cnv.inputs.config import check_config, check_forgotten_keys, empty_blocks_as_defaults, run_mode  # noqa: E402,E501
 from ikzf1cnv.inputs.sheet import load_sample_sheet  # noqa: E402
 from ikzf1cnv.stages import plan  # noqa: E402
 
@@ -21,12 +23,14 @@ from ikzf1cnv.stages import plan  # noqa: E402
 with open(Path(workflow.basedir) / "workflow" / "schemas" / "config.schema.yaml") as _fh:
     _CONFIG_SCHEMA = yaml.safe_load(_fh)
 empty_blocks_as_defaults(config, _CONFIG_SCHEMA)
+_GIVEN = set(config)  # the keys the user set (before the schema's defaults fill the rest)
 try:
     check_config(config, _CONFIG_SCHEMA, list(workflow.configfiles))
+    check_forgotten_keys(_GIVEN, list(workflow.configfiles))
 except InputError as _e:
     raise ValueError(str(_e)) from None
 validate(config, "../schemas/config.schema.yaml")
-for _key in ("caller", "qc"):  # nested defaults: validate fills only the top level
+for _key in ("caller", "qc", "capture_check", "sex"):  # nested defaults: validate fills only the top level
     config[_key] = config.get(_key) or {}
 validate(config, "../schemas/config.schema.yaml")
 
@@ -77,6 +81,24 @@ except InputError as _e:
 
 TUMOURS = sorted(samples.index[samples["type"] == "tumor"])
 NORMALS = sorted(samples.index[samples["type"] == "normal"])
+
+# The mode the run is in, first in the log; whole-genome mode checks that the BAMs look like
+# genomes (a forgotten `targets` on panel BAMs would make most samples fail the depth QC).
+MODE = run_mode(config["targets"], interval_lines(config["targets"]) if config["targets"] else 0,
+                config["exome_min_targets"])
+logger.info(f"ikzf1-cnv: {MODE} mode ({'targets ' + config['targets'] if config['targets'] else 'no targets'}), "
+            f"genome {config['genome']}, {len(TUMOURS)} tumour(s), {len(NORMALS)} normal(s), sheet {config['samples']}")
+if MODE == "whole genome":
+    _cc = config["capture_check"]
+    _ik = annotation.group_windows(annotation.modelled_units(BUILD["exons"], annotation.load_rules(RULES)),
+                                   annotation.load_rules(RULES))["IKZF1"]
+    try:
+        _warning = check_genome_mode({s: samples.loc[s, "bam"] for s in sorted(samples.index)[: _cc["samples"]]},
+                                     _ik, _cc["tile"], _cc["max_sparse"], "targets" in _GIVEN, config["fasta"])
+    except InputError as _e:
+        raise ValueError(str(_e)) from None
+    if _warning:
+        logger.warning(_warning)
 # The samples pooled into the reference: the normals; without normals (and without a
 # prebuilt reference) the tumours themselves when there are enough of them (median per
 # bin: an event carried by a minority of the cohort does not move it), else none (flat).
@@ -108,10 +130,10 @@ wildcard_constraints:
 
 
 def sample_row(sample):
-    """The sheet columns the call step uses (not the BAM path or sex: changing them reruns no call)."""
+    """The sheet columns the call step uses (not the BAM path: moving a BAM reruns no call)."""
     r = samples.loc[sample].to_dict()
     return {k: (None if isinstance(v, float) and v != v else v) for k, v in r.items()
-            if k in ("subtype", "age_group", "blast_pct")}
+            if k in ("subtype", "age_group", "blast_pct", "sex")}
 
 
 def per_sample(pattern, names):

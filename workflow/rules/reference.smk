@@ -10,6 +10,8 @@ rule reference:
         fasta=GC_FASTA,   # GC and repeat-mask correction only when gc_correction is on
         rules=RULES,
         par_regions=PAR_REGIONS,
+        exons=BUILD["exons"],
+        arms=BUILD["arms"],
     output:
         cnn=f"{OUT}/reference/reference.cnn",
         info=f"{OUT}/reference/reference.json",
@@ -23,6 +25,10 @@ rule reference:
         spread_prior_df=config["caller"]["spread_prior_df"],
         cohort_trim=config["cohort_reference_trim"],
         cohort_window=config["cohort_reference_window"],
+        cohort_min_tumours=config["cohort_reference_min_tumours"],
+        cohort_above_z=config["cohort_reference_above_z"],
+        cohort_above_min=config["cohort_reference_above_min"],
+        min_arm_bins=config["caller"]["min_arm_bins"],
     conda:
         "../../envs/ikzf1cnv.yaml"
     log:

@@ -2,7 +2,8 @@
 (caller.model), and the arm a group lies in."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -24,6 +25,11 @@ class GroupFit:
     fit: Fit
     penalty: float
     arm: dict | None = None  # the lost arm the group lies in (its row of the arm calls)
+    refit: Callable | None = None   # refit(allowed): the same fit with states held (caller.types)
+
+    def with_fit(self, f: Fit) -> "GroupFit":
+        """The group with another fit of the same positions (a type held by caller.types)."""
+        return replace(self, fit=f, positions=self.positions.assign(state=np.asarray(f.states)))
 
 
 def fit_group(genes: list[str], pos: pd.DataFrame, f_max: float, params: CallerParams,
@@ -33,11 +39,15 @@ def fit_group(genes: list[str], pos: pd.DataFrame, f_max: float, params: CallerP
     modelled relative to the arm's level and every position carries the arm's loss (state + 1)."""
     p = params.model_for(len(pos))
     l2 = pos["log2"].to_numpy(dtype=float) - (arm["level"] if arm else 0.0)
-    f = fit(l2, pos["se"].to_numpy(dtype=float), f_max=f_max, params=p, blast=blast, blast_sd=params.blast_pct_sd)
+    se = pos["se"].to_numpy(dtype=float)
+
+    def refit(allowed=None):
+        return fit(l2, se, f_max=f_max, params=p, purity=(blast, params.blast_pct_sd), allowed=allowed)
+    f = refit()
     states = np.asarray(f.states)
     if arm:
         states = np.minimum(states + 1, 2)
-    return GroupFit(genes, pos.assign(state=states), f, p.switch_penalty, arm)
+    return GroupFit(genes, pos.assign(state=states), f, p.switch_penalty, arm, refit)
 
 
 def tested_arms(ann: Annotation) -> list[str]:

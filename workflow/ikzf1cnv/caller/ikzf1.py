@@ -9,10 +9,30 @@ import pandas as pd
 from . import labels, lod, window
 from .groups import GroupFit
 from .params import Annotation
+from .types import TypePrior, choose
 
 # The IKZF1 fields of a sample that cannot be called (QC failed, or its BAM unreadable).
 NOT_EVALUABLE = {"deletion": "NA", "exons_deleted": "", "exons_biallelic": "", "cell_fraction": None,
-                 "cf_low": None, "cf_high": None, "mechanism": "NA", "lod": "NA", "evidence": "NA", "junction": "NA"}
+                 "cf_low": None, "cf_high": None, "mechanism": "NA", "lod": "NA", "evidence": "NA", "junction": "NA",
+                 "deletion_alt": "NA", "deletion_alt_lr": None}
+
+
+def exon_numbers(pos: pd.DataFrame) -> np.ndarray:
+    """Each position's IKZF1 exon number (0: not an IKZF1 exon, or one without data)."""
+    ik = ((pos["kind"] == "exon") & (pos["gene"] == "IKZF1")).to_numpy() & np.isfinite(pos["log2"].to_numpy(dtype=float))
+    return np.where(ik, pd.to_numeric(pos["exon"], errors="coerce").fillna(0).to_numpy(), 0).astype(int)
+
+
+def retype(gf: GroupFit, prior: TypePrior | None) -> tuple[GroupFit, str, float | None]:
+    """IKZF1's fit with its type chosen among those near the call (caller.types), the
+    runner-up ('NA' when none is close) and the odds of the call over it. An arm's loss,
+    a wild type or no prior: the fit as it is."""
+    exon_of = exon_numbers(gf.positions)
+    lost = sorted({int(e) for e, s in zip(exon_of, gf.positions["state"]) if e and s > 0})
+    if prior is None or gf.arm or not lost or gf.refit is None:
+        return gf, "NA", None
+    t = choose(exon_of, lost, gf.refit, prior)
+    return gf.with_fit(t.fit), t.alt or "NA", t.odds
 
 
 def ikzf1_summary(gf: GroupFit, arm_calls: pd.DataFrame, ann: Annotation) -> dict:

@@ -163,6 +163,7 @@ def reconcile(status: str, ikzf1: dict, bps: pd.DataFrame, rules: JunctionRules)
                 new = sorted(int(e) for e in jx)
                 bial = [e for e in ikzf1.get("exons_biallelic", "").split(",") if e and e in jx]
                 out.update({"deletion": labels.deletion_label(new), "exons_deleted": labels.exon_list(new),
+                            "deletion_alt": "NA", "deletion_alt_lr": None,
                             "exons_biallelic": labels.exon_list(int(e) for e in bial),
                             "evidence": f"{ikzf1.get('evidence', '')}; type from junction(s) "
                                         + ", ".join(f"{r.chrom}:{int(r.start)}-{int(r.end)}" for r in exact)
@@ -174,6 +175,7 @@ def reconcile(status: str, ikzf1: dict, bps: pd.DataFrame, rules: JunctionRules)
             ["support", "split_reads", "start"], ascending=[False, False, True]).iloc[0]
         exons = sorted(int(x.split(":")[1]) for x in best["exons_removed"].split(",") if x)
         out.update({"deletion": labels.deletion_label(exons), "exons_deleted": labels.exon_list(exons),
+                    "deletion_alt": "NA", "deletion_alt_lr": None,
                     "exons_biallelic": "", "cell_fraction": float(best["cell_fraction"]), "cf_low": None,
                     "cf_high": None, "mechanism": "focal", "junction": "confirmed",
                     "evidence": f"junction {best['chrom']}:{int(best['start'])}-{int(best['end'])}, "

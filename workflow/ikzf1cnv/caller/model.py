@@ -59,12 +59,14 @@ class Fit:
     cf_low: float | None
     cf_high: float | None
     llr: float              # cost(no event) - cost(best); > 0 when an event is called
+    cost: float = 0.0       # the best path's cost (a negative log-likelihood, purity cost included)
     grid: np.ndarray = field(repr=False, default=None)
     profile: np.ndarray = field(repr=False, default=None)
 
 
-def _viterbi_costs(l, s, fgrid, p: ModelParams):
-    """Return (total cost per F, backpointers) for all F at once."""
+def _viterbi_costs(l, s, fgrid, p: ModelParams, allowed=None):
+    """Return (total cost per F, backpointers) for all F at once; `allowed` (positions x
+    states, bool): states a position may take (None: all)."""
     n = len(l)
     nf = len(fgrid)
     k = np.array(STATES, dtype=float)
@@ -80,6 +82,8 @@ def _viterbi_costs(l, s, fgrid, p: ModelParams):
             em = huber((obs[i] - mu) / s[i], p.huber_k)
         else:
             em = np.zeros((nf, 3))  # no data: no evidence either way
+        if allowed is not None:
+            em = np.where(allowed[i][None, :], em, np.inf)
         if i == 0:
             cost = prev + em
         else:
@@ -100,10 +104,13 @@ def purity_cost(fgrid: np.ndarray, blast: float | None, blast_sd: float) -> np.n
     return 0.5 * (np.maximum(fgrid - blast, 0.0) / blast_sd) ** 2
 
 
-def fit(log2, se, f_max: float = 1.0, params: ModelParams = ModelParams(), blast: float | None = None,
-        blast_sd: float = 0.0) -> Fit:
+def fit(log2, se, f_max: float = 1.0, params: ModelParams = ModelParams(), purity: tuple = (None, 0.0),
+        allowed=None) -> Fit:
     """Fit the model to one gene's positions (arrays in genomic order; NaN = no data);
-    cell fractions up to f_max, those above a stated blast fraction at a cost (purity_cost)."""
+    cell fractions up to f_max, those above a stated blast fraction at a cost (purity:
+    (blast fraction or None, its SD): purity_cost). `allowed` (positions x states): the
+    states each position may take (caller.types holds a type's exons; None: any)."""
+    blast, blast_sd = purity
     l = np.asarray(log2, dtype=float)
     s = np.asarray(se, dtype=float)
     s = np.where(np.isfinite(s) & (s > 0), s, 1.0)
@@ -114,7 +121,7 @@ def fit(log2, se, f_max: float = 1.0, params: ModelParams = ModelParams(), blast
         fgrid = np.append(fgrid, f_max)
     finite = np.isfinite(l)
     null_cost = float(np.sum(huber(np.maximum(l[finite], params.log2_floor) / s[finite], params.huber_k)))
-    cost, back = _viterbi_costs(l, s, fgrid, params)
+    cost, back = _viterbi_costs(l, s, fgrid, params, allowed)
     end_state = np.argmin(cost, axis=1)
     best_per_f = cost[np.arange(len(fgrid)), end_state] + purity_cost(fgrid, blast, blast_sd)
     j = int(np.argmin(best_per_f))  # first minimum: deterministic
@@ -127,7 +134,7 @@ def fit(log2, se, f_max: float = 1.0, params: ModelParams = ModelParams(), blast
             st = int(back[i, j, st])
     llr = null_cost - best
     if llr <= 0 or not any(states):
-        return Fit([0] * n, None, None, None, max(llr, 0.0), fgrid, best_per_f)
+        return Fit([0] * n, None, None, None, max(llr, 0.0), null_cost, fgrid, best_per_f)
     ok = best_per_f <= best + params.ci_drop
     return Fit(states, float(fgrid[j]), float(fgrid[ok].min()), float(fgrid[ok].max()),
-               llr, fgrid, best_per_f)
+               llr, best, fgrid, best_per_f)

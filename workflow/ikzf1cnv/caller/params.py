@@ -10,6 +10,7 @@ import pandas as pd
 
 from ..core.annotation import group_windows
 from .model import ModelParams
+from .types import TypePrior
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,8 @@ class CallerParams:
     # ((n_positions, switch_penalty), ...) ascending: the calibrated penalty for a window of
     # up to n positions at the configured false-positive rate; empty = model's penalty
     penalty_table: tuple = ()
+    type_prior: TypePrior | None = None   # the deletion types' shares (caller.types); None: the data alone
+    bin_correlation: bool = False   # whole-genome mode: touching bins' shared bias weighs runs down (prepare)
 
     def model_for(self, n_units: int) -> ModelParams:
         """Model parameters for a window of n_units positions."""
@@ -46,7 +49,7 @@ class CallerParams:
 
     @classmethod
     def from_config(cls, caller: dict, qc: dict, calibration: pd.DataFrame | None = None,
-                    whole_genome: bool = False) -> "CallerParams":
+                    whole_genome: bool = False, types: pd.DataFrame | None = None) -> "CallerParams":
         """From the validated config. Without an explicit caller.switch_penalty, the penalty
         comes from the calibration table at caller.false_positive_rate. In whole-genome mode
         the depth threshold is qc.min_depth_genome."""
@@ -70,7 +73,11 @@ class CallerParams:
                    blast_pct_tolerance=caller["blast_pct_tolerance"], blast_pct_sd=caller["blast_pct_sd"],
                    recentre_bandwidth=caller["recentre_bandwidth"], gain_level=caller["gain_level"],
                    min_depth=qc["min_depth_genome"] if whole_genome else qc["min_depth"], max_noise=qc["max_noise"],
-                   min_ikzf1_exons_with_data=qc["min_ikzf1_exons_with_data"], penalty_table=table)
+                   min_ikzf1_exons_with_data=qc["min_ikzf1_exons_with_data"], penalty_table=table,
+                   bin_correlation=whole_genome,
+                   type_prior=None if types is None else TypePrior.from_table(
+                       types, reach=caller["type_reach"], alt_ratio=caller["type_alt_ratio"],
+                       use_prior=caller["type_prior"]))
 
 
 @dataclass(frozen=True)

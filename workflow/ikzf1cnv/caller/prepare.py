@@ -109,13 +109,36 @@ def prepare_bins(bins: pd.DataFrame, params, read_length: float) -> PreparedBins
         if sel.any():
             scales[kind] = noise_scale(bins[sel], prior[sel], params.min_bins_per_chrom)
             var[sel] = scales[kind] * prior[sel] + floor ** 2
+    rho = 0.0
+    if params.bin_correlation and (~off).any():
+        # neighbouring bins that share a bias: a run of m of them carries about (1 - rho) /
+        # (1 + rho) of the evidence m independent bins would (its mean's variance, AR(1))
+        rho = neighbour_correlation(bins[~off], var[~off])
+        var[~off] *= (1.0 + rho) / (1.0 - rho)
     tg = bins[~off]
     auto = tg["chromosome"].isin(AUTOSOMES)
-    metrics = {"median_depth": float(np.nanmedian(tg.loc[auto, "depth"])) if auto.any() else 0.0,
+    metrics = {"bin_correlation": rho, "median_depth": float(np.nanmedian(tg.loc[auto, "depth"])) if auto.any() else 0.0,
                "noise": sample_noise(tg), "noise_scale": scales.get("target", 1.0),
                "offtarget_noise_scale": scales.get("offtarget"), "recentre_shift": shift,
                "n_bins": int((~off).sum()), "n_offtarget_bins": int(off.sum())}
     return PreparedBins(bins, var, reads, metrics)
+
+
+def neighbour_correlation(bins: pd.DataFrame, var: np.ndarray, most: float = 0.9) -> float:
+    """The correlation of the standardised residuals (about each chromosome's median) of
+    touching bins (one ends where the next starts: a genome's window tiles), robustly
+    (Gnanadesikan-Kettenring: from the robust SDs of their sums and differences, so a
+    deletion's run moves it little), clipped to [0, most]; 0 with fewer than 20 pairs."""
+    b = bins.assign(_z=(bins["log2"] - bins.groupby("chromosome")["log2"].transform("median")) / np.sqrt(var))
+    b = b.sort_values(["chromosome", "start"], kind="stable")
+    z, c = b["_z"].to_numpy(dtype=float), b["chromosome"].to_numpy(dtype=object)
+    touch = (c[1:] == c[:-1]) & (b["start"].to_numpy()[1:] == b["end"].to_numpy()[:-1])
+    ok = touch & np.isfinite(z[1:]) & np.isfinite(z[:-1])
+    if ok.sum() < 20:
+        return 0.0
+    su, sv = robust_sd(z[1:][ok] + z[:-1][ok]), robust_sd(z[1:][ok] - z[:-1][ok])
+    rho = (su ** 2 - sv ** 2) / (su ** 2 + sv ** 2) if su + sv > 0 else 0.0
+    return float(min(max(rho, 0.0), most))
 
 
 def chromosome_gains(bins: pd.DataFrame, params) -> dict[str, float]:

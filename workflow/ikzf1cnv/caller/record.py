@@ -35,13 +35,15 @@ def _round(x, nd=3):
     return None if x is None else round(float(x), nd)
 
 
-def sample_record(res: SampleCalls, row: dict) -> dict:
-    """The record of one tumour's calls (caller.sample.call or .failed) and its sheet row."""
+def sample_record(res: SampleCalls, row: dict, mode: str) -> dict:
+    """The record of one tumour's calls (caller.tumour.call or .failed), its sheet row and
+    the run's mode (panel, exome-sized, whole genome)."""
     rec = {
+        "mode": mode, **res.sex,
         "sample": res.sample, "subtype": row.get("subtype") or "unknown", "age_group": row.get("age_group", ""),
         "status": res.status, "qc": res.qc,
         "ikzf1": {k: (_round(v, 2) if k in ("cell_fraction", "cf_low", "cf_high") else
-                      (_round(v, 1) if k == "llr" else v)) for k, v in res.ikzf1.items()},
+                      (_round(v, 1) if k in ("llr", "deletion_alt_lr") else v)) for k, v in res.ikzf1.items()},
         "genes": res.genes, "ikzf1plus": res.ikzf1plus, "ukall_cna": res.ukall_cna,
         "purity": {k: (_round(v, 2) if isinstance(v, float) else v) for k, v in res.purity.items()},
         "metrics": {k: _round(v, 3) if isinstance(v, float) else v for k, v in res.metrics.items()},

@@ -1,12 +1,6 @@
-"""One tumour, from its bins' log2 ratios to every call: the gene windows and arms modelled
-(caller.groups, caller.arms), its purity, QC, gene levels, IKZF1's summary, its junctions
-reconciled with the depth calls, and IKZF1plus and UKALL-CNA: every decision about a sample
-is made here, before anything is written.
-
-  call_sample  the depth calls: bins -> windows, arms -> states -> genes and IKZF1
-  call         call_sample, then the junctions and the risk classifications
-  failed       the calls of a tumour whose BAM could not be read
-"""
+"""A tumour's depth calls, from its bins' log2 ratios: the gene windows and arms modelled
+(caller.groups, caller.arms), its purity, QC, gene levels and IKZF1's summary
+(call_sample). caller.tumour adds the junctions, sex and risk classifications."""
 from __future__ import annotations
 
 import math
@@ -15,25 +9,26 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..core.annotation import gene_columns
 from ..core.constants import AUTOSOMES
 from ..core.tables import comparison
 from . import arms as armlib
-from . import classify, genes as genelib
+from . import genes as genelib
 from .groups import GroupFit, arm_for, fit_group, group_positions, in_windows, tested_arms
-from .ikzf1 import NOT_EVALUABLE, evidence_text, ikzf1_summary
-from .junctions import BREAKPOINT_COLS, JunctionRules, Placement, breakpoints, local_depth, reconcile, strong
+from .ikzf1 import NOT_EVALUABLE, evidence_text, ikzf1_summary, retype
 from .params import Annotation, CallerParams
 from .prepare import chromosome_gains, prepare_bins
 
 
 def purity_of(blast_pct, positions: dict, arm_calls: pd.DataFrame, ann: Annotation, params: CallerParams):
-    """The sheet's blast fraction, else the largest clonal fraction among the sample's
-    events (gene windows and lost arms), reported as estimated; and the cell-fraction bound."""
+    """The sheet's blast fraction; without it, the largest clonal fraction among the sample's
+    events (gene windows and lost arms) with its interval, named for what it is: the
+    fraction of cells of the largest clone, a lower bound of the blast fraction (not a blast
+    count). And the bound on cell fractions: the blast fraction (plus its tolerance), else
+    the largest clone's upper limit."""
+    none = {"clone_fraction": None, "clone_low": None, "clone_high": None}
     if blast_pct is not None and not (isinstance(blast_pct, float) and math.isnan(blast_pct)):
         p = blast_pct / 100.0
-        return {"blast_fraction": p, "blast_low": None, "blast_high": None, "blast_source": "sheet"}, \
-            min(1.0, p + params.blast_pct_tolerance)
+        return {"blast_fraction": p, "blast_source": "sheet", **none}, min(1.0, p + params.blast_pct_tolerance)
     cands = []
     for key, pos in positions.items():
         f = fit_group(key.split("+"), pos, 1.0, params).fit
@@ -41,11 +36,10 @@ def purity_of(blast_pct, positions: dict, arm_calls: pd.DataFrame, ann: Annotati
             cands.append((f.cell_fraction, f.cf_low, f.cf_high))
     cands += [(r.cell_fraction, r.cf_low, r.cf_high) for r in arm_calls[arm_calls["called"]].itertuples()]
     if not cands:
-        return {"blast_fraction": None, "blast_low": None, "blast_high": None,
-                "blast_source": "unknown (no event to estimate from)"}, 1.0
+        return {"blast_fraction": None, "blast_source": "not given", **none}, 1.0
     best = max(cands, key=lambda c: c[0])
-    return {"blast_fraction": best[0], "blast_low": best[1], "blast_high": best[2], "blast_source": "estimated"}, \
-        min(1.0, best[2])
+    return {"blast_fraction": None, "blast_source": "not given", "clone_fraction": best[0], "clone_low": best[1],
+            "clone_high": best[2]}, min(1.0, best[2])
 
 
 # ---------------------------------------------------------------- the sample
@@ -66,6 +60,7 @@ class SampleCalls:
     ikzf1plus: str = "NA"
     ukall_cna: str = "NA"
     bam_error: str | None = None     # the fault of a BAM that could not be read
+    sex: dict = field(default_factory=dict)   # caller.tumour.sample_sex
 
 
 def qc_verdict(metrics: dict, ik: pd.DataFrame, params: CallerParams) -> str:
@@ -111,74 +106,16 @@ def call_sample(sample: str, bins: pd.DataFrame, ann: Annotation, params: Caller
                "gained_chromosomes": ",".join(sorted(gains))}
     qc = qc_verdict(metrics, ik, params)
     genes = genelib.gene_levels(units, ann.rules)
-    ikzf1 = ikzf1_summary(fits["IKZF1"], arm_calls, ann)
+    fits["IKZF1"], alt, odds = retype(fits["IKZF1"], params.type_prior)
+    ikzf1 = {**ikzf1_summary(fits["IKZF1"], arm_calls, ann), "deletion_alt": alt, "deletion_alt_lr": odds}
     status = "deleted" if ikzf1["exons_deleted"] else "wildtype"
     if qc != "pass":
         status = "not_evaluable"
         genes = {g: "NA" for g in genes}
         ikzf1 = {**ikzf1, **NOT_EVALUABLE, "evidence": evidence_text(fits["IKZF1"], [])}
     iku = units[units["gene"] == "IKZF1"].assign(exon_n=lambda d: d["exon"].astype(int)).sort_values("exon_n")
-    exon_table = genelib.ikzf1_exon_table(iku, purity["blast_fraction"], evaluable=qc == "pass")
+    # copy number in the tumour cells: the blast fraction's, else the largest clone's cells'
+    exon_table = genelib.ikzf1_exon_table(iku, purity["blast_fraction"] or purity["clone_fraction"],
+                                          evaluable=qc == "pass")
     allpos = pd.concat([gf.positions for gf in fits.values()], ignore_index=True)
     return SampleCalls(sample, qc, status, exon_table, units, genes, ikzf1, purity, metrics, allpos, arm_calls)
-
-
-# ---------------------------------------------------------------- a tumour, every decision
-@dataclass(frozen=True)
-class Tumour:
-    """One tumour as the caller sees it: its sheet row (subtype, age_group, blast_pct), its
-    bias-corrected and denoised bins, its read length, the junctions its coverage pass
-    found (coverage/{sample}.junctions.tsv) and the median fragment length of its pairs."""
-    sample: str
-    row: dict
-    bins: pd.DataFrame
-    read_length: float
-    junctions: pd.DataFrame
-    fragment: float | None = None
-
-
-@dataclass(frozen=True)
-class Caller:
-    """What every tumour of a batch is called with: the annotation, the caller's settings,
-    the junction rules (config `junctions`, min_clip), config `ikzf1plus_pax5`, and a FASTA
-    (pysam.FastaFile, or None) for the RSS check at junction ends."""
-    ann: Annotation
-    params: CallerParams
-    junction_rules: JunctionRules
-    min_clip: int
-    pax5_mode: str
-    fasta: object = None
-
-
-def sheet_blast_pct(row: dict) -> float | None:
-    """The sheet's blast percentage, None where it is empty."""
-    blast = row.get("blast_pct")
-    return None if blast is None or pd.isna(blast) else float(blast)
-
-
-def call(t: Tumour, c: Caller) -> SampleCalls:
-    """Every call of a tumour: the depth calls (call_sample), its junctions placed and
-    reconciled with them (IKZF1: confirmed, retyped, or called from a junction below the
-    depth limit), then IKZF1plus and UKALL-CNA from the final calls."""
-    res = call_sample(t.sample, t.bins, c.ann, c.params, sheet_blast_pct(t.row), t.read_length)
-    bps = breakpoints(t.junctions, Placement(c.ann.units, c.ann.windows, local_depth(t.bins), t.read_length, c.min_clip,
-                                             t.fragment, c.fasta))
-    if res.qc == "pass":
-        res.status, res.ikzf1, bps = reconcile(res.status, res.ikzf1, bps, c.junction_rules)
-    elif len(bps):
-        bps = bps[strong(bps, c.junction_rules.min_support, c.junction_rules.min_pairs_alone)]
-    res.junctions = bps
-    res.ikzf1plus, res.ukall_cna = classify.risk(t.row, res.status, res.genes, c.ann.rules, c.pax5_mode)
-    return res
-
-
-def failed(sample: str, row: dict, rules: dict, reason: str) -> SampleCalls:
-    """The calls of a tumour whose BAM could not be read (stages.coverage writes why): not
-    evaluable, every gene NA, the reason (fault, file, fix) in `qc`."""
-    blast = sheet_blast_pct(row)
-    purity = {"blast_fraction": None if blast is None else blast / 100.0, "blast_low": None, "blast_high": None,
-              "blast_source": "sheet" if blast is not None else "NA"}
-    return SampleCalls(sample, "fail: " + reason.replace("\t", " ").replace("\n", " "), "not_evaluable",
-                       pd.DataFrame(), pd.DataFrame(), {g: "NA" for g in gene_columns(rules)}, dict(NOT_EVALUABLE),
-                       purity, {"median_depth": None, "noise": None}, junctions=pd.DataFrame(columns=BREAKPOINT_COLS),
-                       bam_error=reason)

@@ -30,8 +30,9 @@ METHODS = [
     "Limit of detection (ikzf1_lod): from the sample's own per-position SEs, the cell fraction at which a one-copy "
     "del4-7, del2-3 or del1-8 (breakpoints mid-intron) reaches an expected z of 2 sqrt(P) + 1.645, P the calibrated "
     "penalty: called with 95% probability.",
-    "Purity: the sheet's blast_pct bounds the cell fraction (plus caller.blast_pct_tolerance); without it the largest "
-    "clonal event sets the estimate, reported with its interval as 'estimated'.",
+    "Purity: the sheet's blast_pct bounds the cell fraction (plus caller.blast_pct_tolerance). Without it no blast "
+    "fraction is reported: clone_fraction is the cell fraction of the sample's largest clonal event (a lower bound of "
+    "the blast fraction, with its interval); it bounds the other events and sets the exon copy numbers.",
     "IKZF1plus (Stanulla 2018): IKZF1 deletion with CDKN2A/B homozygous, PAX5 or PAR1 (P2RY8-CRLF2) deletion, no ERG "
     "deletion. Whether PAX5 must be partial in AIEOP-BFM ALL 2017 is UNVERIFIED: option ikzf1plus_pax5 (any/partial).",
     "UKALL-CNA (Moorman 2014): good = no deletion, an isolated ETV6/PAX5/BTG1 deletion, or ETV6 plus one of "

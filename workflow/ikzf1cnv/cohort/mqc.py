@@ -42,7 +42,10 @@ CALL_COLUMNS = {  # every column shown, in this order (MultiQC shows only the co
     "blast_fraction": {**FRACTION, "scale": "Blues", "description": "Blast fraction (sheet or estimated)"},
     "median_depth": {"format": "{:,.0f}", "scale": "Greens", "min": 0, "suffix": "x",
                      "description": "Median depth of the target bins"},
+    "clone_fraction": {**FRACTION, "scale": "Blues", "description": "Without a blast count: the largest clone's "
+                       "fraction of cells (a lower bound of the blasts)"},
     "noise": {"format": "{:.3f}", "scale": False, "description": "The sample's scatter of log2 ratios"},
+    "sex_check": {**TEXT, "description": "The sheet's sex against the one inferred from the data (ok, mismatch, NA)"},
     "qc": {**TEXT, "description": "pass, or the reason it failed"},
 }
 
@@ -76,11 +79,12 @@ def write_custom_content(calls: pd.DataFrame, freq: pd.DataFrame, outdir: str, g
     c = calls.assign(ikzf1_cf_95ci=[f"{a}-{b}" if "NA" not in (a, b) else "NA"
                                     for a, b in zip(calls["ikzf1_cf_low"], calls["ikzf1_cf_high"])],
                      ikzf1_lod=[lod_compact(x, "; ") or "NA" for x in calls["ikzf1_lod"]])  # MultiQC spaces commas
-    cols = ["sample", *call_headers(genes)]
+    headers = {k: v for k, v in call_headers(genes).items() if k in c.columns}   # the columns this table has
+    cols = ["sample", *headers]
     with atomic(out / "ikzf1_calls_mqc.tsv") as tmp, open(tmp, "w") as fh:
         fh.write(_header("ikzf1_calls", "IKZF1 calls", "Per-sample IKZF1 exon deletion with its cell fraction and 95% "
                          "interval, co-deletions, IKZF1plus and UKALL-CNA (ikzf1_calls.tsv)", "table",
-                         call_headers(genes)))
+                         headers))
         c[cols].to_csv(fh, sep="\t", index=False, lineterminator="\n")
     # p-values as quoted text (6.0e-4): MultiQC's number formats cannot drop the exponent's zero
     f = freq.assign(p_value=[f"'{p_value_text(p)}'" for p in freq["p_value"]])

@@ -12,9 +12,10 @@ from ..core.tables import fmt
 CALL_HEAD = ["sample", "subtype", "status", "ikzf1_deletion", "ikzf1_exons_deleted", "ikzf1_exons_biallelic",
              "ikzf1_cell_fraction"]
 CALL_TAIL = ["ikzf1plus", "ukall_cna", "qc"]
-EXTRA_COLS = ["ikzf1_mechanism", "ikzf1_lod", "ikzf1_evidence", "ikzf1_junction", "arm_losses", "age_group",
-              "ikzf1_cf_low", "ikzf1_cf_high", "blast_fraction", "blast_low", "blast_high", "blast_source",
-              "median_depth", "noise"]
+EXTRA_COLS = ["ikzf1_mechanism", "ikzf1_lod", "ikzf1_evidence", "ikzf1_junction", "ikzf1_deletion_alt",
+              "ikzf1_deletion_alt_lr", "arm_losses", "age_group",
+              "ikzf1_cf_low", "ikzf1_cf_high", "blast_fraction", "blast_source", "clone_fraction", "clone_low", "clone_high",
+              "median_depth", "noise", "sex", "sex_inferred", "sex_check", "sex_evidence"]
 
 
 def call_columns(rules: dict) -> list[str]:
@@ -35,12 +36,14 @@ def call_row(rec: dict, rules: dict) -> dict:
             "ikzf1plus": rec["ikzf1plus"], "ukall_cna": rec["ukall_cna"], "qc": rec["qc"],
             "ikzf1_mechanism": ik.get("mechanism", "NA"), "ikzf1_lod": ik.get("lod", "NA"),
             "ikzf1_evidence": ik.get("evidence", "NA"), "ikzf1_junction": ik.get("junction", "NA"),
+            "ikzf1_deletion_alt": ik.get("deletion_alt", "NA"), "ikzf1_deletion_alt_lr": fmt(ik.get("deletion_alt_lr"), 1),
             "arm_losses": rec.get("arm_losses", "NA"),
             "age_group": rec.get("age_group") or "NA",
             "ikzf1_cf_low": fmt(ik["cf_low"], 2), "ikzf1_cf_high": fmt(ik["cf_high"], 2),
-            "blast_fraction": fmt(pur["blast_fraction"], 2), "blast_low": fmt(pur["blast_low"], 2),
-            "blast_high": fmt(pur["blast_high"], 2), "blast_source": pur["blast_source"],
-            "median_depth": fmt(rec["metrics"]["median_depth"], 1), "noise": fmt(rec["metrics"]["noise"], 3)}
+            "blast_fraction": fmt(pur["blast_fraction"], 2), "blast_source": pur["blast_source"],
+            **{k: fmt(pur.get(k), 2) for k in ("clone_fraction", "clone_low", "clone_high")},
+            "median_depth": fmt(rec["metrics"]["median_depth"], 1), "noise": fmt(rec["metrics"]["noise"], 3),
+            **{k: rec.get(k, "NA") for k in ("sex", "sex_inferred", "sex_check", "sex_evidence")}}
 
 
 def calls_table(records: list[dict], rules: dict) -> pd.DataFrame:

@@ -121,3 +121,46 @@ def check_bam(sample: str, bam: str, contigs: dict[str, int], genome: str,
     return {"sample": sample, "read_length": float(pd.Series(lens).median()) if lens else 100.0,
             "contigs_checked": len(names), "format": "CRAM" if is_cram else "BAM",
             "contig_naming": "ensembl" if renamed else "ucsc", "contig_names": renamed}
+
+
+def capture_evidence(bam: str, chrom: str, start: int, end: int, tile: int, fasta: str | None = None) -> dict:
+    """How a BAM's reads lie over [start, end) of `chrom` in tiles of `tile` bp: a genome
+    covers every tile about evenly; capture data pile up on the probes and leave most tiles
+    nearly empty. Returns the tiles, those below a tenth of the 90th percentile tile's
+    reads ('sparse'), and their share."""
+    import numpy as np
+    n = max((end - start) // tile, 1)
+    counts = np.zeros(n, dtype=np.int64)
+    with open_alignments("-", bam, fasta) as fh:
+        names = contig_names({chrom: 0}, dict(zip(fh.references, fh.lengths)))
+        if chrom not in names:
+            return {"tiles": n, "sparse": 0, "share": 0.0}
+        for r in fh.fetch(names[chrom], start, end):
+            i = (r.reference_start - start) // tile
+            if 0 <= i < n and not r.flag & 0x704:
+                counts[i] += 1
+    p90 = float(np.quantile(counts, 0.9))
+    sparse = int((counts < max(p90, 1.0) / 10.0).sum())
+    return {"tiles": n, "sparse": sparse, "share": sparse / n}
+
+
+def check_genome_mode(bams: dict[str, str], region: tuple[str, int, int], tile: int, max_sparse: float,
+                      targets_given: bool, fasta: str | None = None) -> str | None:
+    """Whole-genome mode on BAMs that look like capture data (most tiles of `region`, the
+    IKZF1 window, nearly empty): an InputError naming `targets` when the config left it
+    out; a warning (returned) when it set `targets: null` on purpose. None when the BAMs
+    look like genomes. `bams`: a few samples' BAMs (name -> path)."""
+    for sample, bam in bams.items():
+        ev = capture_evidence(bam, *region, tile, fasta)
+        if ev["share"] <= max_sparse:
+            continue
+        what = (f"sample '{sample}': {ev['sparse']} of the {ev['tiles']} {tile // 1000} kb tiles of "
+                f"{region[0]}:{region[1] + 1:,}-{region[2]:,} (the IKZF1 window) hold under a tenth of the reads "
+                f"of the busiest tiles ({ev['share']:.0%} > {max_sparse:.0%}): its reads pile up in islands, as "
+                f"capture data do, not evenly as a genome's")
+        if not targets_given:
+            raise InputError(f"config `targets` is not set, so this run would be in whole-genome mode, but {what}. "
+                             f"Fix: set `targets:` to the capture panel's BED (or exome BED); for a genome cohort "
+                             f"write `targets: null` to say so")
+        return f"whole-genome mode (`targets: null`) on data that look like capture: {what}"
+    return None

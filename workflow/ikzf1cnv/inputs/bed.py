@@ -134,3 +134,10 @@ def check_targets(path, contigs: dict[str, int], genome: str) -> list[str]:
         notes.append(f"{int((~known).sum())} interval(s) on contigs {genome} does not list ({', '.join(other[:5])}) "
                      f"kept, as CNVkit keeps them (a BAM without them skips their bins)")
     return notes
+
+
+def interval_lines(path) -> int:
+    """Lines of a BED that are intervals (not blank, not track, browser or # lines): its
+    size at a glance, for the run's mode."""
+    with open(path, "rb") as fh:
+        return sum(1 for line in fh if line.strip() and not line.lstrip().startswith((b"#", b"track", b"browser")))

@@ -93,3 +93,21 @@ def check_config(config: dict, schema: dict, files: list[str]) -> None:
                         f"valid ({err.message}). Fix: give {_allowed(err.schema)} (config/README.md)")
     if problems:
         raise InputError(f"the config has {len(problems)} problem(s):\n  - " + "\n  - ".join(problems))
+
+
+def check_forgotten_keys(given: set, files: list[str]) -> None:
+    """A config that leaves out `samples` would run the toy's sheet (the schema's default):
+    an InputError naming the key, unless no config file was given but the toy's own."""
+    if "samples" not in given:
+        where = ", ".join(str(f) for f in files) or "--config"
+        raise InputError(f"config `samples` is not set ({where}): the run would read the toy cohort's sheet "
+                         f"config/samples.tsv instead of yours. Fix: add `samples: path/to/your_sheet.tsv` to the "
+                         f"config (config/README.md, 'The sample sheet')")
+
+
+def run_mode(targets: str | None, n_targets: int, exome_min_targets: int) -> str:
+    """The mode a run is in: whole genome (no targets), exome-sized (a BED of at least
+    `exome_min_targets` intervals) or panel."""
+    if not targets:
+        return "whole genome"
+    return "exome-sized" if n_targets >= exome_min_targets else "panel"

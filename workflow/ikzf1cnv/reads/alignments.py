@@ -30,12 +30,24 @@ def open_alignments(sample: str, bam: str, fasta: str | None = None, threads: in
     except (OSError, ValueError) as e:
         raise InputError(f"sample '{sample}': {bam} cannot be opened ({e}). Fix: check that it is a complete "
                          f"BAM or CRAM (a copy cut short is the commonest cause)") from e
+def reference_end(r) -> int:
+    """The end of a pysam read's aligned bases: its start where it has none (no CIGAR, or
+    only zero-length and non-reference operations: 10H, 0M, 5H0M5H). pysam's reference_end
+    is htslib's bam_endpos, which gives such a read one base (so that fetch finds it), a
+    base samtools bedcov does not count (reads.records sums the CIGAR: no base)."""
+    e = r.reference_end
+    if e is None or (e == r.reference_start + 1
+                     and not any(n for op, n in (r.cigartuples or ()) if op in (0, 2, 3, 7, 8))):
+        return r.reference_start
+    return e
+
+
 class PysamRecords:
     """A batch of pysam reads with bamscan.Records' columns (a CRAM)."""
 
     def __init__(self, reads: list, names: list[str], min_clip: int):
         self.reads, self.names = reads, names
-        cols = [(r.reference_id, r.reference_start, r.reference_end or r.reference_start, r.mapping_quality, r.flag,
+        cols = [(r.reference_id, r.reference_start, reference_end(r), r.mapping_quality, r.flag,
                  r.next_reference_id, r.template_length) for r in reads]
         a = np.array(cols, dtype=np.int64).reshape(-1, 7).T
         self.refid, self.pos, self.end, self.mapq, self.flag, self.next_refid, self.tlen = a

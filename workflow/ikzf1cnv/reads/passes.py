@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from . import records
-from .alignments import PysamRecords, pysam_batches
+from .alignments import PysamRecords, pysam_batches, reference_end
 from .binning import EXCLUDE_FLAGS, PassSettings, aligned_bases, fetch_regions
 
 
@@ -120,7 +120,7 @@ def index_pass(fh, allbins: pd.DataFrame, how: PassSettings, junction_reads, bas
                 if f & EXCLUDE_FLAGS or (min_mapq and r.mapping_quality < min_mapq):
                     continue
                 add_start(r.reference_start)
-                add_end(r.reference_end)
+                add_end(reference_end(r))
                 # only reads that could make the collector act (JunctionReads.add)
                 if junction_reads is not None and ((f & 0x3) == 0x1 or ((f & 0x43) == 0x43
                                                    and not junction_reads.fragments_full()) or r.has_tag("SA")):

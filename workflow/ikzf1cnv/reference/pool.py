@@ -6,6 +6,7 @@ sample's .cnr table against it."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -15,11 +16,13 @@ from ..core.constants import ANTITARGET_ALIASES, AUTOSOMES
 from ..core.files import log
 from ..cnvkit.fix import target_bins_with_spread
 from ..cnvkit.io import read_cnn
-from . import denoise, refine
+from . import baseline, denoise, refine
 
 
-COHORT_WARNING = ("no normals: the reference is the median of the cohort's {n} tumours. An event carried by most of "
-                  "the cohort at the same exons would be missed; give normals or a reference_cnn when you have them.")
+COHORT_WARNING = ("no normals: the reference is the upper cluster of the cohort's {n} tumours at each bin (deletions "
+                  "only lower a bin). Where fewer than {m} tumours set a gene's baseline, or some sit clearly above "
+                  "it, the gene is not evaluable; a deletion carried by every tumour at the same exons cannot be seen. "
+                  "Give normals or a reference_cnn when you have them.")
 
 
 FEW_NORMALS_WARNING = ("only {n} normal(s) in the pooled reference: per-bin spread is poorly estimated; calls lean on "
@@ -33,23 +36,69 @@ FLAT_WARNING = ("no normals and no reference_cnn: flat reference. Capture differ
 FEW_NORMALS = 3  # fewer normals than this: the report warns
 
 
-def robust_cohort_reference(ref, samples: list[tuple[str, str]], fix: Callable, trim: float, window: int):
-    """Re-estimate each target bin of a tumour-pooled reference from the tumours' log2
-    ratios against it (`samples`: their target and antitarget coverage files; `fix`: against
-    the first pass), leaving out values far below the bin's centre (refine.py). Returns the
-    reference and the number of tumours behind each bin."""
+@dataclass(frozen=True)
+class Genome:
+    """What the tumour-pooled baseline needs to know of the genome: the exon units of the
+    modelled genes, the chromosome arms, every model group's window (core.annotation)."""
+    units: pd.DataFrame
+    arms: pd.DataFrame
+    windows: dict
+
+
+def bin_layout(bins: pd.DataFrame, g: Genome, par: pd.DataFrame) -> dict:
+    """Per bin (target and off-target): its region (an autosomal arm's index, chrX outside
+    or inside its PARs: reference.baseline), whether it lies outside every gene window (the
+    bins a level is read from), and each modelled gene's bins (its span) and exon bins."""
+    chrom, st, en = bins["chromosome"].to_numpy(dtype=object), bins["start"].to_numpy(), bins["end"].to_numpy()
+    region = np.full(len(bins), -1)
+    for i, a in enumerate(g.arms.itertuples(index=False)):
+        if a.chrom in AUTOSOMES:
+            region[(chrom == a.chrom) & (st >= a.start - 1) & (en <= a.end)] = i
+    in_par = np.zeros(len(bins), dtype=bool)
+    for r in par[par["chrom"] == "chrX"].itertuples():
+        in_par |= (chrom == "chrX") & (en > r.start) & (st < r.end)
+    region[(chrom == "chrX") & ~in_par] = baseline.X_NONPAR
+    region[in_par] = baseline.X_PAR
+    outside = np.ones(len(bins), dtype=bool)
+    for c, ws, we in g.windows.values():
+        outside &= ~((chrom == c) & (en > ws) & (st < we))
+    genes = {}
+    target = ~bins["gene"].isin(ANTITARGET_ALIASES).to_numpy()
+    for gene, u in g.units.groupby("gene", sort=False):
+        on = (chrom == u["chrom"].iloc[0]) & target
+        span = on & (en > u["start"].min() - 1) & (st < u["end"].max())
+        exon = np.zeros(len(bins), dtype=bool)
+        for e in u.itertuples(index=False):
+            exon |= on & (en > e.start - 1) & (st < e.end)
+        genes[gene] = (span, exon)
+    return {"chrom": chrom, "region": region, "outside": outside, "genes": genes, "target": target}
+
+
+def robust_cohort_reference(ref, samples: list[tuple[str, str]], fix: Callable, g: Genome,
+                            s: baseline.ClusterSettings, par: pd.DataFrame):
+    """Re-estimate each target bin of a tumour-pooled reference at the upper cluster of the
+    tumours' log2 ratios against it (`samples`: their target and antitarget coverage files;
+    `fix`: against the first pass), each tumour taken relative to its own arm's level
+    (reference.baseline). Returns the reference, the number of tumours behind each bin, and
+    each modelled gene's baseline (the tumours it rests on, those clearly above it, safe)."""
     keys = ["chromosome", "start", "end"]
     data = ref.data.reset_index(drop=True)
-    tgt = data.loc[~data["gene"].isin(ANTITARGET_ALIASES), keys].reset_index()
     cols = []
     for i, (t, a) in enumerate(samples):
-        cnr = fix(t, a)
-        d = cnr[~cnr["gene"].isin(ANTITARGET_ALIASES)][keys + ["log2"]]
-        cols.append(tgt.merge(d, on=keys, how="left")["log2"].to_numpy())
+        cols.append(data[keys].merge(fix(t, a)[keys + ["log2"]], on=keys, how="left")["log2"].to_numpy())
         log.info("cohort reference: [%d/%d] %s against the first pass", i + 1, len(samples), Path(t).name)
-    loc, sd, kept = refine.lower_trimmed_location(np.column_stack(cols), trim, tgt["chromosome"].to_numpy(), window)
+    lay = bin_layout(data, g, par)
+    tg = lay["target"]
+    y = baseline.arm_relative(np.column_stack(cols), lay["region"], lay["chrom"], lay["outside"], tg, s.min_arm_bins)
+    noise = baseline.tumour_noise(y[tg], lay["chrom"][tg])
+    loc, sd, kept = baseline.upper_cluster(y[tg], noise, lay["chrom"][tg], s)
+    resid, out = y[tg] - loc[:, None], lay["outside"][tg]
+    genes = {}
+    for gene, (span, exon) in lay["genes"].items():
+        chance = baseline.block_sd(resid[out], lay["chrom"][tg][out], int(span[tg].sum()))
+        genes[gene] = baseline.gene_safety(resid, chance, kept, span[tg], exon[tg], s)
     ok = np.isfinite(loc)
-    rows = tgt["index"].to_numpy()
+    rows = np.flatnonzero(tg)
     data.loc[rows[ok], "log2"] = data.loc[rows[ok], "log2"].to_numpy() + loc[ok]
     data.loc[rows[ok], "spread"] = sd[ok]
     moved = np.abs(loc[ok])
@@ -59,7 +108,7 @@ def robust_cohort_reference(ref, samples: list[tuple[str, str]], fix: Callable, 
     n_behind = np.full(len(data), len(samples), dtype=float)
     n_behind[rows] = kept
     ref.data = data
-    return ref, n_behind
+    return ref, n_behind, genes
 
 
 def shrink_reference_spread(ref, n_behind, prior_df: float):

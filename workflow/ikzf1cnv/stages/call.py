@@ -13,7 +13,9 @@ from ..caller.arms import losses_label
 from ..caller.junctions import JunctionRules
 from ..caller.params import Annotation, CallerParams
 from ..caller.record import sample_record
-from ..caller.sample import Caller, SampleCalls, Tumour, call, failed
+from ..caller import sex
+from ..caller.sample import SampleCalls
+from ..caller.tumour import Caller, Tumour, call, failed
 from ..core import annotation
 from ..core.files import log, read_json, write_json
 from ..core.tables import (BREAKPOINTS_TABLE, EXON_TABLE, POSITIONS_TABLE, UNITS_TABLE, empty_table,
@@ -32,6 +34,7 @@ class CallTumour:
     antitarget_coverage: str
     bam_info: str
     junctions: str               # coverage/{sample}.junctions.tsv
+    idxstats: str                # qc/samtools/{sample}.idxstats: the reads on chrY (sex)
     cnr: str                     # outputs
     exon_table: str
     units: str
@@ -45,12 +48,15 @@ class CallBatch(Job):
     members: tuple
     reference: str
     denoise: str
+    reference_info: str          # reference/reference.json: a tumour-pooled reference's genes (baseline)
     fasta: str | None            # config `fasta`: the RSS check at junction ends
     rules: str                   # resources/rules.yaml
     exons: str                   # resources/<build>/exons.tsv
     arms: str                    # resources/<build>/arms.tsv
+    contigs: str                 # resources/<build>/contigs.tsv: chrY's length (sex)
     introns: str                 # resources/<build>/introns.tsv
     calibration: str             # resources/penalty_calibration.tsv
+    types: str                   # resources/deletion_types.tsv: the IKZF1 types' shares (a prior)
     par_regions: str             # resources/cnvkit_par_regions.tsv
     genome: str
     caller: dict                 # config `caller`
@@ -58,7 +64,9 @@ class CallBatch(Job):
     edge_correction: bool
     has_fasta: bool              # CNVkit's GC and repeat-mask correction in fix (gc_correction)
     whole_genome: bool           # targets null: whole-genome mode
+    mode: str                    # panel | exome-sized | whole genome (inputs.config.run_mode)
     junction_settings: dict      # config `junctions`
+    sex: dict                    # config `sex`
     ikzf1plus_pax5: str
 
     MEMBER = CallTumour
@@ -88,12 +96,15 @@ def shared(job: CallBatch, fasta=None) -> Shared:
     units = plain_strings(annotation.modelled_units(job.exons, rules))
     ann = Annotation(units, plain_strings(annotation.read_tsv(job.arms)),
                      plain_strings(annotation.read_tsv(job.introns)), rules)
-    params = CallerParams.from_config(job.caller, job.qc, annotation.read_tsv(job.calibration), job.whole_genome)
+    params = CallerParams.from_config(job.caller, job.qc, annotation.read_tsv(job.calibration), job.whole_genome,
+                                      annotation.read_tsv(job.types))
     jc = job.junction_settings
-    caller = Caller(ann, params, JunctionRules.from_config(jc, job.whole_genome), jc["min_clip"], job.ikzf1plus_pax5,
-                    fasta)
     fix = FixSettings.read(job.reference, rules["cnvkit_par_genome"].get(job.genome), job.par_regions,
                            job.edge_correction, job.has_fasta)
+    caller = Caller(ann, params, JunctionRules.from_config(jc, job.whole_genome), jc["min_clip"], job.ikzf1plus_pax5,
+                    sex.SexRules.from_config(job.sex), fix.par[fix.par["genome"] == fix.par_genome],
+                    annotation.contigs_of(job.contigs).get("chrY", 0), fasta,
+                    read_json(job.reference_info).get("baseline", {}))
     return Shared(caller, fix, pd.read_csv(job.denoise, sep="\t"))
 
 
@@ -106,10 +117,21 @@ def tumour(t: CallTumour, s: Shared, info: dict) -> Tumour:
     tg = ~bins["offtarget"].to_numpy()
     bins = pd.concat([denoise.apply(bins[tg], s.denoise), bins[~tg]]).sort_index()
     junctions = pd.read_csv(t.junctions, sep="\t", dtype={"chrom": str})
-    return Tumour(t.sample, t.row, bins, info["read_length"], junctions, info.get("fragment_length"))
+    return Tumour(t.sample, t.row, bins, info["read_length"], junctions, info.get("fragment_length"),
+                  chry_reads(t.idxstats, info.get("contig_names", {}).get("chrY", "chrY")))
 
 
-def write(t: CallTumour, res: SampleCalls):
+def chry_reads(idxstats: str, name: str) -> int | None:
+    """The mapped reads on chrY (its name in the BAM) of a samtools idxstats file; None
+    where the BAM has no chrY."""
+    for line in open(idxstats):
+        f = line.rstrip("\n").split("\t")
+        if f[0] == name and len(f) > 2:
+            return int(f[2])
+    return None
+
+
+def write(t: CallTumour, res: SampleCalls, mode: str):
     """A tumour's tables and record (empty tables for a BAM that could not be read)."""
     if res.bam_error is not None:
         write_cnn(empty_coverage(), t.cnr)
@@ -122,7 +144,7 @@ def write(t: CallTumour, res: SampleCalls):
     for table, layout, out in ((res.ikzf1_exons, EXON_TABLE, t.exon_table), (res.units, UNITS_TABLE, t.units),
                                (res.positions, POSITIONS_TABLE, t.positions)):
         write_table(table if res.bam_error is None else empty_table(layout), layout, out)
-    write_json(sample_record(res, t.row), t.record)
+    write_json(sample_record(res, t.row, mode), t.record)
 
 
 def run(job: CallBatch):
@@ -136,7 +158,7 @@ def run(job: CallBatch):
             info = read_json(t.bam_info)
             res = failed(t.sample, t.row, s.caller.ann.rules, info["error"]) if info.get("error") else \
                 call(tumour(t, s, info), s.caller)
-            write(t, res)
+            write(t, res, job.mode)
             log.info("[%d/%d] %s done (%.1f s elapsed)", i + 1, len(job.members), t.sample, time.time() - t0)
     finally:
         if fa is not None:

@@ -14,6 +14,7 @@ from ..cnvkit.reference import build_reference, flat_reference
 from ..core import annotation
 from ..core.files import atomic, log, read_json, write_json
 from ..reference import pool
+from ..reference.baseline import ClusterSettings
 from .wiring import Job
 
 
@@ -35,6 +36,8 @@ class ReferenceJob(Job):
     fasta: str | None            # GC and repeat-mask correction (gc_correction)
     rules: str                   # resources/rules.yaml: CNVkit's name of the build's PAR
     par_regions: str             # resources/cnvkit_par_regions.tsv
+    exons: str                   # resources/<build>/exons.tsv: the genes a tumour-pooled baseline is checked at
+    arms: str                    # resources/<build>/arms.tsv: each tumour's arm levels (tumour pools)
     mode: str                    # pooled | cohort | prebuilt | flat
     genome: str
     edge: bool
@@ -42,6 +45,10 @@ class ReferenceJob(Job):
     spread_prior_df: float
     cohort_trim: float
     cohort_window: int
+    cohort_min_tumours: int
+    cohort_above_z: float
+    cohort_above_min: float
+    min_arm_bins: int
     cnn: str                     # outputs
     info: str
     denoise: str
@@ -76,6 +83,28 @@ def fixer(job: ReferenceJob, ref_path: str):
     return lambda t, a: fix_table(t, a, s)
 
 
+def genome(job: ReferenceJob) -> pool.Genome:
+    rules = annotation.load_rules(job.rules)
+    units = annotation.modelled_units(job.exons, rules)
+    return pool.Genome(units, annotation.read_tsv(job.arms), annotation.group_windows(units, rules))
+
+
+def cluster_settings(job: ReferenceJob) -> ClusterSettings:
+    return ClusterSettings(job.cohort_trim, job.cohort_window, job.cohort_min_tumours, job.cohort_above_z,
+                           job.cohort_above_min, job.min_arm_bins)
+
+
+def baseline_record(genes: dict, names: list[str]) -> dict:
+    """Each gene's tumour-pooled baseline for reference.json (tumours named), logged."""
+    out = {}
+    for g, b in genes.items():
+        out[g] = {"tumours": b["tumours"], "above": [names[i] for i in b["above"]], "evaluable": b["evaluable"]}
+        log.info("cohort reference: %s baseline rests on %d tumour(s)%s%s", g, b["tumours"],
+                 f"; clearly above it: {', '.join(out[g]['above'])}" if b["above"] else "",
+                 "" if b["evaluable"] else " -> not evaluable")
+    return out
+
+
 def _pooled(job: ReferenceJob) -> dict:
     from skgenome import tabio
     samples = [(m.target_coverage, m.antitarget_coverage) for m in job.members]
@@ -84,15 +113,20 @@ def _pooled(job: ReferenceJob) -> dict:
     if job.mode == "cohort":
         with atomic(job.cnn) as tmp:  # the first pass, which the tumours are compared with
             tabio.write(ref, tmp)
-        ref, n_behind = pool.robust_cohort_reference(ref, samples, fixer(job, job.cnn), job.cohort_trim,
-                                                     job.cohort_window)
+        par = annotation.read_tsv(job.par_regions)
+        ref, n_behind, genes = pool.robust_cohort_reference(ref, samples, fixer(job, job.cnn), genome(job),
+                                                            cluster_settings(job), par[par["genome"] == job.par_genome])
     ref = pool.shrink_reference_spread(ref, n_behind, job.spread_prior_df)
     with atomic(job.cnn) as tmp:
         tabio.write(ref, tmp)
     info = {"mode": job.mode, "normals": [m.sample for m in job.members] if job.mode == "pooled" else [],
             "warning": ""}
     if job.mode == "cohort":
-        info["warning"] = pool.COHORT_WARNING.format(n=len(samples))
+        info["warning"] = pool.COHORT_WARNING.format(n=len(samples), m=job.cohort_min_tumours)
+        info["baseline"] = baseline_record(genes, [m.sample for m in job.members])
+        unsafe = [g for g, b in info["baseline"].items() if not b["evaluable"]]
+        if unsafe:
+            info["warning"] += f" Not evaluable here: {', '.join(unsafe)}."
     elif len(samples) < pool.FEW_NORMALS:
         info["warning"] = pool.FEW_NORMALS_WARNING.format(n=len(samples))
     return info

@@ -73,7 +73,7 @@ def _calls(d: CohortReport) -> str:
     c = d.calls.assign(ikzf1_cf_95ci=[cf_interval(a, b) for a, b in zip(d.calls["ikzf1_cf_low"], d.calls["ikzf1_cf_high"])],
                        ikzf1_lod=[words.lod_compact(x) or "NA" for x in d.calls["ikzf1_lod"]])
     cols = ["sample", "subtype", "status", "ikzf1_deletion", "ikzf1_exons_biallelic", "ikzf1_cell_fraction",
-            "ikzf1_cf_95ci", *genes, "ikzf1plus", "ukall_cna", "ikzf1_lod", "blast_fraction", "blast_source"]
+            "ikzf1_cf_95ci", *genes, "ikzf1plus", "ukall_cna", "ikzf1_lod", "blast_fraction", "clone_fraction"]
     pages = set(d.records)
     return f"""<h2>Calls</h2>{table_html(c[cols], colour_cols=("status", "ikzf1plus", "ukall_cna", *genes),
                              table_id="calls", noun="samples", links={"sample": lambda s: page_href(s) if s in pages else None},
@@ -81,7 +81,8 @@ def _calls(d: CohortReport) -> str:
 <p class="note">sample: links to the patient's printable page. ikzf1_cell_fraction: fraction of all cells with the IKZF1
 deletion, ikzf1_cf_95ci its 95% interval. ikzf1_lod: the limit of detection of a wild type (or of another deletion type):
 a one-copy deletion of that type in at least that fraction of cells would have been called with 95% probability.
-blast_source 'estimated': no blast percentage was given and the largest clonal event set it.</p>"""
+blast_fraction: the sheet's blast percentage; without one, clone_fraction is the fraction of cells of the sample's
+largest clonal event (a lower bound of the blast fraction, not a blast count).</p>"""
 
 
 def _evidence(d: CohortReport) -> str:
@@ -129,7 +130,7 @@ def _figures(d: CohortReport) -> str:
         rec = d.records.get(s, {})
         ik = pos[pos["group"] == "IKZF1"] if len(pos) else pos
         title = f"{s}: {st}" + (f" {lab} in {words.pct(_num(cf))} of cells" if st == "deleted" else "")
-        v = WindowView(title, ik, rec.get("ikzf1", {}).get("cell_fraction"), _num(rec.get("purity", {}).get("blast_fraction")),
+        v = WindowView(title, ik, rec.get("ikzf1", {}).get("cell_fraction"), _purity(rec) if rec else None,
                        [j for j in rec.get("junctions", []) if j.get("gene") == "IKZF1"], st != "not_evaluable", 360, 160)
         plots.append(f'<div class="keep">{window_plot(v)}{junction_caption(rec.get("junctions", []))}</div>')
     return f"""<h2>Frequencies against the literature</h2>{frequency_plot(d.freq)}{_literature(d)}
@@ -146,7 +147,8 @@ path: no call.</p>{legend(760)}<div class="grid">{"".join(plots)}</div>"""
 
 def _methods(d: CohortReport) -> str:
     config = d.config
-    qc_cols = ["sample", "qc", "median_depth", "noise", "blast_fraction", "blast_low", "blast_high", "blast_source"]
+    qc_cols = ["sample", "qc", "median_depth", "noise", "blast_fraction", "blast_source", "clone_fraction", "clone_low",
+               "clone_high", "sex", "sex_inferred", "sex_check"]
     cfg_rows = pd.DataFrame([(k, str(v)) for k, v in sorted(config.items()) if k not in ("caller", "qc")]
                             + [(f"caller.{k}", str(v)) for k, v in sorted(config.get("caller", {}).items())]
                             + [(f"qc.{k}", str(v)) for k, v in sorted(config.get("qc", {}).items())],
@@ -206,3 +208,10 @@ def _num(v):
         return f if math.isfinite(f) else None
     except (TypeError, ValueError):
         return None
+
+
+def _purity(rec: dict) -> float | None:
+    """The fraction the expected-loss lines are drawn at: the blast fraction, else the
+    largest clone's."""
+    p = rec["purity"]
+    return _num(p.get("blast_fraction")) or _num(p.get("clone_fraction"))

@@ -39,12 +39,18 @@ def _cls(value: str) -> str:
 def _meta(p: PatientPage) -> str:
     r, pur = p.record, p.record.get("purity", {})
     blast = pur.get("blast_fraction")
-    est = (f" (estimated from its clonal events, 95% interval {words.pct(pur.get('blast_low'))}-"
-           f"{words.pct(pur.get('blast_high'))})") if pur.get("blast_source") == "estimated" else " (sample sheet)"
+    if blast is None and pur.get("clone_fraction") is not None:   # no blast count: the largest clone's share
+        est = (f" not given; largest clone {words.pct(pur['clone_fraction'])} of cells (95% interval "
+               f"{words.pct(pur.get('clone_low'))}-{words.pct(pur.get('clone_high'))}; a lower bound of the blasts)")
+    elif pur.get("blast_source") == "estimated":
+        est = (f" (estimated from its clonal events, 95% interval {words.pct(pur.get('blast_low'))}-"
+               f"{words.pct(pur.get('blast_high'))})")
+    else:
+        est = " (sample sheet)" if blast is not None else " not given"
     sex = (f" · sex {E(str(r['sex_inferred']))} (check: {E(str(r.get('sex_check', 'NA')))})"
            if r.get("sex_inferred") is not None else "")
     return (f'<p class="meta">Subtype <b>{E(str(r.get("subtype")))}</b> · age group {E(str(r.get("age_group") or "NA"))}'
-            f' · blast fraction {words.pct(blast)}{E(est)}{sex} · {E(p.provenance.mode)} · run {E(p.provenance.run_date)}'
+            f' · blast fraction {words.pct(blast) if blast is not None else ""}{E(est)}{sex} · {E(p.provenance.mode)} · run {E(p.provenance.run_date)}'
             f' <a class="screen" href="{E(p.cohort_href)}">cohort report</a></p>')
 
 
@@ -131,7 +137,8 @@ def _junctions_of(rec: dict, genes: list[str]) -> list[dict]:
 def _figures(p: PatientPage) -> str:
     r = p.record
     ev = r.get("status") != "not_evaluable"
-    blast = r.get("purity", {}).get("blast_fraction")
+    pur = r.get("purity", {})
+    blast = pur.get("blast_fraction") or pur.get("clone_fraction")   # the expected-loss lines' fraction
     groups = list(dict.fromkeys(p.positions["group"])) if len(p.positions) else []
     ik = p.positions[p.positions["group"] == "IKZF1"]
     chrom = ik["chrom"].iloc[0] if len(ik) else "chr7"
