@@ -92,6 +92,30 @@ def sample_record(name: str, rng: random.Random, rules: dict) -> tuple[dict, lis
     return rec, rows
 
 
+def window_rows(rec: dict, rng: random.Random) -> list[dict]:
+    """The IKZF1 window as the model saw it (window_bins.tsv rows): each exon and a 120 bp
+    intronic probe every 3 kb, with the states of the record's deletion and log2 ratios to match."""
+    lost = [int(e) for e in rec["ikzf1"]["exons_deleted"].split(",") if e]
+    bial = [int(e) for e in rec["ikzf1"]["exons_biallelic"].split(",") if e]
+    cf = rec["ikzf1"]["cell_fraction"] or 0.0
+    ev = rec["status"] != "not_evaluable"
+    pos = []
+    for e, (chrom, start, end) in enumerate(IKZF1_EXONS, 1):
+        pos.append(("exon", str(e), start - 1, end, e, e))
+        if e < 8:
+            for p in range(end + 1000, IKZF1_EXONS[e][1] - 1000, 3000):
+                pos.append(("intronic", "", p, p + 120, e, e + 1))
+    rows = []
+    for kind, exon, start, end, before, after in pos:
+        k = 2 if before in bial and after in bial else 1 if (before in lost and after in lost) else 0
+        se = rng.uniform(0.15, 0.3) * (2 if not ev else 1)
+        mean = math.log2(max(1 - cf * k / 2, 0.05))
+        rows.append({"group": "IKZF1", "chrom": "chr7", "start": start, "end": end, "kind": kind, "gene": "IKZF1",
+                     "exon": exon, "n_bins": 1, "log2": mean + rng.gauss(0, se), "se": se, "depth": 100.0,
+                     "state": k if ev else 0})
+    return rows
+
+
 def write_cohort(out: Path, n: int, root: Path, seed: int = 11) -> report_stage.ReportJob:
     """n tumours (S0001 ...) under out as the workflow lays them out; the report step's job."""
     import pandas as pd
@@ -107,6 +131,7 @@ def write_cohort(out: Path, n: int, root: Path, seed: int = 11) -> report_stage.
         d.mkdir(parents=True, exist_ok=True)
         files.write_json(rec, d / "calls.json")
         tables.write_table(pd.DataFrame(rows), tables.EXON_TABLE, str(d / "ikzf1_exons.tsv"))
+        tables.write_table(pd.DataFrame(window_rows(rec, rng)), tables.POSITIONS_TABLE, str(d / "window_bins.tsv"))
         recs.append(str(d / "calls.json"))
         exons.append(str(d / "ikzf1_exons.tsv"))
     (out / "cohort").mkdir(parents=True, exist_ok=True)
@@ -121,5 +146,22 @@ def write_cohort(out: Path, n: int, root: Path, seed: int = 11) -> report_stage.
     info.write_text(json.dumps({"mode": "pooled", "normals": [f"N{i:02d}" for i in range(1, 21)], "warning": ""}))
     return report_stage.ReportJob.from_names({
         "calls": str(out / "cohort" / "ikzf1_calls.tsv"), "freq": str(out / "cohort" / "frequencies.tsv"),
-        "records": recs, "exons": exons, "reference": str(info), "types": str(root / "resources" / "deletion_types.tsv"),
-        "rules": rules_path, "config": config, "html": str(out / "cohort" / "report.html")})
+        "records": recs, "exons": exons, "positions": [p.replace("ikzf1_exons.tsv", "window_bins.tsv") for p in exons],
+        "reference": str(info), "reference_table": str(root / config["reference_table"]),
+        "types": str(root / "resources" / "deletion_types.tsv"), "rules": rules_path,
+        "builds": str(root / "resources" / "builds.tsv"), "transcripts": str(root / "resources" / "transcripts.tsv"),
+        "config": config, "bams": {}, "workflow_dir": str(root), "html": str(out / "cohort" / "report.html")})
+
+
+def patient_job(report_job: report_stage.ReportJob, root: Path, bam: str):
+    """The page step's job for every sample of a synthetic cohort (each page naming `bam`)."""
+    from ikzf1cnv.stages import patient
+    samples = [Path(p).parent.name for p in report_job.records]
+    res = root / "resources" / "hg38"
+    return patient.PatientBatch.from_names({
+        "sample": samples, "record": report_job.records, "positions": report_job.positions,
+        "bam": [bam] * len(samples), "html": [str(Path(p).parent / "report.html") for p in report_job.records],
+        "reference": report_job.reference, "rules": report_job.rules, "arms": str(res / "arms.tsv"),
+        "cytobands": str(res / "cytobands.tsv"), "accessions": str(res / "accessions.tsv"),
+        "builds": report_job.builds, "transcripts": report_job.transcripts, "config": report_job.config,
+        "workflow_dir": str(root)})

@@ -58,8 +58,34 @@ class Page:
             raise BrowserError(f"{expression[:80]!r} threw: {describe_exception(r['exceptionDetails'])}")
         return r["result"].get("value")
 
+    def pdf(self, paper: str = "A4", landscape: bool = False, timeout: float = 120) -> bytes:
+        """The page printed to PDF as Chromium's print dialog would (print stylesheet, the
+        paper's size in inches, default margins, backgrounds printed); the PDF's bytes."""
+        import base64
+        width, height = PAPERS[paper]
+        r = self.browser.send("Page.printToPDF", {"paperWidth": width, "paperHeight": height, "landscape": landscape,
+                                                  "printBackground": True, "preferCSSPageSize": True},
+                              self.session, timeout)
+        return base64.b64decode(r["data"])
+
+    def screenshot(self, width: int, timeout: float = 120) -> bytes:
+        """A PNG of the whole page laid out `width` CSS pixels wide."""
+        import base64
+        self.browser.send("Emulation.setDeviceMetricsOverride", {"width": width, "height": 800,
+                                                                 "deviceScaleFactor": 1, "mobile": False}, self.session)
+        h = self.eval("Math.ceil(document.documentElement.scrollHeight)")
+        self.browser.send("Emulation.setDeviceMetricsOverride", {"width": width, "height": h,
+                                                                 "deviceScaleFactor": 1, "mobile": False}, self.session)
+        r = self.browser.send("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True},
+                              self.session, timeout)
+        return base64.b64decode(r["data"])
+
     def close(self):
         self.browser.send("Target.closeTarget", {"targetId": self.target})
+
+
+# paper sizes in inches (Page.printToPDF's units)
+PAPERS = {"A4": (8.27, 11.69), "Letter": (8.5, 11.0)}
 
 
 def describe_exception(d: dict) -> str:

@@ -42,8 +42,8 @@ def test_every_rule_that_runs_something_names_an_env(root):
             blocks.append(block)
             if "script:" in block or "shell:" in block:
                 assert "conda:" in block, f"{smk.name}: rule {block.splitlines()[0].strip()} has no conda env"
-    # bins, the coverage and call batches, reference, cohort, report, multiqc, all
-    assert len(blocks) == 8
+    # bins, the coverage, call and page batches, reference, cohort, report, multiqc, all
+    assert len(blocks) == 9
 
 
 def test_config_readme_documents_every_schema_key(root):

@@ -62,7 +62,7 @@ def test_unknown_subtype_names_sample_column_and_fix(sheet, schema):
         sheet_check.load_sample_sheet(p, schema)
     msg = str(e.value)
     assert "sample 'A' (line 2), column 'subtype'" in msg and "'Ph-positive'" in msg and "'B-other'" in msg
-    assert "Fix: use one of the contract's subtypes, or 'unknown'" in msg
+    assert "Fix: use one of these subtypes, or 'unknown'" in msg
 
 
 def test_duplicate_sample(sheet, schema):

@@ -22,9 +22,10 @@ pytestmark = pytest.mark.skipif(headless.find_browser() is None and os.environ.g
 # every section of the report, in order (h2 and h3)
 SECTIONS = [("H2", "Calls"), ("H2", "Evidence and limits of detection"), ("H3", "Junctions (split reads)"),
             ("H2", "Frequencies against the literature"), ("H2", "Deletion types"),
-            ("H2", "Exon copy number (MLPA-style summary)"), ("H2", "Per-sample exon plots"),
-            ("H2", "Quality control"), ("H2", "Methods"), ("H3", "Settings"), ("H3", "Versions")]
-COHORT_FIGURES = 3          # frequencies, deletion types, exon heatmap; then one exon plot per sample
+            ("H2", "Exon copy number (MLPA-style summary)"), ("H2", "Per-sample IKZF1 windows"),
+            ("H2", "Quality control"), ("H2", "Methods"), ("H3", "Settings"), ("H3", "Versions"),
+            ("H2", "Provenance"), ("H2", "Intended use and limitations")]
+COHORT_FIGURES = 4          # frequencies, deletion types, exon heatmap, the windows' legend; then one window per sample
 MAX_BYTES = 20_000_000      # issue 11: the report at 1,000 samples
 MAX_LOAD_SECONDS = 10.0
 
@@ -59,7 +60,7 @@ def problems(page: headless.Page, tumours: list[str], normals: list[str]) -> lis
     out += [f"normal {n} not named" for n in normals if not re.search(rf"\b{re.escape(n)}\b", s["text"])]
     if len(s["svgs"]) != COHORT_FIGURES + len(tumours):
         out.append(f"{len(s['svgs'])} figures, not {COHORT_FIGURES} + one per tumour ({len(tumours)})")
-    plotted = [f["first"] for f in s["svgs"][COHORT_FIGURES:]]
+    plotted = [f["first"].split(":")[0] for f in s["svgs"][COHORT_FIGURES:]]
     if sorted(plotted) != sorted(tumours):
         out.append(f"exon plots for {sorted(plotted)}, not for every tumour")
     for i, f in enumerate(s["svgs"]):
@@ -128,8 +129,8 @@ FAULTS = {  # name: (what to replace in a good report, with what, a problem it m
     "hidden section": ("<h2>Deletion types</h2>", "<h2 hidden>Deletion types</h2>",
                        "heading 'Deletion types' not shown"),
     "lost section": ("<h2>Quality control</h2>", "", "sections"),
-    "lost sample": (re.compile(r"<tr><td>S0007</td>.*?</tr>"), "", "call table samples"),
-    "lost exon plot": (re.compile(r'<div><svg[^>]*><text[^>]*>S0011</text>.*?</svg>'), "<div>", "figures"),
+    "lost sample": (re.compile(r'<tr><td><a href="[^"]*">S0007</a></td>.*?</tr>'), "", "call table samples"),
+    "lost window plot": (re.compile(r'<div class="keep"><svg[^>]*><text[^>]*>S0011: .*?</svg>'), "<div>", "figures"),
 }
 
 
@@ -199,12 +200,12 @@ def test_1000_samples_small_fast_clean_searchable_sortable(large, browser):
     assert problems(page, tumours, normals) == []
 
     calls = pd.read_csv(large.calls, sep="\t", dtype=str, keep_default_na=False)
-    shown = calls[[c.strip() for c in page.eval(
-        'Array.from(document.querySelectorAll("#calls thead th")).map(h => h.textContent)')]]
+    shown = page.eval('Array.from(document.querySelectorAll("#calls tbody tr")).map(r => [r.cells[0].textContent, '
+                      'Array.from(r.cells).filter(c => !c.classList.contains("nosearch")).map(c => c.textContent)'
+                      '.join("\\t").toLowerCase()])')
 
-    def holding(*words):       # the samples whose row in the table holds every word (any case)
-        text = shown.apply(lambda r: "\t".join(r).lower(), axis=1)
-        return sorted(calls["sample"][text.apply(lambda t: all(w.lower() in t for w in words))])
+    def holding(*words):       # the samples whose row in the table holds every word (any case), LoD aside
+        return sorted(s for s, text in shown if all(w.lower() in text for w in words))
 
     # search: one word, two words in any case, nothing, everything again
     visible, count = search(page, "del4-7")
@@ -250,4 +251,138 @@ def test_sorting_text_with_numbers_and_by_keyboard(browser, tmp_path):
       return Array.from(document.querySelectorAll("#calls tbody tr")).map(r => r.cells[1].textContent);
     })()""")
     assert order == ["100.5", "20", "9.75", "NA"]
+    page.close()
+
+
+# ------------------------------------------------------------------ printed (issue 20)
+def printed(page: headless.Page, paper: str) -> tuple[int, str]:
+    """The page printed to PDF on `paper` as Chromium prints it: its number of pages, and its
+    text with all whitespace removed (a header wrapped over lines still reads whole)."""
+    import io
+
+    import pypdf
+    pdf = pypdf.PdfReader(io.BytesIO(page.pdf(paper)))
+    return len(pdf.pages), re.sub(r"\s+", "", "".join(p.extract_text() for p in pdf.pages))
+
+
+def calls_columns(page: headless.Page) -> list[str]:
+    return page.eval('Array.from(document.querySelectorAll("#calls thead th")).map(h => h.textContent)')
+
+
+def missing_columns(page: headless.Page, paper: str) -> tuple[int, list[str]]:
+    """The calls table's column headers that the printout lacks, and its page count."""
+    n, text = printed(page, paper)
+    return n, [c for c in calls_columns(page) if re.sub(r"\s+", "", c) not in text]
+
+
+def test_printing_a_clipped_table_is_caught(browser, tmp_path):
+    """The check can fail: a table wider than the page loses its last columns on paper."""
+    head = "".join(f"<th>column_number_{i:02d}_of_a_wide_table</th>" for i in range(24))
+    (tmp_path / "wide.html").write_text(f'<!DOCTYPE html><html><body><table id="calls" style="white-space:nowrap">'
+                                        f'<thead><tr>{head}</tr></thead></table></body></html>')
+    page = browser.open(tmp_path / "wide.html")
+    n, missing = missing_columns(page, "Letter")
+    assert "column_number_23_of_a_wide_table" in missing
+    page.close()
+
+
+def test_synthetic_report_and_page_print_whole(small, root, browser, tmp_path):
+    """The 30-sample report keeps every column of its call table on A4 and Letter; a deleted
+    patient's page prints in at most two pages, its deletion named, its footer complete."""
+    page = browser.open(small.html)
+    for paper in ("A4", "Letter"):
+        n, missing = missing_columns(page, paper)
+        assert missing == [], (paper, missing)
+    page.close()
+    job = cohort_factory.patient_job(small, root, str(root / "resources" / "toy" / "bams" / "T01.bam"))
+    from ikzf1cnv.stages import patient
+    patient.run(job)
+    recs = {m.sample: json.loads(open(m.record).read()) for m in job.members}
+    deleted = [m for m in job.members if recs[m.sample]["status"] == "deleted"]
+    withj = next((m for m in deleted if recs[m.sample]["junctions"]), deleted[0])
+    page = browser.open(withj.html)
+    assert page.errors == []
+    for paper in ("A4", "Letter"):
+        n, text = printed(page, paper)
+        assert n <= 2, (paper, n)
+    for needed in ("NM_006060.6", "GRCh38", "sha256", "T01.bam", "commit", "researchuseonly", "NC_000007.14:g."):
+        assert needed.lower() in text.lower(), needed
+    page.close()
+
+
+@pytest.mark.workflow
+def test_toy_report_and_pages_print_whole(toy_run, browser):
+    """Issue 20's acceptance: the toy's cohort report printed from Chromium keeps every column of
+    its call table (A4 and Letter, landscape); T01's, T06's and T12's pages fit two pages on either,
+    with no console error, and name the versions, commit, build, transcript, config digest,
+    BAM and reference."""
+    counts = {}
+    page = browser.open(toy_run / "cohort" / "report.html")
+    assert page.errors == []
+    assert {"ikzf1plus", "ukall_cna", "ikzf1_cf_95ci", "ikzf1_lod"} <= set(calls_columns(page))
+    for paper in ("A4", "Letter"):
+        counts[("cohort", paper)], missing = missing_columns(page, paper)
+        assert missing == [], (paper, missing)
+    page.close()
+    for s in ("T01", "T06", "T12"):
+        page = browser.open(toy_run / "samples" / s / "report.html")
+        assert page.errors == [], (s, page.errors)
+        for paper in ("A4", "Letter"):
+            counts[(s, paper)], text = printed(page, paper)
+            assert counts[(s, paper)] <= 2, (s, paper, counts)
+        for needed in ("cnvkit0.9", "commit", "hg38(GRCh38)", "NM_006060.6", "configdigest", f"{s}.bam", "pooledof4normals",
+                       "rundate", "researchuseonly"):
+            assert needed.lower() in text.lower(), (s, needed)
+        page.close()
+    print("\npages printed:", counts)
+
+
+@pytest.mark.workflow
+def test_toy_not_evaluable_sample_is_grey_everywhere(toy_run, browser):
+    """T12 (QC failed, ratios of 0.37-0.44 that look like losses) is grey in the heatmap and in its
+    window plots, never coloured as a loss."""
+    page = browser.open(toy_run / "cohort" / "report.html")
+    fills = page.eval('Array.from(document.querySelectorAll(\'rect.cell[data-sample="T12"]\'))'
+                      '.map(r => getComputedStyle(r).fill)')
+    assert fills == ["rgb(208, 208, 208)"] * 8
+    others = page.eval('Array.from(document.querySelectorAll(\'rect.cell:not([data-sample="T12"])\'))'
+                       '.map(r => getComputedStyle(r).fill)')
+    assert "rgb(208, 208, 208)" not in others and len(others) == 13 * 8
+    window = page.eval("""(() => {
+      const svg = Array.from(document.querySelectorAll("svg")).find(s => (s.querySelector("text") || {}).textContent
+                  === "T12: not_evaluable");
+      return Array.from(svg.querySelectorAll("circle, rect:not([fill='#f1ecd9'])")).map(e => e.getAttribute("stroke"));
+    })()""")
+    assert window and set(window) == {"#a0a0a0"}
+    page.close()
+    page = browser.open(toy_run / "samples" / "T12" / "report.html")
+    marks = page.eval('Array.from(document.querySelectorAll("svg:not(.legend) circle")).map(e => e.getAttribute("stroke"))')
+    assert marks and set(marks) == {"#a0a0a0"}
+    assert "not evaluable: no call" in page.eval("document.body.innerText")
+    page.close()
+
+
+@pytest.mark.workflow
+def test_toy_multiqc_formats(toy_run, browser):
+    """MultiQC: the calls first; cell fraction 0.87 as 0.87, p = 0.0006 as 6.0e-4, counts as
+    integers, no bar behind a p-value."""
+    page = browser.open(toy_run / "multiqc" / "multiqc_report.html")
+    got = page.eval("""(() => {
+      const table = id => {
+        const t = document.getElementById(id);
+        const heads = Array.from(t.querySelectorAll("thead th")).map(h => h.textContent.trim());
+        return {heads, rows: Array.from(t.querySelectorAll("tbody tr")).map(r => Array.from(r.children).map(c =>
+                  [c.textContent.trim(), !!c.querySelector(".bar")]))};
+      };
+      return {calls: table("ikzf1_calls_table_table"), freq: table("ikzf1_frequencies_table_table"),
+              sections: Array.from(document.querySelectorAll(".mqc-module-section")).map(s => s.id)};
+    })()""")
+    assert got["sections"][0] == "mqc-module-section-ikzf1_calls"
+    calls = {r[0][0]: dict(zip(got["calls"]["heads"], r)) for r in got["calls"]["rows"]}
+    assert calls["T01"]["ikzf1_cell_fraction"][0] == "0.87" and calls["T01"]["ikzf1_cf_95ci"][0] == "0.41-0.92"
+    assert {"ikzf1plus", "ukall_cna", "qc"} <= set(got["calls"]["heads"])
+    freq = {r[0][0]: dict(zip(got["freq"]["heads"], r)) for r in got["freq"]["rows"]}
+    ped = freq["bcp_pediatric"]
+    assert ped["p_value"] == ["6.0e-4", False] and ped["n"][0] == "9" and ped["observed"][0] == "0.67"
+    assert not any(r["p_value"][1] for r in freq.values())
     page.close()

@@ -110,14 +110,17 @@ def test_adding_a_tumour_reruns_only_its_batches_and_the_cohort_steps(copy, tmp_
     j = jobs(snakemake(copy, "-n", "--config", "outdir=out_b2", "batch_size=2", f"samples={tmp_path / 'more.tsv'}"))
     cov = {k for k in j if k.startswith("coverage_")}
     call = {k for k in j if k.startswith("call_")}
+    page = {k for k in j if k.startswith("page_")}
     assert len(cov) == 1 and len(call) == 1 and sum(j[k] for k in cov | call) == 2
+    assert page == {"page_" + k.removeprefix("call_") for k in call}          # its batch's pages only
     assert sum(1 for k in jobs(base) if k.startswith("coverage_")) >= 8        # of many batches
-    assert set(j) - cov - call == {"all", "cohort", "report", "multiqc"}        # no reference, no bins
+    assert set(j) - cov - call - page == {"all", "cohort", "report", "multiqc"}   # no reference, no bins
 
 
 def test_frequency_alpha_reruns_only_the_cohort_steps(copy):
     j = jobs(snakemake(copy, "-n", "--config", "outdir=out", "frequency_alpha=0.01"))
-    assert set(j) == {"all", "cohort", "report", "multiqc"}
+    # and the patient pages, whose footer names the config's digest (HTML only: no data file changes)
+    assert {k for k in j if not k.startswith("page_")} == {"all", "cohort", "report", "multiqc"}
 
 
 def test_editing_rules_yaml_reruns_the_calls(copy):
@@ -220,7 +223,7 @@ def test_genome_arm_end_to_end(root, tmp_path):
         elif s["sample"] in ("G01", "G02", "G03"):
             assert (int(ik["start"].iloc[0]), int(ik["end"].iloc[0])) == (ev[0].start, ev[0].end)
             assert calls.loc[calls["sample"] == s["sample"], "ikzf1_junction"].item() == "confirmed"
-            assert f"chr7:{ev[0].start}-{ev[0].end}" in html        # the report's junction table
+            assert f"chr7:{ev[0].start + 1}-{ev[0].end}" in html    # the report's junction table (1-based)
     g01 = pd.read_csv(tmp_path / "out" / "samples" / "G01" / "breakpoints.tsv", sep="\t")
     g = g01[g01["gene"] == "IKZF1"].iloc[0]
     assert g["label"] == "del4-7" and g["precision"] == "exact"

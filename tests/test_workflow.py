@@ -94,8 +94,13 @@ def test_rerun_is_byte_identical(runs):
     a, b = runs
     files = DATA_FILES + [str(p.relative_to(a)) for p in sorted((a / "samples").glob("*/*.tsv"))]
     assert len(files) > 20
+    files += [str(p.relative_to(a)) for p in sorted((a / "samples").glob("*/calls.json"))]
+    files += [str(p.relative_to(a)) for p in sorted((a / "multiqc" / "custom_content").glob("*"))]
     for f in files:
         assert (a / f).read_bytes() == (b / f).read_bytes(), f
+    # the pages are HTML: they carry the run date (and may differ); each tumour has one
+    pages = sorted(p.parent.name for p in (a / "samples").glob("*/report.html"))
+    assert pages == sorted(p.parent.name for p in (a / "samples").glob("*/calls.json")) and len(pages) == 14
 
 
 def test_report_is_self_contained_and_complete(runs):
@@ -104,7 +109,8 @@ def test_report_is_self_contained_and_complete(runs):
     assert not re.findall(r"""(?:src|href|url)\s*[=(]\s*["']?(?:https?:)?//""", html)
     assert "<script src" not in html and "<link" not in html
     for needle in ("IKZF1 exon dosage ratio", "Frequencies against the literature", "Deletion types",
-                   "Per-sample exon plots", "Quality control", "Methods", "Versions", "T07", "UNVERIFIED"):
+                   "Per-sample IKZF1 windows", "Quality control", "Methods", "Versions", "T07", "UNVERIFIED",
+                   "NM_006060.6", "Provenance", "research use only", 'href="../samples/T07/report.html"'):
         assert needle in html, needle
     assert html.count("<svg") >= 3 + 14  # frequency, types, heatmap + one exon plot per sample
 
@@ -123,7 +129,8 @@ def test_snakemake_report(runs, root, tmp_path):
     raw = [n for n in names if "/data/raw/" in n]
     assert sum(n.endswith("ikzf1_calls.tsv") for n in raw) == 1
     assert sum(n.endswith("frequencies.tsv") for n in raw) == 1
-    assert sum(n.endswith("report.html") for n in raw) == 1          # the cohort report, embedded
+    assert sum(n.endswith("/report.html") for n in raw) == 1 + 14     # the cohort report and a page per tumour
+    assert sum(n.endswith("/multiqc_report.html") for n in raw) == 1  # and MultiQC's
     assert sum(n.endswith("ikzf1_exons.tsv") for n in raw) == 14      # one per tumour
 
 

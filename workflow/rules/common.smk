@@ -8,6 +8,7 @@ from snakemake.utils import validate
 
 sys.path.insert(0, str(Path(workflow.basedir) / "workflow"))
 
+from ikzf1cnv.cohort.report.footer import settings  # noqa: E402
 from ikzf1cnv.core import annotation  # noqa: E402
 from ikzf1cnv.core.errors import InputError  # noqa: E402
 from ikzf1cnv.inputs.bam import index_of  # noqa: E402
@@ -45,7 +46,8 @@ def resource(*parts):
 
 
 # the annotation files of the configured build, and the shared tables
-BUILD = {name: resource(config["genome"], f"{name}.tsv") for name in ("exons", "contigs", "arms", "introns")}
+BUILD = {name: resource(config["genome"], f"{name}.tsv")
+         for name in ("exons", "contigs", "arms", "introns", "cytobands", "accessions")}
 RULES = resource("rules.yaml")
 PAR_REGIONS = resource("cnvkit_par_regions.tsv")
 CALIBRATION = resource("penalty_calibration.tsv")
@@ -112,6 +114,9 @@ ALL_SAMPLES = sorted(samples.index)
 # sample's batch comes from a hash of its name: one added tumour reruns only its batch.
 COVERAGE_BATCHES = plan.batches(ALL_SAMPLES, config["batch_size"], "coverage_")
 CALL_BATCHES = plan.batches(TUMOURS, config["batch_size"], "call_")
+# Each call batch's patient pages are one job (page_NNN): the same tumours, so one added
+# tumour rewrites only its own batch's pages.
+PAGE_BATCHES = {"page_" + b.removeprefix("call_"): m for b, m in CALL_BATCHES.items()}
 # Decompression threads a coverage batch may use: the cores left over when every batch runs
 # at once (1 on a cohort, up to 4 for a few BAMs on many cores).
 try:
@@ -141,7 +146,8 @@ def all_outputs():
         f"{OUT}/cohort/frequencies.tsv",
         f"{OUT}/cohort/report.html",
         f"{OUT}/multiqc/multiqc_report.html",
-    ] + expand(f"{OUT}/samples/{{sample}}/ikzf1_exons.tsv", sample=TUMOURS)
+    ] + expand(f"{OUT}/samples/{{sample}}/ikzf1_exons.tsv", sample=TUMOURS) \
+      + expand(f"{OUT}/samples/{{sample}}/report.html", sample=TUMOURS)
 
 
 def check_wiring(rules_):

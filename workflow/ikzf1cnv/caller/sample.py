@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from ..core.constants import AUTOSOMES
+from ..core.tables import comparison
 from . import arms as armlib
 from . import genes as genelib
 from .groups import GroupFit, arm_for, fit_group, group_positions, in_windows, tested_arms
@@ -65,9 +66,9 @@ class SampleCalls:
 def qc_verdict(metrics: dict, ik: pd.DataFrame, params: CallerParams) -> str:
     reasons = []
     if not (metrics["median_depth"] >= params.min_depth):
-        reasons.append(f"median depth {metrics['median_depth']:.0f}x < {params.min_depth:g}x")
+        reasons.append(f"median depth {comparison(metrics['median_depth'], '<', params.min_depth, 'x')}")
     if not (metrics["noise"] <= params.max_noise):
-        reasons.append(f"noise {metrics['noise']:.2f} > {params.max_noise:g}")
+        reasons.append(f"noise {comparison(metrics['noise'], '>', params.max_noise)}")
     covered = int((ik["n_bins"] > 0).sum())
     if covered < params.min_ikzf1_exons_with_data:
         reasons.append(f"{covered}/8 IKZF1 exons covered")

@@ -44,12 +44,37 @@ METHODS = [
 ]
 
 
+INTENDED_USE = (
+    "For research use only; not for diagnostic use. The workflow estimates copy number of the IKZF1 exons and of "
+    "CDKN2A/B, PAX5, PAR1 (P2RY8-CRLF2), ERG, EBF1, ETV6, BTG1 and RB1 from sequencing read depth, and applies the "
+    "IKZF1plus and UKALL-CNA rules to those calls. A result that will guide treatment must be confirmed by a validated "
+    "method (MLPA SALSA P335 or an accredited assay) in an accredited laboratory.")
+
+VALIDATION = (
+    "Validated on simulated panels and genomes with known truth (docs/accuracy.md: exon-only and intron-tiled panel "
+    "designs at 150-1000x, cohorts with and without normals, hg38 and hg19; each limit of detection checked to find "
+    ">= 95% of deletions above it) and on the bundled toy cohort, whose every call matches its truth. Not validated "
+    "on patient samples against MLPA or another reference method.")
+
+LIMITATIONS = [
+    "Read depth cannot see point mutations or copy-neutral events (UPD); clones below the sample's limit of "
+    "detection may be missed: a wild type rules out only deletions above the stated limits.",
+    "A deletion's ends are known only to the measured positions around them, unless a split-read junction gives "
+    "the base.",
+    "One cell fraction per gene: a biallelic deletion whose two hits sit in clones of different size is fitted as "
+    "if both were in the larger.",
+    "Without a blast percentage, a one-copy loss in all cells and a two-copy loss in half of them read alike.",
+    "The PAX5 rule of IKZF1plus in AIEOP-BFM ALL 2017 (any vs partial) and the size of the P2RY8-CRLF2 deletion are "
+    "UNVERIFIED.",
+]
+
+
 def versions() -> dict:
     from importlib.metadata import PackageNotFoundError, version
 
     from .. import __version__
     out = {"ikzf1cnv": __version__, "python": sys.version.split()[0]}
-    for p in ("cnvkit", "snakemake", "pysam", "pandas", "numpy", "scipy"):
+    for p in ("cnvkit", "snakemake", "pysam", "pandas", "numpy", "scipy", "multiqc"):
         try:
             out[p] = version(p)
         except PackageNotFoundError:

@@ -42,3 +42,36 @@ def write_table(df: pd.DataFrame, layout: tuple[list[str], dict[str, int]], path
 def empty_table(layout: tuple[list[str], dict[str, int]]) -> pd.DataFrame:
     """A table of the layout's columns without rows."""
     return pd.DataFrame(columns=layout[0])
+
+
+_OPS = {"<": lambda a, b: a < b, ">": lambda a, b: a > b, "<=": lambda a, b: a <= b, ">=": lambda a, b: a >= b}
+
+
+def decimals_of(x: float) -> int:
+    """The decimals a threshold is written with (0.3: 1, 30: 0, 0.05: 2)."""
+    text = f"{float(x):g}"
+    return len(text.split(".")[1]) if "." in text and "e" not in text else 0
+
+
+def comparison(value: float, op: str, threshold: float, unit: str = "", min_decimals: int = 0,
+               max_decimals: int = 6) -> str:
+    """'value op threshold' at the fewest decimals (no fewer than the threshold's own) at
+    which the printed numbers compare as the true ones do: noise 0.302 over 0.3 reads
+    '0.302 > 0.300', not '0.30 > 0.3'; a depth of 9.96 under 10 reads '9.96x < 10.00x'."""
+    d = max(decimals_of(threshold), min_decimals)
+    while d < max_decimals and not _OPS[op](round(float(value), d), round(float(threshold), d)):
+        d += 1
+    return f"{float(value):.{d}f}{unit} {op} {float(threshold):.{d}f}{unit}"
+
+
+def p_value_text(p) -> str:
+    """A p-value in scientific notation, two significant digits, no padded exponent: 6.0e-4
+    (1.0e0 for 1); 'NA' for a missing one."""
+    try:
+        v = float(p)
+    except (TypeError, ValueError):
+        return "NA"
+    if not math.isfinite(v):
+        return "NA"
+    mantissa, exponent = f"{v:.1e}".split("e")
+    return f"{mantissa}e{int(exponent)}"

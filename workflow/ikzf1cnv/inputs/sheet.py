@@ -20,7 +20,7 @@ SHEET_DEFAULTS = {"type": "tumor", "subtype": "unknown", "age_group": "", "blast
 FIXES = {
     "sample": "use letters, digits, '.', '_' or '-', starting with a letter or digit",
     "type": "write 'tumor' or 'normal'",
-    "subtype": "use one of the contract's subtypes, or 'unknown'",
+    "subtype": "use one of these subtypes, or 'unknown'",
     "age_group": "write 'pediatric' or 'adult', or leave it empty",
     "blast_pct": "give the blast percentage as a number from 0 to 100, or leave it empty",
     "sex": "write 'female' or 'male', or leave it empty",

@@ -6,7 +6,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-STAGES = ("bins", "coverage", "reference", "call", "cohort", "report")
+STAGES = ("bins", "coverage", "reference", "call", "cohort", "report", "patient")
 
 
 def jobs() -> dict:

@@ -41,18 +41,30 @@ def numeric_column(values) -> bool:
     return seen
 
 
-def table_html(df: pd.DataFrame, colour_cols=(), table_id: str | None = None, noun: str = "rows") -> str:
+def breakable(name) -> str:
+    """A column name that may wrap after each underscore (a narrow printed column)."""
+    return E(str(name)).replace("_", "_<wbr>")
+
+
+def table_html(df: pd.DataFrame, colour_cols=(), table_id: str | None = None, noun: str = "rows",
+               links: dict | None = None, nosearch: tuple = ()) -> str:
     """A plain HTML table. With table_id, also searchable and sortable in the browser: a hidden
     search box (SCRIPT shows it) and data-type="num" on the headers of numeric columns; the
-    table itself stays plain HTML, complete without JavaScript."""
+    table itself stays plain HTML, complete without JavaScript. links: column -> a cell's
+    href (or None); nosearch: columns the search box does not read (a limit of detection
+    names every deletion type: a search for one would find every sample)."""
     num = ' data-type="num"'
-    head = "".join(f"<th{num if table_id and numeric_column(df[c]) else ''}>{E(str(c))}</th>" for c in df.columns)
+    head = "".join(f"<th{num if table_id and numeric_column(df[c]) else ''}>{breakable(c)}</th>" for c in df.columns)
     body = []
     for r in df.itertuples(index=False):
         cells = []
         for c, v in zip(df.columns, r):
             style = f' style="color:{COLORS[v]};font-weight:bold"' if c in colour_cols and v in COLORS else ""
-            cells.append(f"<td{style}>{E(str(v))}</td>")
+            text = E(str(v))
+            if links and c in links and links[c](v):
+                text = f'<a href="{E(links[c](v))}">{text}</a>'
+            cls = ' class="nosearch"' if c in nosearch else ""
+            cells.append(f"<td{cls}{style}>{text}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
     table = f'<table><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
     if not table_id:
@@ -62,14 +74,6 @@ def table_html(df: pd.DataFrame, colour_cols=(), table_id: str | None = None, no
             f'<input type="search" aria-controls="{tid}" placeholder="any text in a row"></label> '
             f'<span class="count" aria-live="polite"></span> <span class="note">(click a column header to sort)</span>'
             f'</p>' + table.replace("<table>", f'<table id="{tid}" class="sortable">', 1))
-
-
-CSS = """body{font-family:sans-serif;margin:24px;max-width:1200px;color:#222}
-table{border-collapse:collapse;font-size:12px;margin:8px 0}th,td{border:1px solid #ccc;padding:3px 6px}
-th{background:#f4f4f4;position:sticky;top:0}.warn{background:#fff3cd;border:1px solid #e0c36c;padding:8px}
-.grid{display:flex;flex-wrap:wrap;gap:8px}h2{border-bottom:2px solid #ddd;padding-bottom:4px;margin-top:32px}
-.note{color:#555;font-size:13px}table.sortable th{cursor:pointer}th[aria-sort=ascending]::after{content:" \\25B2"}
-th[aria-sort=descending]::after{content:" \\25BC"}.tools input{width:24em}.count{font-size:13px}"""
 
 
 # Search and sort for the tables made with table_id (no library, nothing loaded). A search
@@ -83,7 +87,9 @@ SCRIPT = """(function () {
   function setup(table) {
     var body = table.tBodies[0], rows = Array.prototype.slice.call(body.rows);
     var text = rows.map(function (r) {  // cells apart: a word does not run on into the next cell
-      return Array.prototype.map.call(r.cells, function (c) { return c.textContent; }).join("\\t").toLowerCase();
+      return Array.prototype.map.call(r.cells, function (c) {
+        return c.classList.contains("nosearch") ? "" : c.textContent;
+      }).join("\\t").toLowerCase();
     });
     var tools = document.getElementById(table.id + "-tools");
     var input = tools.querySelector("input"), count = tools.querySelector(".count");

@@ -1,5 +1,5 @@
-"""The report's figures as inline SVG: frequencies against the literature, deletion types,
-the MLPA-style exon heatmap and each sample's exon plot."""
+"""The cohort report's figures as inline SVG: frequencies against the literature, deletion
+types and the MLPA-style exon heatmap (each sample's window: window_plot.py)."""
 from __future__ import annotations
 
 import math
@@ -69,28 +69,56 @@ def deletion_type_plot(calls: pd.DataFrame, types: pd.DataFrame) -> str:
     return svg(w, h, "".join(b))
 
 
+NOT_EVALUABLE_FILL = "#d0d0d0"   # a not-evaluable sample's cells: grey, never a loss colour
+
+
 def heatmap(calls: pd.DataFrame, exons: dict[str, pd.DataFrame]) -> str:
+    """One row per sample, one cell per IKZF1 exon, coloured by its dosage ratio; a
+    not-evaluable sample's row grey (its ratios are not interpreted); every mark in the legend."""
     samples = list(calls["sample"])
-    cw, rh, lm, tm = 52, 22, 110, 40
+    mech = calls["ikzf1_mechanism"] if "ikzf1_mechanism" in calls else pd.Series(["NA"] * len(calls))
+    cw, rh, lm, tm = 52, 22, 110, 100
     w, h = lm + cw * 8 + 260, tm + rh * len(samples) + 10
-    b = ['<text x="4" y="14" font-weight="bold">IKZF1 exon dosage ratio by sample (MLPA-style; '
-         'red = loss, dark = both copies, blue = gain; ✱ = called loss)</text>']
+    b = ['<text x="4" y="14" font-weight="bold">IKZF1 exon dosage ratio by sample (MLPA-style)</text>',
+         *_heatmap_legend(lm)]
     for e in range(1, 9):
         b.append(f'<text x="{lm + cw * (e - 1) + cw / 2}" y="{tm - 6}" text-anchor="middle">exon {e}</text>')
-    for i, (s, st, lab) in enumerate(zip(samples, calls["status"], calls["ikzf1_deletion"])):
+    for i, (s, st, lab, how) in enumerate(zip(samples, calls["status"], calls["ikzf1_deletion"], mech)):
         y = tm + rh * i
+        ne = st == "not_evaluable"
         b.append(f'<text x="{lm - 6}" y="{y + 15}" text-anchor="end">{E(s)}</text>')
         cells = exon_cells(exons.get(s))
         for e in range(1, 9):
             r, call = cells.get(e, (float("nan"), ""))
-            mark = "✱" if call in ("loss", "biallelic_loss") else ""
-            txt = "NA" if not math.isfinite(r) else f"{r:.2f}"
-            b.append(f'<rect x="{lm + cw * (e - 1)}" y="{y}" width="{cw - 2}" height="{rh - 2}" fill="{ratio_colour(r)}">'
-                     f'<title>{E(s)} exon {e}: ratio {txt}, {call}</title></rect>'
+            mark = "" if ne or call not in ("loss", "biallelic_loss") else ("†" if how in ("arm", "chromosome") else "✱")
+            txt = "n/e" if ne else "NA" if not math.isfinite(r) else f"{r:.2f}"
+            fill = NOT_EVALUABLE_FILL if ne else ratio_colour(r)
+            tip = (f"{s} exon {e}: not evaluable (QC failed), ratio not interpreted" if ne else
+                   f"{s} exon {e}: ratio {txt}, {call}" + (" (with the arm)" if mark == "†" else ""))
+            b.append(f'<rect class="cell" data-sample="{E(s)}" data-exon="{e}" x="{lm + cw * (e - 1)}" y="{y}" '
+                     f'width="{cw - 2}" height="{rh - 2}" fill="{fill}"><title>{E(tip)}</title></rect>'
                      f'<text x="{lm + cw * (e - 1) + cw / 2 - 1}" y="{y + 15}" text-anchor="middle" '
-                     f'fill="{"#fff" if math.isfinite(r) and r < 0.45 else "#000"}">{txt}{mark}</text>')
+                     f'fill="{"#666" if ne else "#fff" if math.isfinite(r) and r < 0.45 else "#000"}">{txt}{mark}</text>')
         b.append(f'<text x="{lm + cw * 8 + 8}" y="{y + 15}" fill="{COLORS.get(st, "#000")}">{E(st)} {E(lab)}</text>')
     return svg(w, h, "".join(b))
+
+
+def _heatmap_legend(lm: int) -> list[str]:
+    """Colour scale and marks of the heatmap."""
+    b = ['<text x="4" y="34">ratio:</text>']
+    for n, r in enumerate((0.0, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5)):
+        x = lm - 60 + n * 40
+        b.append(f'<rect x="{x}" y="22" width="38" height="16" fill="{ratio_colour(r)}" stroke="#ccc"/>'
+                 f'<text x="{x + 19}" y="34" text-anchor="middle" fill="{"#fff" if r < 0.45 else "#000"}">{r:.2f}</text>')
+    x = lm - 60 + 7 * 40 + 10
+    b.append(f'<rect x="{x}" y="22" width="38" height="16" fill="{NOT_EVALUABLE_FILL}"/>'
+             f'<text x="{x + 19}" y="34" text-anchor="middle" fill="#666">n/e</text>'
+             f'<text x="{x + 46}" y="34">not evaluable (QC failed): no call, ratios not interpreted</text>')
+    b.append('<text x="4" y="56">1.00 = two copies; 0.50 = one copy lost in every cell; near 0 = both lost. '
+             '✱ exon called lost by the window model; † exon called lost with its chromosome arm</text>'
+             '<text x="4" y="70">(an arm-level loss in a minority of cells moves each exon little: see the arm levels '
+             'on the patient page). NA: no data for the exon.</text>')
+    return b
 
 
 def exon_cells(ex: pd.DataFrame | None) -> dict:
@@ -103,33 +131,3 @@ def exon_cells(ex: pd.DataFrame | None) -> dict:
         if e not in out:
             out[e] = (float(r) if str(r) != "NA" else float("nan"), call)
     return out
-
-
-def exon_plot(sample: str, ex: pd.DataFrame, purity: float | None) -> str:
-    """Per-sample plot: log2 per exon with 95% CI, expected one- and two-copy loss levels."""
-    w, h, lm, tm = 380, 180, 40, 20
-    lo, hi = -2.5, 1.0
-    y = lambda v: tm + (h - tm - 25) * (hi - max(min(v, hi), lo)) / (hi - lo)  # noqa: E731
-    x = lambda e: lm + (w - lm - 10) * (e - 0.5) / 8  # noqa: E731
-    b = [f'<text x="{lm}" y="12" font-weight="bold">{E(sample)}</text>']
-    for v in (-2, -1, 0, 1):
-        b.append(f'<line x1="{lm}" y1="{y(v)}" x2="{w - 10}" y2="{y(v)}" stroke="#eee"/>'
-                 f'<text x="{lm - 4}" y="{y(v) + 4}" text-anchor="end" fill="#666">{v}</text>')
-    if purity:
-        for k, dash in ((1, "4,3"), (2, "1,3")):
-            v = math.log2(max(1 - purity * k / 2, 2 ** lo))
-            b.append(f'<line x1="{lm}" y1="{y(v)}" x2="{w - 10}" y2="{y(v)}" stroke="#c0392b" stroke-dasharray="{dash}">'
-                     f'<title>expected {k}-copy loss at blast fraction {purity:.2f}</title></line>')
-    for r in ex.itertuples(index=False):
-        e = int(r.exon)
-        b.append(f'<text x="{x(e)}" y="{h - 8}" text-anchor="middle" fill="#666">{e}</text>')
-        try:
-            l2, se = float(r.log2), float(r.se)
-        except (TypeError, ValueError):
-            continue
-        if not math.isfinite(l2):
-            continue
-        col = {"loss": "#e67e22", "biallelic_loss": "#8e44ad"}.get(r.call, "#2e7d32")
-        b.append(f'<line x1="{x(e)}" y1="{y(l2 - 1.96 * se)}" x2="{x(e)}" y2="{y(l2 + 1.96 * se)}" stroke="{col}"/>'
-                 f'<circle cx="{x(e)}" cy="{y(l2)}" r="4" fill="{col}"><title>exon {e}: log2 {l2:.2f}, {r.call}</title></circle>')
-    return svg(w, h, "".join(b))
