@@ -288,3 +288,5 @@ def test_ten_tumours_without_normals_seven_deleted_give_the_calls_with_normals(r
     assert all(b["evaluable"] for b in info["baseline"].values())
     log = (tmp_path / "out" / "logs" / "reference.log").read_text()
     assert f"IKZF1 baseline rests on {info['baseline']['IKZF1']['tumours']} tumour(s)" in log
+    html = (tmp_path / "out" / "cohort" / "report.html").read_text()
+    assert f"IKZF1 {info['baseline']['IKZF1']['tumours']}, " in html.split("baseline rests on:")[1]

@@ -45,12 +45,21 @@ def page_href(sample: str) -> str:
 def _warnings(d: CohortReport) -> str:
     warn = ""
     if d.ref_info.get("warning"):
-        warn = f'<p class="warn"><b>Reference:</b> {E(d.ref_info["warning"])}</p>'
+        warn = f'<p class="warn"><b>Reference:</b> {E(d.ref_info["warning"])}{_baseline(d.ref_info)}</p>'
     ne = d.calls[d.calls["status"] == "not_evaluable"]
     if len(ne):
         warn += (f'<p class="warn"><b>{len(ne)} sample(s) not evaluable</b> (grey in every figure, no call): '
                  + "; ".join(f"{E(s)} ({E(q)})" for s, q in zip(ne["sample"], ne["qc"])) + "</p>")
     return warn
+
+
+def _baseline(ref_info: dict) -> str:
+    """A tumour-pooled reference's genes: the tumours each baseline rests on."""
+    b = ref_info.get("baseline") or {}
+    if not b:
+        return ""
+    return (" Tumours each gene's baseline rests on: " + ", ".join(
+        f"{E(g)} {v['tumours']}" + ("" if v["evaluable"] else " (not evaluable)") for g, v in sorted(b.items())) + ".")
 
 
 def _header(d: CohortReport) -> str:
