@@ -5,6 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import oracles
 from ikzf1cnv.caller import junctions as cjunctions
 from ikzf1cnv.reads import junction_reads
 
@@ -246,40 +247,6 @@ def test_a_junction_to_the_base_sets_the_type_near_the_depth_call():
     assert cjunctions.reconcile("deleted", big, _bps([j5]), cjunctions.JunctionRules(3, 1, 5, 2, False))[1]["deletion"] == "del2-8"
 
 
-def _cluster_by_definition(records, tol):
-    """cluster's definition, every record against every other (the oracle for its bounded scan)."""
-    from collections import Counter
-    rows = []
-    for chrom in sorted({r[0] for r in records}):
-        pts = sorted((l, r) for c, l, r in records if c == chrom)
-        used = [False] * len(pts)
-        for i, (l0, r0) in enumerate(pts):
-            if used[i]:
-                continue
-            m = [j for j in range(len(pts)) if j >= i and not used[j] and abs(pts[j][0] - l0) <= tol
-                 and abs(pts[j][1] - r0) <= tol]
-            for j in m:
-                used[j] = True
-            vals = Counter(pts[j] for j in m)
-            top = min(k for k, v in vals.items() if v == max(vals.values()))
-            rows.append((chrom, top[0], top[1], len(m), 0, 1))
-    return rows
-
-
-def _merge_by_definition(split_rows, pairs, window, tol):
-    out = [list(r) for r in split_rows]
-    extra = []
-    for c, il, ir, k, ol, orr in pairs:
-        fits = [i for i, r in enumerate(out) if r[0] == c and r[1] >= il - tol and r[1] - ol <= window
-                and r[2] <= ir + tol and orr - r[2] <= window]
-        if fits:
-            best = sorted(fits, key=lambda i: (-out[i][3], out[i][1], i))[0]
-            out[best][4] += k
-        else:
-            extra.append([c, il, ir, 0, k, 0])
-    return sorted(out + extra, key=lambda r: (r[0], r[1], r[2]))
-
-
 def test_clustering_thousands_of_chimeras_equals_the_all_pairs_definition():
     """A genome sample collects thousands of chimeric split reads and far pairs; cluster,
     cluster_pairs and merge_pairs look only at near records, which must give exactly what
@@ -300,10 +267,12 @@ def test_clustering_thousands_of_chimeras_equals_the_all_pairs_definition():
             split.append((chrom, left, left + int(rng.integers(1000, 100_000))))
             pairs.append((chrom, left + 7, left + int(rng.integers(1000, 100_000))))
     got = junction_reads.cluster(split, 5)
-    want = _cluster_by_definition(split, 5)
+    want = oracles.cluster_by_definition(split, 5)
     assert [tuple(r) for r in got.itertuples(index=False)] == want and len(want) > 1000
     pc = junction_reads.cluster_pairs(pairs, 500)
-    assert sum(p[3] for p in pc) == len(pairs)
+    want_pc = oracles.cluster_pairs_by_definition(pairs, 500)
+    assert pc == want_pc and sum(p[3] for p in pc) == len(pairs)
+    assert sum(p[3] > 1 for p in want_pc) > 100 and max(p[1] - p[4] for p in want_pc) > 450   # clusters reach the window's edge
     merged = junction_reads.merge_pairs(got, pc, 500, 5)
-    assert [list(r) for r in merged.itertuples(index=False)] == _merge_by_definition(want, pc, 500, 5)
+    assert [list(r) for r in merged.itertuples(index=False)] == oracles.merge_by_definition(want, want_pc, 500, 5)
     assert (merged["discordant_pairs"] > 0).sum() > 100
