@@ -202,9 +202,10 @@ def test_a_window_takes_the_tabulated_penalty_of_its_size_or_the_next_larger(roo
     m = strict.model_for(8)
     assert (m.biallelic_penalty, m.f_min, m.huber_k) == (caller["biallelic_penalty"], caller["min_cell_fraction"],
                                                          caller["huber_k"])
-    with pytest.raises(ValueError, match=r"caller.false_positive_rate 0.05 is not in the calibration table \(rates: \[0.001, 0.01\]\)"):
+    assert loose.model.switch_penalty == rows[(2000, 0.01)] == 5.78          # the last row's, not the one before
+    with pytest.raises(ValueError, match=r"^caller.false_positive_rate 0.05 is not in the calibration table \(rates: \[0.001, 0.01\]\)$"):
         cparams.CallerParams.from_config({**caller, "false_positive_rate": 0.05}, qc, calib)
-    with pytest.raises(ValueError, match="caller.switch_penalty is not set and no calibration table was given"):
+    with pytest.raises(ValueError, match="^caller.switch_penalty is not set and no calibration table was given$"):
         cparams.CallerParams.from_config(caller, qc, None)
 
 
@@ -225,6 +226,11 @@ def test_caller_params_take_every_setting_from_the_config(schema_defaults, root)
     assert cparams.CallerParams.from_config(caller, qc, calib, whole_genome=True).min_depth == 202
     fixed = cparams.CallerParams.from_config({**caller, "switch_penalty": 7.5}, qc, None)
     assert fixed.penalty_table == () and fixed.model.switch_penalty == 7.5 and fixed.model_for(3).switch_penalty == 7.5
+    # beyond the table, its largest row's penalty, whatever the model's own
+    from dataclasses import replace
+    from ikzf1cnv.caller.model import ModelParams
+    own = replace(p, model=ModelParams(switch_penalty=1.0), penalty_table=((2, 2.0), (8, 3.0)))
+    assert [own.model_for(n).switch_penalty for n in (1, 2, 3, 8, 9, 100)] == [2.0, 2.0, 3.0, 3.0, 3.0, 3.0]
 
 
 def test_calibration_holds_its_false_positive_rate(root):
