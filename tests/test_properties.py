@@ -279,19 +279,21 @@ def grid_params(draw):
     p = draw(model_params)
     step = p.f_step
     j = draw(st.integers(max(1, math.ceil(0.5 / step)), int(0.99 / step)))
-    return ModelParams(**{**p.__dict__, "f_min": round(1.0 - j * step, 6)})
+    f_max = round(1.0 - draw(st.integers(0, j)) * step, 6)        # on the grid too
+    return ModelParams(**{**p.__dict__, "f_min": round(1.0 - j * step, 6)}), f_max
 
 
-@given(w=any_window(min_n=1, max_n=4, missing=False), p=grid_params())
-def test_critical_penalty_is_the_best_path_gain_per_breakpoint(w, p):
+@given(w=any_window(min_n=1, max_n=4, missing=False), pf=grid_params())
+def test_critical_penalty_is_the_best_path_gain_per_breakpoint(w, pf):
     """calibrate.critical_penalties (one run, Kadane's maximum subarray) against every path:
     the largest switch penalty at which any path with an event beats the null (several runs,
     or a run that changes level, never give more per breakpoint than the best single run)."""
     from ikzf1cnv.caller.calibrate import critical_penalties
-    l, _ = w
-    s = 0.1
-    got = float(critical_penalties(np.array([l]), s, p)[0])
-    assert got == pytest.approx(oracles.critical_penalty_by_enumeration(l, [s] * len(l), p), rel=1e-9, abs=1e-9)
+    l, se = w
+    p, f_max = pf
+    se = [x if math.isfinite(x) and x > 0 else 0.1 for x in se]
+    got = float(critical_penalties(np.array([l]), np.array(se), p, f_max)[0])
+    assert got == pytest.approx(oracles.critical_penalty_by_enumeration(l, se, p, f_max), rel=1e-9, abs=1e-9)
 
 
 # ------------------------------------------------------------------ junction clustering
