@@ -145,3 +145,26 @@ def test_an_exact_tie_goes_to_the_first_cell_fraction_on_the_grid():
     assert tie.states == [2] * 4 and tie.cell_fraction == 0.5 and tie.llr == pytest.approx(4 * (30 - 4.5) - 2 * 6.0)
     assert fit(l, [0.1] * 4, params=ModelParams(biallelic_penalty=0.1)).states == [1] * 4
     assert np.array_equal(l, keep)
+
+
+def test_an_empty_window_is_no_event():
+    r = fit([], [])
+    assert (r.states, r.cell_fraction, r.cf_low, r.cf_high, r.llr) == ([], None, None, None, 0.0)
+
+
+def test_a_blast_fraction_without_its_sd_costs_nothing():
+    """blast_sd defaults to 0: a stated blast fraction alone puts no cost on larger cell fractions."""
+    l = draw([0, 0, 1, 1, 1, 0], 0.6, 0.1, 4)
+    a, b = fit(l, [0.1] * 6), fit(l, [0.1] * 6, blast=0.3)
+    assert np.array_equal(a.profile, b.profile) and (a.states, a.cell_fraction) == (b.states, b.cell_fraction)
+    assert not np.array_equal(fit(l, [0.1] * 6, blast=0.3, blast_sd=1.0).profile, a.profile)
+
+
+def test_a_long_wild_type_window_has_no_event_whatever_the_rounding():
+    """300 positions at or above log2 0: nothing is lost. The evidence is the null's cost (one
+    sum) less the best path's (another sum, in another order): here the two differ in the last
+    bits (llr 3e-13 > 0) while the best path is all normal, which must still be no event."""
+    rng = np.random.default_rng(0)
+    r = fit(np.abs(rng.normal(0, 0.3, 300)), rng.uniform(0.05, 0.3, 300))
+    assert 0 < r.llr < 1e-9
+    assert not any(r.states) and (r.cell_fraction, r.cf_low, r.cf_high) == (None, None, None)
