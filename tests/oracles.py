@@ -64,15 +64,23 @@ def fit_by_enumeration(l, s, p, f_max=1.0, blast=None, blast_sd=0.0) -> dict:
             "best": float(table.min()), "null": null}
 
 
-def critical_penalty_by_enumeration(l, s, p, f_max=1.0) -> float:
+def one_run(q) -> bool:
+    """A path with one run of one state: 0...0 k...k 0...0."""
+    ks = [k for k in q if k]
+    first, last = q.index(ks[0]), len(q) - 1 - q[::-1].index(ks[0])
+    return len(set(ks)) == 1 and all(q[first:last + 1])
+
+
+def critical_penalty_by_enumeration(l, s, p, f_max=1.0, runs="any") -> float:
     """The largest switch penalty at which some path beats the null: over every path with an
-    event and every cell fraction, (null - residuals - biallelic entries) / number of switches."""
+    event (runs='one': only those of one run of one state) and every cell fraction,
+    (null - residuals - biallelic entries) / number of switches."""
     fs = grid(p.f_min, f_max, p.f_step)
     p0 = dataclasses.replace(p, switch_penalty=0.0)
     null = path_cost(l, s, (0,) * len(l), fs[0], p0)
     best = 0.0
     for q in itertools.product((0, 1, 2), repeat=len(l)):
-        if not any(q):
+        if not any(q) or (runs == "one" and not one_run(q)):
             continue
         switches = sum(a != b for a, b in zip((0,) + q, q + (0,)))
         for f in fs:

@@ -77,3 +77,23 @@ def test_calibration_table_never_lets_the_penalty_fall_with_window_size():
     tenth = [_raw_quantile(n, 0.1, 300, 5) for n in (5, 6, 7)]
     assert [p for n, r, p in got if r == 0.1] == pytest.approx(np.maximum.accumulate(tenth), rel=1e-12)
     assert calibration_table([3], [0.05], 1200, 2)[0][2] == pytest.approx(_raw_quantile(3, 0.05, 1200, 2), rel=1e-12)
+
+
+def test_calibration_table_with_its_own_model_and_three_rates():
+    """Model parameters other than the defaults are the ones calibrated (Huber k 1, no biallelic
+    penalty); with three rates each is made non-decreasing on its own; a penalty below 1 stays
+    below 1 (50% of null windows of two positions beat a penalty of about 0.3)."""
+    from ikzf1cnv.caller.calibrate import calibration_table
+    p = ModelParams(huber_k=1.0, biallelic_penalty=0.0)
+    got = calibration_table([2, 3], [0.5, 0.1, 0.01], 200, 3, params=p)
+    raw = {}
+    for n in (2, 3):
+        crit = critical_penalties(np.random.default_rng(3 + n).normal(0, 0.1, (200, n)), 0.1, p)
+        for r in (0.5, 0.1, 0.01):
+            raw[(n, r)] = float(np.quantile(crit, 1 - r))
+    want = [(n, r, max(raw[(m, r)] for m in (2, 3) if m <= n)) for n in (2, 3) for r in (0.5, 0.1, 0.01)]
+    assert [(n, r) for n, r, _ in got] == [(n, r) for n, r, _ in want]
+    assert [x for _, _, x in got] == pytest.approx([x for _, _, x in want], rel=1e-12)
+    assert got[0][2] < 1.0
+    default = critical_penalties(np.random.default_rng(5).normal(0, 0.1, (50, 2)), 0.1)
+    assert not np.allclose(critical_penalties(np.random.default_rng(5).normal(0, 0.1, (50, 2)), 0.1, p), default)
