@@ -6,8 +6,9 @@ docs/testing.md lists them with their reasons."""
 
 NUMERIC_DTYPE = ("The array is made from numbers whose type does not matter downstream (the states 0, 1, 2 are "
                  "multiplied by floats; comparisons and sums give the same values in int or float).")
-NUMERIC_INPUT = ("The caller passes floats (NaN for no data, from pandas columns); np.asarray without dtype=float "
-                 "gives the same float array for them (it differs only for None or strings, which no caller passes).")
+NUMERIC_INPUT = ("The callers pass floats (NaN for no data; pandas float columns, numpy draws): np.asarray or "
+                 ".to_numpy without dtype=float gives the same float array for them (it differs only for None or "
+                 "strings, which no caller passes).")
 FLOAT_EDGE = ("The two sides differ only when two computed floating-point costs or positions are exactly equal "
               "at an arbitrary offset (f_max - 1e-9 on the grid; a profile value exactly ci_drop above the best), "
               "which the arithmetic never produces: a boundary choice on a continuous quantity.")
@@ -84,4 +85,36 @@ EQUIVALENT: list[dict] = [
      "before": 'return np.where(a <= k, 0.5 * a * a, k * a - 0.5 * k * k)',
      "after": 'return np.where(a < k, 0.5 * a * a, k * a - 0.5 * k * k)',
      "reason": 'At |z| = k both branches are 0.5 k^2: the loss is continuous there, so either side may take the edge.'},
+    {"module": 'lod', "function": 'limit',
+     "before": 'se = pos["se"].to_numpy(dtype=float)',
+     "after": 'se = pos["se"].to_numpy(dtype=None)',
+     "reason": NUMERIC_INPUT},
+    {"module": 'lod', "function": 'limit',
+     "before": 'ok = (mid >= interval[0]) & (mid < interval[1]) & np.isfinite(pos["log2"].to_numpy(dtype=float)) & (se > 0)',
+     "after": 'ok = (mid >= interval[0]) & (mid < interval[1]) & np.isfinite(pos["log2"].to_numpy(dtype=None)) & (se > 0)',
+     "reason": NUMERIC_INPUT},
+    {"module": 'lod', "function": 'limit',
+     "before": 'if w <= 0:',
+     "after": 'if w <= 1:',
+     "reason": 'With W <= 1 the shift (2 sqrt(P) + 1.645) / sqrt(W) is at least 1.645, so f = 2 (1 - 2^-shift) >= 1.36: out of reach (None) either way.'},
+    {"module": 'calibrate', "function": 'critical_penalties',
+     "before": 'x = np.maximum(np.atleast_2d(np.asarray(x, dtype=float)), params.log2_floor)',
+     "after": 'x = np.maximum(np.atleast_2d(np.asarray(x, dtype=None)), params.log2_floor)',
+     "reason": NUMERIC_INPUT},
+    {"module": 'calibrate', "function": 'critical_penalties',
+     "before": 'x = np.maximum(np.atleast_2d(np.asarray(x, dtype=float)), params.log2_floor)',
+     "after": 'x = np.maximum(np.atleast_2d(np.asarray(x, )), params.log2_floor)',
+     "reason": NUMERIC_INPUT},
+    {"module": 'calibrate', "function": 'critical_penalties',
+     "before": 's = np.broadcast_to(np.asarray(se, dtype=float), x.shape)',
+     "after": 's = np.broadcast_to(np.asarray(se, dtype=None), x.shape)',
+     "reason": NUMERIC_INPUT},
+    {"module": 'calibrate', "function": 'critical_penalties',
+     "before": 's = np.broadcast_to(np.asarray(se, dtype=float), x.shape)',
+     "after": 's = np.broadcast_to(np.asarray(se, ), x.shape)',
+     "reason": NUMERIC_INPUT},
+    {"module": 'calibrate', "function": 'critical_penalties',
+     "before": 'fgrid = np.round(np.arange(params.f_min, f_max + 1e-9, params.f_step), 6)',
+     "after": 'fgrid = np.round(np.arange(params.f_min, f_max + 1e-9, params.f_step), 7)',
+     "reason": "The grid's values are f_min plus multiples of f_step (two decimals): np.arange's float noise is far below 1e-7, so rounding to 6 or 7 decimals gives the same floats."},
 ]
