@@ -23,6 +23,7 @@ def _bins():
     rows += [("chr1", 5 + i * 90, 5 + i * 90 + 30, v, True) for i, v in enumerate(P_O)]
     rows += [("chr1", 1100 + i * 300, 1150 + i * 300, 9.0, True) for i in range(3)]   # 1q off-target: too few
     rows += [("chr1", 990, 1010, 5.0, False),                                       # across 1p/1q: neither
+             ("chr1", 999, 1050, 7.0, False),                                       # from 1p's last base: neither
              ("chr1", 500, 520, float("nan"), False),                               # no ratio
              ("chr1", 600, 620, -3.0, False),                                       # skipped (a gene window)
              ("chr2", 10, 20, 0.0, False), ("chr2", 30, 40, 0.0, False)]            # 2p: two bins only
@@ -136,3 +137,25 @@ def test_arm_of_and_the_losses_label():
     called = pd.DataFrame({"arm": ["7p", "7q", "9p"], "called": [True, False, True], "cell_fraction": [0.164, 0.5, 0.155]})
     assert armlib.losses_label(called) == "7p:0.16,9p:0.15"
     assert armlib.losses_label(called.assign(called=False)) == "none"
+
+
+def test_kind_sd_needs_ten_bins_in_arms():
+    l2 = np.array([0.0, 0.1, -0.1, 0.2, -0.2, 0.05, -0.05, 0.3, -0.3, 0.15, 9.0])
+    idx = np.array([0] * 5 + [1] * 5 + [-1])                   # ten bins in two arms, one in none
+    r = np.r_[l2[:5] - np.median(l2[:5]), l2[5:10] - np.median(l2[5:10])]
+    assert armlib._kind_sd(l2, idx) == pytest.approx(_mad_sd(r), rel=1e-12)
+    assert math.isnan(armlib._kind_sd(l2[1:], idx[1:]))        # nine
+    assert math.isnan(armlib._kind_sd(np.where(np.arange(11) == 3, np.nan, l2), idx))
+
+
+def test_arm_levels_of_no_arm_has_the_columns():
+    got = armlib.arm_levels(_bins(), ARMS, 1000)
+    assert list(got.columns) == ["arm", "chrom", "n_bins", "level", "se_stat"] and got.empty
+
+
+def test_an_arm_lost_in_every_cell_and_more_is_a_fraction_of_1():
+    """Below log2 -1 (a one-copy loss in every cell) the arithmetic gives fractions above 1:
+    clipped to 1 (a deeper level is a second copy, not more cells)."""
+    auto = tuple(f"chr{i}" for i in range(1, 23))
+    t = armlib.call_arms(_levels(BASE + [("7p", "chr7", 80, -1.5, 0.01)]), ["7p"], 0.001, 0.01, auto, 0.25)
+    assert t["cell_fraction"].iloc[0] == 1.0 and t["cf_high"].iloc[0] == 1.0 and t["cf_low"].iloc[0] == 1.0

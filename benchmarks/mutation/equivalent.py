@@ -9,9 +9,10 @@ NUMERIC_DTYPE = ("The array is made from numbers whose type does not matter down
 NUMERIC_INPUT = ("The callers pass floats (NaN for no data; pandas float columns, numpy draws): np.asarray or "
                  ".to_numpy without dtype=float gives the same float array for them (it differs only for None or "
                  "strings, which no caller passes).")
-FLOAT_EDGE = ("The two sides differ only when two computed floating-point costs or positions are exactly equal "
-              "at an arbitrary offset (f_max - 1e-9 on the grid; a profile value exactly ci_drop above the best), "
-              "which the arithmetic never produces: a boundary choice on a continuous quantity.")
+FLOAT_EDGE = ("The two sides differ only when two computed floating-point values are exactly equal at an "
+              "arbitrary offset (f_max - 1e-9 on the grid; a profile value exactly ci_drop above the best; a z "
+              "exactly at the normal quantile), which the arithmetic never produces: a boundary choice on a "
+              "continuous quantity.")
 NO_EVENT_AT_ZERO = ("llr is exactly 0 only when the best path costs what the null does; the Viterbi then keeps "
                     "state 0 (argmin takes the first of ties), so no state is non-zero and 'llr <= 0' and "
                     "'llr < 0' decide alike. (llr > 0 with every state 0 does occur, from rounding: "
@@ -20,7 +21,7 @@ ANY_MODE_BUT_PARTIAL = ("Every pax5_mode but 'partial' means 'any' (the function
                         "different default string behaves as 'any'.")
 PANDAS_ITERTUPLES = ("itertuples' index flag only adds a leading Index field; the code reads fields by name, "
                      "and None is falsy like False.")
-PANDAS_NAN = ("float('NAN') is NaN like float('nan'); None in a column of floats becomes NaN in the DataFrame.")
+PANDAS_NAN = ("float('NAN') is NaN like float('nan'); None among floats in a DataFrame column becomes NaN.")
 SORT_KIND = ("pandas applies `kind` only when sorting by one column; sorting by chrom, left and right is always "
              "its stable lexicographic sort.")
 
@@ -117,4 +118,48 @@ EQUIVALENT: list[dict] = [
      "before": 'fgrid = np.round(np.arange(params.f_min, f_max + 1e-9, params.f_step), 6)',
      "after": 'fgrid = np.round(np.arange(params.f_min, f_max + 1e-9, params.f_step), 7)',
      "reason": "The grid's values are f_min plus multiples of f_step (two decimals): np.arange's float noise is far below 1e-7, so rounding to 6 or 7 decimals gives the same floats."},
+    {"module": 'arms', "function": '_kind_sd',
+     "before": 'return float("nan")',
+     "after": 'return float("NAN")',
+     "reason": PANDAS_NAN},
+    {"module": 'arms', "function": 'arm_levels',
+     "before": 'l2, off = bins["log2"].to_numpy(dtype=float), bins["offtarget"].to_numpy(dtype=bool)',
+     "after": 'l2, off = bins["log2"].to_numpy(dtype=None), bins["offtarget"].to_numpy(dtype=bool)',
+     "reason": NUMERIC_INPUT},
+    {"module": 'arms', "function": 'arm_levels',
+     "before": 'l2, off = bins["log2"].to_numpy(dtype=float), bins["offtarget"].to_numpy(dtype=bool)',
+     "after": 'l2, off = bins["log2"].to_numpy(dtype=float), bins["offtarget"].to_numpy(dtype=None)',
+     "reason": 'The offtarget column is boolean: to_numpy() without dtype=bool gives the same boolean array.'},
+    {"module": 'arms', "function": 'arm_levels',
+     "before": 'arm_idx = np.full(len(bins), -1)',
+     "after": 'arm_idx = np.full(len(bins), -2)',
+     "reason": '-1 marks a bin in no arm; the code asks only arm_idx == i (i >= 0) and arm_idx >= 0, for which -2 is the same mark.'},
+    {"module": 'arms', "function": 'arm_levels',
+     "before": 'for i, a in enumerate(arms.itertuples(index=False)):',
+     "after": 'for i, a in enumerate(arms.itertuples(index=None)):',
+     "reason": PANDAS_ITERTUPLES},
+    {"module": 'arms', "function": 'arm_levels',
+     "before": 'for i, a in enumerate(arms.itertuples(index=False)):',
+     "after": 'for i, a in enumerate(arms.itertuples(index=True)):',
+     "reason": PANDAS_ITERTUPLES},
+    {"module": 'arms', "function": 'arm_levels',
+     "before": 'for i, a in enumerate(arms.itertuples(index=False)):',
+     "after": 'for i, a in enumerate(arms.itertuples(index=None)):',
+     "reason": PANDAS_ITERTUPLES},
+    {"module": 'arms', "function": 'arm_levels',
+     "before": 'for i, a in enumerate(arms.itertuples(index=False)):',
+     "after": 'for i, a in enumerate(arms.itertuples(index=True)):',
+     "reason": PANDAS_ITERTUPLES},
+    {"module": 'arms', "function": 'call_arms',
+     "before": 't["called"] = t["z"] < -z_crit',
+     "after": 't["called"] = t["z"] <= -z_crit',
+     "reason": FLOAT_EDGE},
+    {"module": 'arms', "function": 'losses_label',
+     "before": 'return ",".join(f"{r.arm}:{r.cell_fraction:.2f}" for r in c.itertuples(index=False)) or "none"',
+     "after": 'return ",".join(f"{r.arm}:{r.cell_fraction:.2f}" for r in c.itertuples(index=None)) or "none"',
+     "reason": PANDAS_ITERTUPLES},
+    {"module": 'arms', "function": 'losses_label',
+     "before": 'return ",".join(f"{r.arm}:{r.cell_fraction:.2f}" for r in c.itertuples(index=False)) or "none"',
+     "after": 'return ",".join(f"{r.arm}:{r.cell_fraction:.2f}" for r in c.itertuples(index=True)) or "none"',
+     "reason": PANDAS_ITERTUPLES},
 ]

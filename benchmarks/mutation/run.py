@@ -160,6 +160,17 @@ def summary(results: list[dict]) -> str:
     return "\n".join(lines) + "\n\nscore = (killed + timeout) / (mutants - equivalent); raw score = (killed + timeout) / mutants\n"
 
 
+def equivalents(results: list[dict]) -> str:
+    """Every equivalent survivor measured: module, function, the change, why."""
+    lines = ["| module | function | change | why it is equivalent |", "|---|---|---|---|"]
+    for r in results:
+        for x in r["survivors"]:
+            if x["equivalent"]:
+                change = f"`{x['before']}` → `{x['after']}`".replace("|", "\\|")
+                lines.append(f"| {r['module']} | `{x['function']}` | {change} | {x['equivalent']} |")
+    return "\n".join(lines) + "\n"
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("modules", nargs="*", help=f"default: all ({', '.join(MODULES)})")
@@ -190,6 +201,7 @@ def main():
     # the summary holds every module measured so far (a run of some modules updates their rows)
     every = [json.loads((a.out / f"{m}.json").read_text()) for m in MODULES if (a.out / f"{m}.json").exists()]
     (a.out / "summary.md").write_text(summary(every))
+    (a.out / "equivalent.md").write_text(equivalents(every))
     print(summary(every))
     bad = [r["module"] for r in results if r["unexplained"] or r["score"] < a.min_score]
     return 1 if bad else 0
