@@ -22,6 +22,8 @@ ANY_MODE_BUT_PARTIAL = ("Every pax5_mode but 'partial' means 'any' (the function
 PANDAS_ITERTUPLES = ("itertuples' index flag only adds a leading Index field; the code reads fields by name, "
                      "and None is falsy like False.")
 PANDAS_NAN = ("float('NAN') is NaN like float('nan'); None among floats in a DataFrame column becomes NaN.")
+PRODUCT_OF_NUMBERS = ("f and k are numbers (cell fractions, copy counts): their product divided by 2.0 is a float "
+                      "whatever the arrays' dtype (int, float or bool).")
 SORT_KIND = ("pandas applies `kind` only when sorting by one column; sorting by chrom, left and right is always "
              "its stable lexicographic sort.")
 
@@ -162,4 +164,32 @@ EQUIVALENT: list[dict] = [
      "before": 'return ",".join(f"{r.arm}:{r.cell_fraction:.2f}" for r in c.itertuples(index=False)) or "none"',
      "after": 'return ",".join(f"{r.arm}:{r.cell_fraction:.2f}" for r in c.itertuples(index=True)) or "none"',
      "reason": PANDAS_ITERTUPLES},
+    {"module": 'classify', "function": 'ikzf1plus',
+     "before": 'def ikzf1plus(calls: Mapping[str, str], rule: Mapping, pax5_mode: str = "any") -> str:',
+     "after": 'def ikzf1plus(calls: Mapping[str, str], rule: Mapping, pax5_mode: str = "XXanyXX") -> str:',
+     "reason": ANY_MODE_BUT_PARTIAL},
+    {"module": 'classify', "function": 'ikzf1plus',
+     "before": 'def ikzf1plus(calls: Mapping[str, str], rule: Mapping, pax5_mode: str = "any") -> str:',
+     "after": 'def ikzf1plus(calls: Mapping[str, str], rule: Mapping, pax5_mode: str = "ANY") -> str:',
+     "reason": ANY_MODE_BUT_PARTIAL},
+    {"module": 'purity', "function": 'expected_log2',
+     "before": 'r = 1.0 - np.asarray(f, dtype=float) * np.asarray(k, dtype=float) / 2.0',
+     "after": 'r = 1.0 - np.asarray(f, dtype=None) * np.asarray(k, dtype=float) / 2.0',
+     "reason": PRODUCT_OF_NUMBERS},
+    {"module": 'purity', "function": 'expected_log2',
+     "before": 'r = 1.0 - np.asarray(f, dtype=float) * np.asarray(k, dtype=float) / 2.0',
+     "after": 'r = 1.0 - np.asarray(f, ) * np.asarray(k, dtype=float) / 2.0',
+     "reason": PRODUCT_OF_NUMBERS},
+    {"module": 'purity', "function": 'expected_log2',
+     "before": 'r = 1.0 - np.asarray(f, dtype=float) * np.asarray(k, dtype=float) / 2.0',
+     "after": 'r = 1.0 - np.asarray(f, dtype=float) * np.asarray(k, dtype=None) / 2.0',
+     "reason": PRODUCT_OF_NUMBERS},
+    {"module": 'purity', "function": 'expected_log2',
+     "before": 'r = 1.0 - np.asarray(f, dtype=float) * np.asarray(k, dtype=float) / 2.0',
+     "after": 'r = 1.0 - np.asarray(f, dtype=float) * np.asarray(k, ) / 2.0',
+     "reason": PRODUCT_OF_NUMBERS},
+    {"module": 'purity', "function": 'tumour_copy_number',
+     "before": 'if not (purity and purity > 0):',
+     "after": 'if not (purity and purity >= 0):',
+     "reason": "A purity of 0 is falsy, so 'purity and ...' is already False before the comparison: > 0 and >= 0 raise for the same purities."},
 ]
