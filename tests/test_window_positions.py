@@ -9,15 +9,17 @@ import pytest
 from ikzf1cnv.caller import window
 
 NAN = float("nan")
-# A: exons 1001-1100 and 2001-2100 (span 1001-2100); B: 1501-1550 and 1571-1600, inside A's span; C elsewhere
-UNITS = pd.DataFrame({"gene": ["A", "B", "B", "A", "C"], "exon": ["1", "1", "2", "2", "1"],
+# ALPHA: exons 1001-1100 and 2001-2100 (span 1001-2100); BETA: 1501-1550 and 1571-1600, inside ALPHA's span;
+# GAMMA elsewhere (gene names of several letters: a fixed-width array of "" would cut them to one)
+UNITS = pd.DataFrame({"gene": ["ALPHA", "BETA", "BETA", "ALPHA", "GAMMA"], "exon": ["1", "1", "2", "2", "1"],
                       "chrom": ["chr1", "chr1", "chr1", "chr1", "chr2"], "start": [1001, 1501, 1571, 2001, 501],
                       "end": [1100, 1550, 1600, 2100, 600]})
-WINDOWS = {"default": {"left": 500, "right": 700}}      # A+B: [1000 - 500, 2100 + 700) = [500, 2800)
+WINDOWS = {"default": {"left": 500, "right": 700}}      # ALPHA+BETA: [1000 - 500, 2100 + 700) = [500, 2800)
 # name, chrom, start, end, log2, variance, depth, off-target, expected reads
 BINS = [("b0", "chr1", 400, 500, 0.1, 0.01, 100, False, 0),        # before the window
         ("b1", "chr1", 500, 560, 0.2, 0.01, 101, False, 0),        # at its start: flank
         ("b12", "chr1", 600, 900, 0.3, 0.09, 1, True, 25),         # off-target with 25 reads expected
+        ("b19", "chr1", 950, 1000, 0.25, 0.01, 115, False, 0),     # ends where ALPHA's span starts: flank
         ("b2", "chr1", 1000, 1050, -0.2, 0.01, 102, False, 0),     # exon A1
         ("b3", "chr1", 1050, 1100, -0.4, 0.04, 104, False, 0),     # exon A1
         ("b4", "chr1", 1200, 1250, -0.5, 0.01, 105, False, 0),     # intronic (A)
@@ -28,12 +30,13 @@ BINS = [("b0", "chr1", 400, 500, 0.1, 0.01, 100, False, 0),        # before the 
         ("b6", "chr1", 1700, 1750, -0.9, 0.01, 109, False, 0),     # intronic (A)
         ("b17", "chr1", 1800, 1850, NAN, 0.01, 0, False, 0),
         ("b9", "chr1", 2050, 2110, -1.0, 0.01, 110, False, 0),     # exon A2 (overlaps it)
+        ("b20", "chr1", 2100, 2105, 0.35, 0.01, 116, False, 0),    # starts where ALPHA's span ends: flank
         ("b8", "chr1", 2110, 2150, 0.4, 0.01, 111, False, 0),      # flank
         ("b13", "chr1", 2200, 2500, 0.5, 0.09, 1, True, 19),       # 19 reads expected: too few
         ("b14", "chr1", 2200, 2500, 0.6, 0.09, 1, True, 20),       # 20: enough
         ("b10", "chr1", 2750, 2800, 0.7, 0.01, 112, False, 0),     # at the window's end: flank
         ("b11", "chr1", 2760, 2810, 0.8, 0.01, 113, False, 0),     # beyond it
-        ("b16", "chr2", 500, 550, 0.9, 0.01, 114, False, 0)]       # C's exon, another chromosome
+        ("b16", "chr2", 500, 550, 0.9, 0.01, 114, False, 0)]       # GAMMA's exon, another chromosome
 
 
 def _sb():
@@ -47,8 +50,8 @@ def test_exon_positions_are_inverse_variance_means_of_their_bins():
     ex = sb.exons
     assert list(ex.columns) == ["gene", "exon", "chrom", "start", "end", "n_bins", "log2", "se", "depth"]
     assert ex[["gene", "exon", "chrom", "start", "end", "n_bins"]].values.tolist() == [
-        ["A", "1", "chr1", 1001, 1100, 2], ["B", "1", "chr1", 1501, 1550, 1], ["B", "2", "chr1", 1571, 1600, 0],
-        ["A", "2", "chr1", 2001, 2100, 1], ["C", "1", "chr2", 501, 600, 1]]
+        ["ALPHA", "1", "chr1", 1001, 1100, 2], ["BETA", "1", "chr1", 1501, 1550, 1], ["BETA", "2", "chr1", 1571, 1600, 0],
+        ["ALPHA", "2", "chr1", 2001, 2100, 1], ["GAMMA", "1", "chr2", 501, 600, 1]]
     a1 = ex.iloc[0]   # -0.2 (var 0.01) and -0.4 (var 0.04): weights 100 and 25
     assert a1["log2"] == pytest.approx((100 * -0.2 + 25 * -0.4) / 125) and a1["se"] == pytest.approx(math.sqrt(1 / 125))
     assert a1["depth"] == 103.0
@@ -60,33 +63,37 @@ def test_exon_positions_are_inverse_variance_means_of_their_bins():
 
 def test_window_positions_by_hand():
     sb, _ = _sb()
-    pos = window.window_positions(["A", "B"], sb, UNITS, WINDOWS, 20)
-    assert list(pos.columns) == window.POSITION_COLS and (pos["group"] == "A+B").all() and (pos["chrom"] == "chr1").all()
+    pos = window.window_positions(["ALPHA", "BETA"], sb, UNITS, WINDOWS, 20)
+    assert list(pos.columns) == window.POSITION_COLS and (pos["group"] == "ALPHA+BETA").all()
+    assert (pos["chrom"] == "chr1").all()
     want = [  # start, end, kind, gene, exon, n_bins, log2, se, depth
         (500, 560, "flank", "", "", 1, 0.2, 0.1, 101), (600, 900, "offtarget", "", "", 1, 0.3, 0.3, 1),
-        (1000, 1100, "exon", "A", "1", 2, -0.24, math.sqrt(1 / 125), 103), (1200, 1250, "intronic", "A", "", 1, -0.5, 0.1, 105),
-        (1260, 1290, "offtarget", "A", "", 1, -0.6, 0.4, 2), (1500, 1550, "exon", "B", "1", 1, -0.7, 0.2, 107),
-        (1555, 1565, "intronic", "A", "", 1, -0.8, 0.1, 108), (1570, 1600, "exon", "B", "2", 0, NAN, NAN, NAN),
-        (1700, 1750, "intronic", "A", "", 1, -0.9, 0.1, 109), (2000, 2100, "exon", "A", "2", 1, -1.0, 0.1, 110),
+        (950, 1000, "flank", "", "", 1, 0.25, 0.1, 115),
+        (1000, 1100, "exon", "ALPHA", "1", 2, -0.24, math.sqrt(1 / 125), 103),
+        (1200, 1250, "intronic", "ALPHA", "", 1, -0.5, 0.1, 105), (1260, 1290, "offtarget", "ALPHA", "", 1, -0.6, 0.4, 2),
+        (1500, 1550, "exon", "BETA", "1", 1, -0.7, 0.2, 107), (1555, 1565, "intronic", "ALPHA", "", 1, -0.8, 0.1, 108),
+        (1570, 1600, "exon", "BETA", "2", 0, NAN, NAN, NAN), (1700, 1750, "intronic", "ALPHA", "", 1, -0.9, 0.1, 109),
+        (2000, 2100, "exon", "ALPHA", "2", 1, -1.0, 0.1, 110), (2100, 2105, "flank", "", "", 1, 0.35, 0.1, 116),
         (2110, 2150, "flank", "", "", 1, 0.4, 0.1, 111), (2200, 2500, "offtarget", "", "", 1, 0.6, 0.3, 1),
         (2750, 2800, "flank", "", "", 1, 0.7, 0.1, 112)]
     cols = ["start", "end", "kind", "gene", "exon", "n_bins"]
     assert [tuple(r) for r in pos[cols].itertuples(index=False)] == [w[:6] for w in want]
     for c, i in (("log2", 6), ("se", 7), ("depth", 8)):
         np.testing.assert_allclose(pos[c].to_numpy(dtype=float), [w[i] for w in want], rtol=1e-12, equal_nan=True)
-    assert pos["start"].dtype == np.int64 and pos["n_bins"].dtype == np.int64
-    assert window.evidence(pos) == "exon=3,intronic=3,flank=3,offtarget=3"   # B2 has no data
-    # a single gene's window: B alone reaches [1000, 2300); its span is its own, and A's exon bins
-    # (positions of A's exons) are none of its
-    posb = window.window_positions(["B"], sb, UNITS, WINDOWS, 20)
-    assert posb["group"].iloc[0] == "B" and posb["start"].min() == 1200 and posb["end"].max() == 2150
+    assert pos["start"].dtype == np.int64 and pos["end"].dtype == np.int64 and pos["n_bins"].dtype == np.int64
+    assert window.evidence(pos) == "exon=3,intronic=3,flank=5,offtarget=3"   # BETA's exon 2 has no data
+    # a single gene's window: BETA alone reaches [1000, 2300); its span is its own, and ALPHA's exon
+    # bins (positions of ALPHA's exons) are none of its
+    posb = window.window_positions(["BETA"], sb, UNITS, WINDOWS, 20)
+    assert posb["group"].iloc[0] == "BETA" and posb["start"].min() == 1200 and posb["end"].max() == 2150
     assert posb.loc[posb["start"] == 1555, "kind"].item() == "intronic" and posb.loc[posb["start"] == 1200, "kind"].item() == "flank"
 
 
 def test_window_positions_on_a_chromosome_without_bins():
     sb, _ = _sb()
     units = pd.concat([UNITS, pd.DataFrame({"gene": ["D"], "exon": ["1"], "chrom": ["chr5"], "start": [101], "end": [200]})])
-    sb = window.sample_bins(pd.DataFrame({"chromosome": ["chr1"], "start": [1000], "end": [1050], "log2": [0.1],
+    # the only bin is on chr1, at coordinates inside D's window [0, 900) on chr5: none of D's
+    sb = window.sample_bins(pd.DataFrame({"chromosome": ["chr1"], "start": [300], "end": [350], "log2": [0.1],
                                           "depth": [10.0], "offtarget": [False]}), np.array([0.01]), np.array([0.0]),
                             units)
     pos = window.window_positions(["D"], sb, units, WINDOWS, 20)
@@ -101,3 +108,16 @@ def test_bin_arrays_index_each_chromosome():
     assert {c: v.tolist() for c, v in a["by_chrom"].items()} == {"chr1": [1], "chr2": [0, 2]}
     assert a["finite"].tolist() == [True, False, True] and a["offtarget"].dtype == bool
     assert a["depth"].dtype == float and a["start"].tolist() == [1, 2, 3] and a["end"].tolist() == [4, 5, 6]
+
+
+def test_a_bin_right_after_a_one_base_first_exon_is_in_the_gene():
+    """A gene's span begins with its first exon; a bin starting just after a first exon of one
+    base (1-based 1001, 0-based [1000, 1001)) lies inside the span: intronic, not flank."""
+    units = pd.DataFrame({"gene": ["EPS", "EPS"], "exon": ["1", "2"], "chrom": ["chr1", "chr1"], "start": [1001, 3001],
+                          "end": [1001, 3100]})
+    bins = pd.DataFrame({"chromosome": ["chr1"] * 2, "start": [1001, 999], "end": [1002, 1000], "log2": [0.1, 0.2],
+                         "depth": [10.0, 11.0], "offtarget": [False, False]})
+    sb = window.sample_bins(bins, np.array([0.01, 0.01]), np.array([0.0, 0.0]), units)
+    pos = window.window_positions(["EPS"], sb, units, WINDOWS, 20)
+    assert pos[["start", "kind", "gene"]].values.tolist() == [[999, "flank", ""], [1000, "exon", "EPS"],
+                                                              [1001, "intronic", "EPS"], [3000, "exon", "EPS"]]
