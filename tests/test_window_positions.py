@@ -115,9 +115,11 @@ def test_a_bin_right_after_a_one_base_first_exon_is_in_the_gene():
     base (1-based 1001, 0-based [1000, 1001)) lies inside the span: intronic, not flank."""
     units = pd.DataFrame({"gene": ["EPS", "EPS"], "exon": ["1", "2"], "chrom": ["chr1", "chr1"], "start": [1001, 3001],
                           "end": [1001, 3100]})
-    bins = pd.DataFrame({"chromosome": ["chr1"] * 2, "start": [1001, 999], "end": [1002, 1000], "log2": [0.1, 0.2],
-                         "depth": [10.0, 11.0], "offtarget": [False, False]})
-    sb = window.sample_bins(bins, np.array([0.01, 0.01]), np.array([0.0, 0.0]), units)
+    bins = pd.DataFrame({"chromosome": ["chr1"] * 3, "start": [1001, 999, 990], "end": [1002, 1000, 1001],
+                         "log2": [0.1, 0.2, -0.3], "depth": [10.0, 11.0, 12.0], "offtarget": [False, False, False]})
+    sb = window.sample_bins(bins, np.array([0.01, 0.01, 0.04]), np.array([0.0, 0.0, 0.0]), units)
     pos = window.window_positions(["EPS"], sb, units, WINDOWS, 20)
     assert pos[["start", "kind", "gene"]].values.tolist() == [[999, "flank", ""], [1000, "exon", "EPS"],
                                                               [1001, "intronic", "EPS"], [3000, "exon", "EPS"]]
+    # the exon's one base is covered by the bin 990-1001 only
+    assert pos[["n_bins", "log2", "se"]].iloc[1].tolist() == pytest.approx([1, -0.3, 0.2])
