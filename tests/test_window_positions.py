@@ -123,3 +123,11 @@ def test_a_bin_right_after_a_one_base_first_exon_is_in_the_gene():
                                                               [1001, "intronic", "EPS"], [3000, "exon", "EPS"]]
     # the exon's one base is covered by the bin 990-1001 only
     assert pos[["n_bins", "log2", "se"]].iloc[1].tolist() == pytest.approx([1, -0.3, 0.2])
+
+
+def test_exon_positions_of_no_unit_have_the_columns():
+    sb, b = _sb()
+    ex, used = window.exon_positions(b[["chromosome", "start", "end", "log2", "depth", "offtarget"]], b["var"].to_numpy(),
+                                     UNITS.iloc[:0])
+    assert list(ex.columns) == ["gene", "exon", "chrom", "start", "end", "n_bins", "log2", "se", "depth"] and ex.empty
+    assert not used.any() and len(used) == len(b)

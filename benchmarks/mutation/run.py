@@ -40,7 +40,7 @@ from equivalent import EQUIVALENT  # noqa: E402
 # module -> (file under workflow/ikzf1cnv, the unit tests that exercise it)
 MODULES = {
     "model": ("caller/model.py", ["tests/test_model.py", "tests/test_calibrate.py", "tests/test_properties.py"]),
-    "window": ("caller/window.py", ["tests/test_window_positions.py", "tests/test_window.py"]),
+    "window": ("caller/window.py", ["tests/test_window_positions.py", "tests/test_calling.py"]),
     "calibrate": ("caller/calibrate.py", ["tests/test_calibrate.py", "tests/test_properties.py"]),
     "params": ("caller/params.py", ["tests/test_calling.py", "tests/test_properties.py"]),
     "arms": ("caller/arms.py", ["tests/test_arms.py", "tests/test_window.py"]),
