@@ -187,7 +187,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("modules", nargs="*", help=f"default: all ({', '.join(MODULES)})")
     ap.add_argument("--workdir", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "ikzf1cnv-mutation")
-    ap.add_argument("--out", type=Path, default=HERE / "results")
+    ap.add_argument("--out", type=Path, default=HERE / "measured")
     ap.add_argument("--max-children", type=int, default=2)
     ap.add_argument("--min-score", type=float, default=0.9)
     ap.add_argument("--list", action="store_true")
