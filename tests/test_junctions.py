@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import oracles
+import brute_force
 from ikzf1cnv.caller import junctions as cjunctions
 from ikzf1cnv.reads import junction_reads
 
@@ -267,14 +267,14 @@ def test_clustering_thousands_of_chimeras_equals_the_all_pairs_definition():
             split.append((chrom, left, left + int(rng.integers(1000, 100_000))))
             pairs.append((chrom, left + 7, left + int(rng.integers(1000, 100_000))))
     got = junction_reads.cluster(split, 5)
-    want = oracles.cluster_by_definition(split, 5)
+    want = brute_force.cluster_by_definition(split, 5)
     assert [tuple(r) for r in got.itertuples(index=False)] == want and len(want) > 1000
     pc = junction_reads.cluster_pairs(pairs, 500)
-    want_pc = oracles.cluster_pairs_by_definition(pairs, 500)
+    want_pc = brute_force.cluster_pairs_by_definition(pairs, 500)
     assert pc == want_pc and sum(p[3] for p in pc) == len(pairs)
     assert sum(p[3] > 1 for p in want_pc) > 100 and max(p[1] - p[4] for p in want_pc) > 450   # clusters reach the window's edge
     merged = junction_reads.merge_pairs(got, pc, 500, 5)
-    assert [list(r) for r in merged.itertuples(index=False)] == oracles.merge_by_definition(want, want_pc, 500, 5)
+    assert [list(r) for r in merged.itertuples(index=False)] == brute_force.merge_by_definition(want, want_pc, 500, 5)
     assert (merged["discordant_pairs"] > 0).sum() > 100
 
 
