@@ -1,8 +1,19 @@
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# Property tests (hypothesis) are deterministic in CI: `ci` (the default) derandomizes the
+# examples, bounds their number and keeps no example database, so a run gives the same
+# verdict every time. HYPOTHESIS_PROFILE=explore searches far more examples, at random.
+settings.register_profile("ci", derandomize=True, max_examples=60, deadline=None, database=None,
+                          print_blob=True, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("explore", max_examples=2000, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "workflow"))

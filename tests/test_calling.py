@@ -181,6 +181,63 @@ def test_calibrated_penalty_grows_with_gene_size_and_stricter_rate(root, schema_
     assert fixed.model_for(8).switch_penalty == 7.5 and fixed.model_for(30).switch_penalty == 7.5
 
 
+def test_a_window_takes_the_tabulated_penalty_of_its_size_or_the_next_larger(root, schema_defaults):
+    """resources/penalty_calibration.tsv, read here line by line: at 0.1% per window 8
+    positions take 3.68 (the row for 8), 9-12 take 4.08 (the row for 12: a window is
+    calibrated as one at least as long), 1-2 take 2.73, beyond the table 2000's 6.89; at 1%
+    8 takes its own row. Without a calibration table nothing is guessed."""
+    rows = {}
+    for line in (root / "resources" / "penalty_calibration.tsv").read_text().splitlines():
+        if line and not line.startswith(("#", "n_units")):
+            n, rate, pen = line.split("\t")
+            rows[(int(n), float(rate))] = float(pen)
+    assert (rows[(8, 0.001)], rows[(12, 0.001)], rows[(2, 0.001)], rows[(2000, 0.001)]) == (3.68, 4.08, 2.73, 6.89)
+    calib = annotation.read_tsv(root / "resources" / "penalty_calibration.tsv")
+    caller, qc = schema_defaults["caller"], schema_defaults["qc"]
+    strict = cparams.CallerParams.from_config(caller, qc, calib)
+    for n, want in ((1, 2.73), (2, 2.73), (3, 3.25), (7, 3.68), (8, 3.68), (9, 4.08), (12, 4.08), (13, 4.31),
+                    (60, 5.03), (61, 5.14), (2000, 6.89), (2001, 6.89), (50_000, 6.89)):
+        assert strict.model_for(n).switch_penalty == want, n
+        assert strict.model_for(n).switch_penalty == rows[min([k for k, r in rows if r == 0.001 and k >= n] or [2000]),
+                                                           0.001]
+    loose = cparams.CallerParams.from_config({**caller, "false_positive_rate": 0.01}, qc, calib)
+    assert loose.model_for(8).switch_penalty == rows[(8, 0.01)] and loose.model_for(9).switch_penalty == rows[(12, 0.01)]
+    # the model's own penalty (no window size given) is the table's largest; the other settings are the config's
+    assert strict.model.switch_penalty == 6.89 and strict.penalty_table[0] == (2, 2.73) and len(strict.penalty_table) == 18
+    m = strict.model_for(8)
+    assert (m.biallelic_penalty, m.f_min, m.huber_k) == (caller["biallelic_penalty"], caller["min_cell_fraction"],
+                                                         caller["huber_k"])
+    assert loose.model.switch_penalty == rows[(2000, 0.01)] == 5.78          # the last row's, not the one before
+    with pytest.raises(ValueError, match=r"^caller.false_positive_rate 0.05 is not in the calibration table \(rates: \[0.001, 0.01\]\)$"):
+        cparams.CallerParams.from_config({**caller, "false_positive_rate": 0.05}, qc, calib)
+    with pytest.raises(ValueError, match="^caller.switch_penalty is not set and no calibration table was given$"):
+        cparams.CallerParams.from_config(caller, qc, None)
+
+
+def test_caller_params_take_every_setting_from_the_config(schema_defaults, root):
+    """Each field from its own config key (distinct values, so a swapped or dropped key shows),
+    the depth threshold from min_depth_genome in whole-genome mode."""
+    calib = annotation.read_tsv(root / "resources" / "penalty_calibration.tsv")
+    keys = ["sd_floor", "offtarget_sd_floor", "min_offtarget_reads", "arm_sd_floor", "min_arm_bins",
+            "blast_pct_tolerance", "blast_pct_sd", "recentre_bandwidth", "gain_level", "biallelic_penalty",
+            "min_cell_fraction", "huber_k"]
+    caller = {**schema_defaults["caller"], **{k: 100 + i for i, k in enumerate(keys)}}
+    qc = {**schema_defaults["qc"], "min_depth": 201, "min_depth_genome": 202, "max_noise": 203,
+          "min_ikzf1_exons_with_data": 204}
+    p = cparams.CallerParams.from_config(caller, qc, calib)
+    assert {k: getattr(p, k) for k in keys[:9]} == {k: caller[k] for k in keys[:9]}
+    assert (p.model.biallelic_penalty, p.model.f_min, p.model.huber_k) == (109, 110, 111)
+    assert (p.false_positive_rate, p.min_depth, p.max_noise, p.min_ikzf1_exons_with_data) == (0.001, 201, 203, 204)
+    assert cparams.CallerParams.from_config(caller, qc, calib, whole_genome=True).min_depth == 202
+    fixed = cparams.CallerParams.from_config({**caller, "switch_penalty": 7.5}, qc, None)
+    assert fixed.penalty_table == () and fixed.model.switch_penalty == 7.5 and fixed.model_for(3).switch_penalty == 7.5
+    # beyond the table, its largest row's penalty, whatever the model's own
+    from dataclasses import replace
+    from ikzf1cnv.caller.model import ModelParams
+    own = replace(p, model=ModelParams(switch_penalty=1.0), penalty_table=((2, 2.0), (8, 3.0)))
+    assert [own.model_for(n).switch_penalty for n in (1, 2, 3, 8, 9, 100)] == [2.0, 2.0, 3.0, 3.0, 3.0, 3.0]
+
+
 def test_calibration_holds_its_false_positive_rate(root):
     """The penalty the table gives for 8 exons keeps null false positives near 1%."""
     from ikzf1cnv.caller.model import ModelParams, fit

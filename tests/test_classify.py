@@ -60,3 +60,30 @@ def test_ikzf1plus_pax5_partial_option(rules):
 ])
 def test_ukall_cna(c, want, rules):
     assert ukall_cna(c, rules["ukall_cna"]) == want
+
+
+def test_risk_for_bcp_subtypes_only(rules):
+    from ikzf1cnv.caller.classify import risk
+    genes = {**NONE, "CDKN2A": "hom", "PAX5": "whole"}
+    assert risk({"subtype": "T-ALL"}, "deleted", genes, rules, "any") == ("NA", "NA")
+    assert risk({"subtype": "B-other"}, "deleted", genes, rules, "any") == ("yes", "poor")
+    assert risk({}, "deleted", genes, rules, "any") == ("yes", "poor")             # no subtype: unknown, a BCP one
+    assert risk({"subtype": ""}, "deleted", genes, rules, "any") == ("yes", "poor")
+    assert risk({"subtype": None}, "wildtype", {**NONE, "ETV6": "deleted"}, rules, "any") == ("no", "good")
+    # the IKZF1 status is the sample's, the PAX5 mode is passed on
+    assert risk({"subtype": "B-other"}, "deleted", {**NONE, "PAX5": "whole"}, rules, "partial") == ("no", "poor")
+    assert risk({"subtype": "B-other"}, "not_evaluable", genes, rules, "any") == ("NA", "NA")
+
+
+def test_the_rules_gene_lists_are_used_as_given(rules):
+    """UKALL-CNA from the rule it is given: a unit named in good_isolated is good alone (here
+    IKZF1, to show the unit's own name is what is looked up); a one-gene good_isolated or
+    etv6_plus_one list still holds its one gene."""
+    r = {**rules["ukall_cna"], "good_isolated": ["IKZF1"]}
+    assert ukall_cna(calls(), r) == "good"
+    assert ukall_cna(calls("wildtype", ETV6="deleted"), r) == "poor"
+    one = {**rules["ukall_cna"], "good_isolated": ["ETV6"], "etv6_plus_one": ["BTG1"]}
+    assert ukall_cna(calls("wildtype", ETV6="deleted"), one) == "good"
+    assert ukall_cna(calls("wildtype", ETV6="deleted", BTG1="deleted"), one) == "good"
+    assert ukall_cna(calls("wildtype", ETV6="deleted", PAX5="whole"), one) == "poor"
+    assert ukall_cna(calls("wildtype", PAX5="whole"), one) == "poor"

@@ -59,6 +59,29 @@ def test_config_readme_documents_every_schema_key(root):
     for key, spec in keys:
         row = next((r for name, r in rows.items() if key in [n.strip().strip("`") for n in name.split("/")]), None)
         assert row is not None, f"config/README.md does not document `{key}`"
-        default = spec.get("default")
-        want = "null" if default is None else str(default).lower() if isinstance(default, bool) else str(default)
-        assert want in row.split("|")[-2], (key, want, row)
+        names = [n.strip().strip("`") for n in row.split("|")[1].split("/")]
+        cells = [c.strip().strip("`") for c in row.split("|")[-2].split(" / ")]   # `a` / `b` | 1 / 2: a row per pair
+        cell = cells[names.index(key)] if len(cells) == len(names) else cells[0]
+        got, want = documented_default(cell), spec.get("default")
+        assert got == want and isinstance(got, bool) == isinstance(want, bool), (key, cell, want, row)
+
+
+def documented_default(cell: str):
+    """A default as the README writes it, read as a value: numbers as numbers (0.20 is 0.2,
+    and 0.15 is not 0.1), null, true/false, anything else as text."""
+    if cell in ("null", "true", "false"):
+        return {"null": None, "true": True, "false": False}[cell]
+    try:
+        return int(cell)
+    except ValueError:
+        pass
+    try:
+        return float(cell)
+    except ValueError:
+        return cell
+
+
+def test_documented_defaults_are_read_as_values():
+    assert documented_default("0.20") == 0.2 and documented_default("0.15") != 0.1
+    assert documented_default("1000") == 1000 and documented_default("null") is None
+    assert documented_default("false") is False and documented_default("config/samples.tsv") == "config/samples.tsv"

@@ -25,3 +25,7 @@ def test_runs_and_lists():
     assert exon_list([7, 4, 5, 6]) == "4,5,6,7"
     assert exon_list([]) == ""
     assert parse_label("NA") == []
+
+
+def test_an_empty_label_is_no_exon():
+    assert parse_label("") == [] and parse_label("none") == []

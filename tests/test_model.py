@@ -107,10 +107,21 @@ def test_the_blast_count_tells_hom_in_p_from_het_in_2p():
 
 
 def test_missing_exons_carry_no_evidence():
+    """del4-7 at 80% of cells (-0.74, 15 SE from 0), exon 6 without data: the run stays one
+    run through it (0,0,0,1,1,1,1,0). Counted as normal (log2 0) it would be 15 SE from the
+    loss and the run would split around it (0,0,0,1,1,0,1,0). The fit is the one of the
+    seven exons with data: the same cell fraction and evidence (llr)."""
     l = draw([0, 0, 0, 1, 1, 1, 1, 0], 0.8, 0.05, 1)
     l[5] = np.nan
     r = fit(l, [0.05] * 8)
-    assert r.states[3] == r.states[4] == r.states[6] == 1
+    assert r.states == [0, 0, 0, 1, 1, 1, 1, 0]
+    seven = fit(np.delete(l, 5), [0.05] * 7)
+    assert seven.states == [0, 0, 0, 1, 1, 1, 0]
+    assert (r.cell_fraction, r.cf_low, r.cf_high) == (seven.cell_fraction, seven.cf_low, seven.cf_high)
+    assert r.llr == pytest.approx(seven.llr, rel=1e-12)
+    # a missing exon at the run's edge goes with either neighbour at no cost: still one run
+    l[6] = np.nan
+    assert fit(l, [0.05] * 8).states[3:5] == [1, 1] and fit(l, [0.05] * 8).states[7] == 0
 
 
 def test_switch_penalty_is_the_evidence_threshold():
@@ -121,7 +132,39 @@ def test_switch_penalty_is_the_evidence_threshold():
     assert fit(l, [0.1] * 8, params=ModelParams(switch_penalty=6.0)).states[4] == 0
 
 
-def test_deterministic():
-    l = draw([0, 0, 0, 1, 1, 1, 1, 0], 0.6, 0.1, 3)
-    a, b = fit(l, [0.1] * 8), fit(l.copy(), [0.1] * 8)
-    assert (a.states, a.cell_fraction, a.cf_low, a.cf_high) == (b.states, b.cell_fraction, b.cf_low, b.cf_high)
+def test_an_exact_tie_goes_to_the_first_cell_fraction_on_the_grid():
+    """-1.0 at four exons is exactly a one-copy loss in every cell (log2(1 - 1/2)) and exactly
+    a two-copy loss in half of them (log2(1 - 0.5)): without a biallelic penalty both cost
+    the same two breakpoints and no residual. The tie goes to the first cell fraction on the
+    grid (0.5, homozygous), every time; the biallelic penalty (a second hit) breaks it the
+    other way. The evidence: the null's four residuals of 10 SE, Huber's 3 x 10 - 3^2 / 2
+    each, less two breakpoints of 6. Nor does the fit change its input."""
+    l = np.full(4, -1.0)
+    keep = l.copy()
+    tie = fit(l, [0.1] * 4, params=ModelParams(biallelic_penalty=0.0))
+    assert tie.states == [2] * 4 and tie.cell_fraction == 0.5 and tie.llr == pytest.approx(4 * (30 - 4.5) - 2 * 6.0)
+    assert fit(l, [0.1] * 4, params=ModelParams(biallelic_penalty=0.1)).states == [1] * 4
+    assert np.array_equal(l, keep)
+
+
+def test_an_empty_window_is_no_event():
+    r = fit([], [])
+    assert (r.states, r.cell_fraction, r.cf_low, r.cf_high, r.llr) == ([], None, None, None, 0.0)
+
+
+def test_a_blast_fraction_without_its_sd_costs_nothing():
+    """A stated blast fraction with SD 0 (purity=(0.3, 0.0)) puts no cost on larger cell fractions."""
+    l = draw([0, 0, 1, 1, 1, 0], 0.6, 0.1, 4)
+    a, b = fit(l, [0.1] * 6), fit(l, [0.1] * 6, purity=(0.3, 0.0))
+    assert np.array_equal(a.profile, b.profile) and (a.states, a.cell_fraction) == (b.states, b.cell_fraction)
+    assert not np.array_equal(fit(l, [0.1] * 6, purity=(0.3, 1.0)).profile, a.profile)
+
+
+def test_a_long_wild_type_window_has_no_event_whatever_the_rounding():
+    """300 positions at or above log2 0: nothing is lost. The evidence is the null's cost (one
+    sum) less the best path's (another sum, in another order): here the two differ in the last
+    bits (llr 3e-13 > 0) while the best path is all normal, which must still be no event."""
+    rng = np.random.default_rng(0)
+    r = fit(np.abs(rng.normal(0, 0.3, 300)), rng.uniform(0.05, 0.3, 300))
+    assert 0 < r.llr < 1e-9
+    assert not any(r.states) and (r.cell_fraction, r.cf_low, r.cf_high) == (None, None, None)

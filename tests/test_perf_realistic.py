@@ -52,26 +52,38 @@ def test_direct_coverage_jobs_write_the_workflows_numbers(perf, root, tmp_path, 
 def test_every_python_engine_reads_the_same_coverage(perf, root, toy_bins):
     """The engines table compares ways of reading one BAM: the sequential pass (zlib), the
     index pass and the plain pysam loop must count the same reads (the loop's starts/ends
-    binned as the workflow bins them)."""
+    binned as the workflow bins them). Each engine prints what it counted (bins, aligned
+    bases, a checksum of where they lie), so one that reads nothing or reads wrong fails."""
     import subprocess
+    import zlib
 
     import pysam
     bam = str(root / "resources/toy/bams/T05.bam")
     code = perf.ENGINE.format(wf=str(root / "workflow"))
+    seq_t, seq_a = bam_coverage.bin_coverages(list(toy_bins), bam, PassSettings(sequential=True))
+    idx_t, _ = bam_coverage.bin_coverages(list(toy_bins), bam, PassSettings(min_mapq=0, sequential=False))
+    assert np.array_equal(seq_t["depth"].to_numpy(), idx_t["depth"].to_numpy())
+    # each engine prints, per bin set, its bins, their aligned bases and where they lie: the
+    # workflow's own pass here (the pysam loop is checked against it read by read below)
+    want = []
+    for df in (seq_t, seq_a):
+        n = [int(round(d * (e - s))) for d, s, e in zip(df["depth"], df["start"], df["end"])]
+        want += [len(df), sum(n), sum(zlib.crc32(f"{c}:{s}-{e}".encode()) * k for c, s, e, k in
+                                      zip(df["chromosome"], df["start"], df["end"], n)) % (2 ** 61 - 1)]
+    assert want[1] > 1_000_000 and want[4] > 0
     for kind in ("zlib", "index", "index_scan", "pysam_loop"):
         p = subprocess.run([sys.executable, "-c", code, kind, bam, *toy_bins], capture_output=True, text=True)
         assert p.returncode == 0, p.stderr
-        wall, cpu = map(float, p.stdout.split())
+        counted, times = p.stdout.strip().splitlines()[-2:]
+        assert counted.split()[0] == "bases" and list(map(int, counted.split()[1:])) == want, kind
+        wall, cpu = map(float, times.split())
         assert wall >= 0 and cpu >= 0
-    seq_t, _ = bam_coverage.bin_coverages(list(toy_bins), bam, PassSettings(min_mapq=0, sequential=True))
-    idx_t, _ = bam_coverage.bin_coverages(list(toy_bins), bam, PassSettings(min_mapq=0, sequential=False))
-    assert np.array_equal(seq_t["depth"].to_numpy(), idx_t["depth"].to_numpy())
     # the pysam loop's reads (flags 0x704 out, as the workflow) binned: the same depths
     with pysam.AlignmentFile(bam) as fh:
         reads = [(r.reference_name, r.reference_start, r.reference_end) for r in fh.fetch(until_eof=True)
                  if not r.flag & 0x704]
     rd = pd.DataFrame(reads, columns=["c", "s", "e"])
-    for chrom, g in seq_t.groupby("chromosome"):
+    for chrom, g in pd.concat([seq_t, seq_a]).groupby("chromosome"):
         rr = rd[rd["c"] == chrom]
         got = binning.aligned_bases(rr["s"].tolist(), rr["e"].tolist(), g["start"].to_numpy(), g["end"].to_numpy())
         assert np.allclose(got / (g["end"] - g["start"]).to_numpy(), g["depth"].to_numpy())

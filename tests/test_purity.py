@@ -49,3 +49,19 @@ def test_fmt_is_fixed_and_has_no_negative_zero():
     assert fmt(-0.0001, 3) == "0.000"
     assert fmt(0.12345, 2) == "0.12"
     assert fmt(None) == "NA" and fmt(float("nan")) == "NA"
+
+
+def test_scalars_in_floats_out_without_warnings():
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")            # log2(0) of a total loss: no divide-by-zero warning
+        assert expected_log2(1.0, 2) == -math.inf
+        assert type(expected_log2(0.5, 1)) is float and type(expected_log2(1, 2, floor=-4.0)) is float
+    assert expected_log2([0.5, 1.0], 2, floor=-4.0).tolist() == [-1.0, -4.0]
+    assert cell_fraction(math.log2(0.75)) == pytest.approx(0.5)      # one copy unless told otherwise
+
+
+def test_tumour_copy_number_needs_a_positive_purity():
+    for bad in (0, 0.0, -0.5, None):
+        with pytest.raises(ValueError, match=r"^purity must be > 0$"):
+            tumour_copy_number(-0.5, bad)
