@@ -3,8 +3,8 @@
 The coverage of a panel or exome BAM needs every read's contig, aligned span, flag and
 MAPQ, and a few reads' mate fields, CIGAR ends and tags (junctions). pysam makes a Python
 object of every read (2.9x the CPU of `samtools view -c` for a loop that only collects
-starts and ends; docs/performance.md). Here the BGZF blocks are inflated with zlib (or
-ISA-L's inflate when the `isal` package is installed: ~15% less CPU in all), in threads
+starts and ends; docs/performance.md). Here the BGZF blocks are inflated with ISA-L's inflate
+(the `isal` package, a dependency; zlib where it is missing: ~20% more CPU in all), in threads
 ahead of the parsing when `threads` > 1, and the records of each chunk (4 MB compressed)
 are located by one short Python loop over their lengths, then read as numpy columns:
 refID, pos, MAPQ, flag, mate fields and the reference span from the CIGAR (2.0-2.3x the
