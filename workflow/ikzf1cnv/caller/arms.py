@@ -23,7 +23,7 @@ import math
 
 import numpy as np
 import pandas as pd
-from scipy.stats import norm
+from scipy.special import ndtri  # the normal quantile (scipy.stats' norm.isf(q) is -ndtri(q)): ~0.6 s less import a job
 
 from ..core.stats import mad_sd
 
@@ -92,7 +92,7 @@ def call_arms(levels: pd.DataFrame, tested: list[str], fp_rate: float, arm_sd_fl
         stat = float(np.median(auto["se_stat"].to_numpy()))
         sys_sd = math.sqrt(max(arm_sd_floor ** 2, spread ** 2 - stat ** 2))
     t = levels[levels["arm"].isin(tested)].copy()
-    z_crit = float(norm.isf(fp_rate / max(len(tested), 1)))
+    z_crit = float(-ndtri(fp_rate / max(len(tested), 1)))
     t["se"] = np.sqrt(t["se_stat"] ** 2 + sys_sd ** 2)
     t["z"] = t["level"] / t["se"]
     t["called"] = t["z"] < -z_crit

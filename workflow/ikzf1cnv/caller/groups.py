@@ -62,8 +62,12 @@ def group_positions(pb: PreparedBins, ann: Annotation, params: CallerParams,
     sb = window.sample_bins(pb.bins, pb.var, pb.expected_reads, ann.units)
     out = {}
     for grp in model_groups(ann.rules):
-        pos = window.window_positions(grp, sb, ann.units, ann.rules["windows"], params.min_offtarget_reads)
-        out[group_key(grp)] = pos.assign(log2=pos["log2"] - pos["chrom"].map(gains).fillna(0.0))
+        key = group_key(grp)
+        pos = window.window_positions(grp, sb, ann.units, ann.rules["windows"], params.min_offtarget_reads,
+                                      ann.windows.get(key))
+        if gains:   # less the gained chromosome's level (a group's window lies on one chromosome)
+            pos = pos.assign(log2=pos["log2"] - pos["chrom"].map(gains).fillna(0.0))
+        out[key] = pos
     return out
 
 

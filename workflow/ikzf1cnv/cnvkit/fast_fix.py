@@ -9,10 +9,12 @@ is tested on real coverage files (tests/test_coverage.py). The constants are CNV
 from __future__ import annotations
 
 import itertools
+import re
 
 import numpy as np
 import pandas as pd
 
+from ..core.bins import chrom_codes, group_medians, take_rows
 from ..core.constants import ANTITARGET_ALIASES, NULL_LOG2
 from ..core.stats import MAD_SD
 from .io import read_cnn
@@ -32,43 +34,54 @@ def _chrom_key(label: str):
     return (n, "") if not chars else ((2000 + n, chars) if len(chars) == 1 else (3000 + n, chars))
 
 
-def _sorted(df: pd.DataFrame) -> pd.DataFrame:
-    """Sorted as cnvlib sorts (chromosome by _chrom_key, then start, end; stable): the key
-    of each distinct chromosome once, its rank per row."""
-    chrom = df["chromosome"].to_numpy(dtype=object)
-    names, inv = np.unique(chrom, return_inverse=True)
+def _order(df: pd.DataFrame) -> np.ndarray:
+    """The rows in cnvlib's order (chromosome by _chrom_key, then start, end; stable): the
+    key of each distinct chromosome once, its rank per row."""
+    codes, names = chrom_codes(df["chromosome"].to_numpy())
     keys = [_chrom_key(c) for c in names]
     levels = {k: i for i, k in enumerate(sorted(set(keys)))}   # equal keys, equal rank (as sort_values)
     rank = np.array([levels[k] for k in keys], dtype=np.int64)
-    order = np.lexsort((df["end"].to_numpy(), df["start"].to_numpy(), rank[inv.reshape(-1)]))
-    return df.iloc[order].reset_index(drop=True)
+    return np.lexsort((df["end"].to_numpy(), df["start"].to_numpy(), rank[codes]))
 
 
-def _is_autosome(chrom: pd.Series) -> pd.Series:
-    return chrom.str.fullmatch(r"(chr)?\d+", case=False).fillna(False).astype(bool)
+def _is_autosome(codes: np.ndarray, names: np.ndarray) -> np.ndarray:
+    """Per row: a numbered chromosome (chr1, 7, ...), tested once per name."""
+    auto = np.array([re.fullmatch(r"(chr)?\d+", str(c), flags=re.IGNORECASE) is not None for c in names], dtype=bool)
+    return auto[codes] if len(names) else np.zeros(len(codes), dtype=bool)
 
 
-def _low(df: pd.DataFrame) -> pd.Series:
+def _low(df: pd.DataFrame) -> np.ndarray:
     """cnvlib drop_low_coverage: log2 below NULL - MIN_REF, or no log2, or no depth."""
-    return (df["log2"] < NULL_LOG2 - MIN_REF_COVERAGE) | df["log2"].isna() | (df["depth"] == 0) | df["depth"].isna()
+    l2, dp = df["log2"].to_numpy(dtype=float), df["depth"].to_numpy(dtype=float)
+    return (l2 < NULL_LOG2 - MIN_REF_COVERAGE) | np.isnan(l2) | (dp == 0) | np.isnan(dp)
 
 
-def _in_par(df: pd.DataFrame, par: pd.DataFrame) -> pd.Series:
-    out = pd.Series(False, index=df.index)
-    for r in par.itertuples():
-        out |= (df["chromosome"] == r.chrom) & (df["start"] >= r.start) & (df["end"] <= r.end)
+def _in_par(df: pd.DataFrame, par: pd.DataFrame) -> np.ndarray:
+    out = np.zeros(len(df), dtype=bool)
+    if not len(par):
+        return out
+    chrom = df["chromosome"].to_numpy(dtype=object)
+    st, en = df["start"].to_numpy(), df["end"].to_numpy()
+    for c, a, b in zip(par["chrom"].tolist(), par["start"].tolist(), par["end"].tolist()):
+        on = chrom == c
+        if on.any():
+            out |= on & (st >= a) & (en <= b)
     return out
 
 
 def _centre_shift(df: pd.DataFrame, skip_low: bool, par: pd.DataFrame) -> float:
     """cnvlib center_all: minus the median of the per-chromosome medians of the autosomal
     bins (and chrX bins in the pseudo-autosomal regions, counted as their own group)."""
-    d = df[~_low(df)] if skip_low else df
-    d = d[(_is_autosome(d["chromosome"]) | _in_par(d, par)).to_numpy()]
-    if not len(d):
+    codes, names = chrom_codes(df["chromosome"].to_numpy())
+    use = _is_autosome(codes, names) | _in_par(df, par)
+    if skip_low:
+        use &= ~_low(df)
+    if not use.any():
         return 0.0
-    meds = d.groupby("chromosome", sort=False)["log2"].median()
-    return -float(pd.Series(meds.to_numpy()).median())
+    meds = group_medians(df["log2"].to_numpy(dtype=float)[use], codes[use], len(names))
+    meds = meds[np.bincount(codes[use], minlength=len(names)) > 0]
+    meds = meds[~np.isnan(meds)]
+    return -float(np.median(meds)) if len(meds) else float("nan")
 
 
 def _biweight_location(a, c=6.0, epsilon=1e-3, max_iter=5):
@@ -109,26 +122,30 @@ def _biweight_midvariance(a, c=9.0, epsilon=1e-3):
     return np.sqrt((n * (d_ ** 2 * (1 - w_) ** 4).sum()) / (((1 - w_) * (1 - 5 * w_)).sum() ** 2))
 
 
-def _residuals(df: pd.DataFrame) -> pd.Series:
-    return df["log2"] - df.groupby("chromosome", sort=False)["log2"].transform("median")
+def _residuals(df: pd.DataFrame) -> np.ndarray:
+    """Each bin's log2 less its chromosome's median."""
+    codes, names = chrom_codes(df["chromosome"].to_numpy())
+    l2 = df["log2"].to_numpy(dtype=float)
+    return l2 - group_medians(l2, codes, len(names))[codes]
 
 
 def _adjust(cov: pd.DataFrame, ref: pd.DataFrame, skip_low: bool, par: pd.DataFrame):
     keys = ["chromosome", "start", "end"]
     if not len(cov):
         return cov, ref.iloc[:0]
-    matched = cov[keys].merge(ref, on=keys, how="left", validate="one_to_one")
+    matched = take_rows(ref, cov)
     if matched["gene"].isna().any():
         raise ValueError(f"the reference is missing {int(matched['gene'].isna().sum())} of {len(cov)} bins of the "
                          "sample: it was built for a different target panel")
-    bad = ((matched["log2"] < MIN_REF_COVERAGE) | (matched["log2"] > -MIN_REF_COVERAGE)
-           | (matched["spread"] > MAX_REF_SPREAD) | matched["log2"].isna() | matched["spread"].isna())
+    rl2, rsp = matched["log2"].to_numpy(dtype=float), matched["spread"].to_numpy(dtype=float)
+    bad = (rl2 < MIN_REF_COVERAGE) | (rl2 > -MIN_REF_COVERAGE) | (rsp > MAX_REF_SPREAD) | np.isnan(rl2) | np.isnan(rsp)
     if "depth" in matched:
-        bad |= (matched["depth"] == 0) | matched["depth"].isna()
-    ok = (~(bad | cov["log2"].isna())).to_numpy()
-    cov, matched = cov[ok].copy(), matched[ok].copy()
+        rdp = matched["depth"].to_numpy(dtype=float)
+        bad |= (rdp == 0) | np.isnan(rdp)
+    ok = ~(bad | np.isnan(cov["log2"].to_numpy(dtype=float)))
+    cov, matched = cov[ok].copy(), matched[ok]
     cov["log2"] = cov["log2"] + _centre_shift(cov, skip_low, par)
-    return cov, matched
+    return cov, matched[keys + ["log2", "spread"]]
 
 
 def fix_fast(target_cnn: str, antitarget_cnn: str, reference_cnn: str | pd.DataFrame,
@@ -139,8 +156,12 @@ def fix_fast(target_cnn: str, antitarget_cnn: str, reference_cnn: str | pd.DataF
     ref = read_cnn(reference_cnn) if isinstance(reference_cnn, str) else reference_cnn
     t, rt = _adjust(read_cnn(target_cnn), ref, True, par)
     a, ra = _adjust(read_cnn(antitarget_cnn), ref, False, par)
-    cnr = _sorted(pd.concat([t, a], ignore_index=True)) if len(a) else t.reset_index(drop=True)
-    rm = _sorted(pd.concat([rt, ra], ignore_index=True)) if len(a) else rt.reset_index(drop=True)
+    if len(a):   # the matched reference rows sort as the sample's (the same keys): one order for both
+        cnr, rm = pd.concat([t, a], ignore_index=True), pd.concat([rt, ra], ignore_index=True)
+        order = _order(cnr)
+        cnr, rm = cnr.iloc[order].reset_index(drop=True), rm.iloc[order].reset_index(drop=True)
+    else:
+        cnr, rm = t.reset_index(drop=True), rt.reset_index(drop=True)
     cnr["log2"] = cnr["log2"].to_numpy() - rm["log2"].to_numpy()
     # weights (cnvlib.fix.apply_weights)
     simple = np.zeros(len(cnr))
@@ -149,7 +170,7 @@ def fix_fast(target_cnn: str, antitarget_cnn: str, reference_cnn: str | pd.DataF
         if not part.any():
             continue
         sub = cnr[part]
-        var = _biweight_midvariance(_residuals(sub[~_low(sub)]).to_numpy()) ** 2
+        var = _biweight_midvariance(_residuals(sub[~_low(sub)])) ** 2
         sz = np.sqrt((sub["end"] - sub["start"]).to_numpy())
         simple[part] = 1 - var / (sz / sz.mean())
     spread, rlog2 = rm["spread"].to_numpy(), rm["log2"].to_numpy()

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from ..core.annotation import read_tsv
+from ..core.bins import lookup
 from ..core.constants import ANTITARGET_ALIASES
 from .fast_fix import fix_fast
 from .io import read_cnn
@@ -62,9 +64,10 @@ def bins_with_spread(cnr, reference, offtarget: bool = True) -> pd.DataFrame:
     if not offtarget:
         d = d[~d["gene"].isin(ANTITARGET_ALIASES)]
     keys = ["chromosome", "start", "end"]
-    spread = ref[keys + ["spread"]] if "spread" in ref.columns else ref[keys].assign(spread=0.0)
-    out = d[keys + ["gene", "log2", "depth", "weight"]].merge(spread, on=keys, how="left")
-    return out.assign(offtarget=out["gene"].isin(ANTITARGET_ALIASES)).reset_index(drop=True)
+    out = d[keys + ["gene", "log2", "depth", "weight"]].reset_index(drop=True)
+    # the reference's spread of each bin (a left merge on the coordinates; 0 without a spread column)
+    spread = lookup(ref, out, ["spread"])["spread"] if "spread" in ref.columns else np.zeros(len(out))
+    return out.assign(spread=spread, offtarget=out["gene"].isin(ANTITARGET_ALIASES).to_numpy())
 
 
 def target_bins_with_spread(cnr, reference) -> pd.DataFrame:
