@@ -74,3 +74,46 @@ def test_write_table_is_the_row_loop(tmp_path):
         _write_table_by_rows(df, layout, tmp_path / "want.tsv")
         assert (tmp_path / "got.tsv").read_bytes() == (tmp_path / "want.tsv").read_bytes()
     assert all(tables.fmt(v, 3) == t for v, t in zip(x, tables._fixed(list(x), 3)) if not math.isnan(v))
+
+
+# ---------------------------------------------------------------- core.bins: merges and groupbys as array steps
+def _bins(rng, n, chroms=("chr1", "chr2", "chrX", "7")):
+    c = rng.choice(chroms, n)
+    start = rng.integers(0, 10 ** 6, n) * 10
+    return pd.DataFrame({"chromosome": c.astype(object), "start": start, "end": start + rng.integers(1, 500, n),
+                         "log2": rng.normal(0, 1, n), "spread": rng.random(n)}).drop_duplicates(["chromosome", "start"])
+
+
+def test_bin_lookups_are_the_left_merge():
+    from ikzf1cnv.core import bins
+    rng = np.random.default_rng(5)
+    ref = _bins(rng, 3000).reset_index(drop=True)
+    table = pd.concat([ref.sample(frac=0.7, random_state=1), _bins(rng, 200, ("chr1", "chr9"))])[
+        ["chromosome", "start", "end"]].reset_index(drop=True)
+    want = table.merge(ref, on=["chromosome", "start", "end"], how="left")
+    got = bins.lookup(ref, table, ["log2", "spread"])
+    for c in ("log2", "spread"):
+        assert np.array_equal(got[c], want[c].to_numpy(), equal_nan=True)
+    # every bin found: take_rows is the merge, row for row
+    inside = table.merge(ref[["chromosome", "start", "end"]], how="inner")
+    pd.testing.assert_frame_equal(bins.take_rows(ref, inside), inside.merge(ref, how="left", validate="one_to_one"))
+    # two bins with the same start (other ends): still the merge, through the coordinates dict
+    dup = pd.concat([ref, ref.iloc[:5].assign(end=ref["end"].iloc[:5] + 1)], ignore_index=True)
+    got = bins.lookup(dup, table, ["log2"])["log2"]
+    assert np.array_equal(got, table.merge(dup, how="left")["log2"].to_numpy(), equal_nan=True)
+
+
+def test_group_medians_are_pandas_groupby_medians():
+    from ikzf1cnv.core import bins
+    rng = np.random.default_rng(11)
+    for n in (1, 2, 7, 1000):
+        v = rng.normal(0, 1, n)
+        v[rng.random(n) < 0.1] = np.nan
+        codes = rng.integers(0, 6, n)
+        want = pd.Series(v).groupby(codes).median().reindex(range(6)).to_numpy()
+        got = bins.group_medians(v, codes, 6)
+        assert np.array_equal(got, want, equal_nan=True)
+        assert np.array_equal(bins.group_medians(v, np.sort(codes), 6),
+                              pd.Series(v).groupby(np.sort(codes)).median().reindex(range(6)).to_numpy(), equal_nan=True)
+    chrom = rng.choice(["chr1", "chrX", "chr22", "GL1"], 500).astype(object)
+    assert np.array_equal(bins.isin_names(chrom, ("chr1", "chr22")), np.isin(chrom, ["chr1", "chr22"]))

@@ -113,7 +113,7 @@ def tumour(t: CallTumour, s: Shared, info: dict) -> Tumour:
     reference's spread attached, the normals' bias patterns removed from the target bins."""
     cnr = fix_table(t.target_coverage, t.antitarget_coverage, s.fix)
     write_cnn(cnr, t.cnr)
-    bins = plain_strings(bins_with_spread(cnr, s.fix.reference))
+    bins = plain_strings(bins_with_spread(cnr, s.fix.reference, index=s.fix.index))
     tg = ~bins["offtarget"].to_numpy()
     if tg.any():   # the target bins' log2 denoised, in place (the off-target bins as they are)
         l2 = bins["log2"].to_numpy(dtype=float).copy()
