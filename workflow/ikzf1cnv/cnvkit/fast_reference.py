@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 import os
 import re
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -19,17 +18,14 @@ import pandas as pd
 from ..core.bins import group_medians
 from . import biweight
 from .fast_fix import _cols, _in_par, _is_autosome, _low, _order, _par_list
-from .io import read_cnn
+from .io import Table, read_cnn
 
 PRIMARY = re.compile(r"chr([1-9]|1[0-9]|2[0-2]|X)")
 KNOWN_EXTS = (".antitargetcoverage.cnn", ".targetcoverage.cnn", ".antitargetcoverage.csv", ".targetcoverage.csv",
               ".recal.bam", ".deduplicated.realign.bam")
 
 
-@dataclass
-class Reference:
-    """The pooled reference's table (what cnvlib's CopyNumArray holds as .data)."""
-    data: pd.DataFrame
+Reference = Table   # the pooled reference's rows (what cnvlib's CopyNumArray holds as .data)
 
 
 def fbase(fname: str) -> str:
