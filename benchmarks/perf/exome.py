@@ -39,7 +39,7 @@ ROOT = Path(__file__).resolve().parents[2]
 for p in ("workflow", "benchmarks", "benchmarks/accuracy", "benchmarks/perf"):
     sys.path.insert(0, str(ROOT / p))
 
-from genome import floor, loadavg, timed, warm_up  # noqa: E402  (the genome benchmark's timing)
+from genome import floor, timed, warm_up  # noqa: E402  (the genome benchmark's timing)
 from run import md_table, rule_table  # noqa: E402
 
 SMK = [sys.executable, "-m", "snakemake"]
