@@ -143,9 +143,9 @@ def test_kind_sd_needs_ten_bins_in_arms():
     l2 = np.array([0.0, 0.1, -0.1, 0.2, -0.2, 0.05, -0.05, 0.3, -0.3, 0.15, 9.0])
     idx = np.array([0] * 5 + [1] * 5 + [-1])                   # ten bins in two arms, one in none
     r = np.r_[l2[:5] - np.median(l2[:5]), l2[5:10] - np.median(l2[5:10])]
-    assert armlib._kind_sd(l2, idx) == pytest.approx(_mad_sd(r), rel=1e-12)
-    assert math.isnan(armlib._kind_sd(l2[1:], idx[1:]))        # nine
-    assert math.isnan(armlib._kind_sd(np.where(np.arange(11) == 3, np.nan, l2), idx))
+    assert armlib._kind_sd(l2, idx, 2) == pytest.approx(_mad_sd(r), rel=1e-12)
+    assert math.isnan(armlib._kind_sd(l2[1:], idx[1:], 2))        # nine
+    assert math.isnan(armlib._kind_sd(np.where(np.arange(11) == 3, np.nan, l2), idx, 2))
 
 
 def test_arm_levels_of_no_arm_has_the_columns():

@@ -404,13 +404,13 @@ def test_sequential_pass_counts_every_base_of_every_counted_read_once(tmp_path, 
     idx_t, idx_a = bam_coverage.bin_coverages([t, a], bam, PassSettings(min_mapq=min_mapq))
     assert idx_t["depth"].tolist() + idx_a["depth"].tolist() == pytest.approx(want, abs=0, rel=0)
     assert want[:3] == [(50 + 10) / 100, (50 + 100 + 1 + 100 + (min_mapq <= 3) * 80 + 50) / 100, 100 / 100]
-    for threads, chunk in ((1, bgzf.CHUNK), (1, 500), (3, 500)):
-        old = bgzf.CHUNK
-        bgzf.CHUNK = chunk
+    for threads, chunk, inflated in ((1, bgzf.CHUNK, bgzf.INFLATED), (1, 500, 2000), (3, 500, 2000)):
+        old = bgzf.CHUNK, bgzf.INFLATED
+        bgzf.CHUNK, bgzf.INFLATED = chunk, inflated
         try:
             seq_t, seq_a = bam_coverage.bin_coverages([t, a], bam, PassSettings(min_mapq=min_mapq, threads=threads, sequential=True))
         finally:
-            bgzf.CHUNK = old
+            bgzf.CHUNK, bgzf.INFLATED = old
         assert seq_t.equals(idx_t) and seq_a.equals(idx_a)
 
 
@@ -429,12 +429,12 @@ def test_bamscan_columns_equal_pysams(tmp_path):
         reads.append((int(rng.integers(0, 3)), int(rng.integers(0, 90_000)), cig, int(rng.integers(0, 61)),
                       int(rng.choice([0, 16, 0x400, 1 | 2 | 32 | 64, 1 | 16 | 128])), tags))
     bam = _reads_bam(tmp_path / "m.bam", reads)
-    old = bgzf.CHUNK
-    bgzf.CHUNK = 2000
+    old = bgzf.CHUNK, bgzf.INFLATED
+    bgzf.CHUNK, bgzf.INFLATED = 2000, 20000   # many chunks: records cut at chunk ends
     try:
         batches = list(records.scan(bam))
     finally:
-        bgzf.CHUNK = old
+        bgzf.CHUNK, bgzf.INFLATED = old
     assert len(batches) > 10
     with pysam.AlignmentFile(bam) as fh:
         want = list(fh.fetch(until_eof=True))
@@ -609,8 +609,8 @@ def test_index_scan_reads_what_the_pysam_index_pass_reads(tmp_path, chunk):
     out = {}
     for kind in ("scan", "pysam"):
         jr = junction_reads.JunctionReads(20, 1000)
-        old, old_scan = bgzf.CHUNK, passes.index_scan
-        bgzf.CHUNK = chunk
+        old, old_scan = records.READ_MOST, passes.index_scan
+        records.READ_MOST = chunk
         if kind == "pysam":
             passes.index_scan = lambda fh, bam_, *rest: passes.index_pass(fh, *rest)
         try:
@@ -618,7 +618,7 @@ def test_index_scan_reads_what_the_pysam_index_pass_reads(tmp_path, chunk):
                 t, = bam_coverage.bin_coverages([bins], bam, PassSettings(min_mapq=mapq), junction_reads=jr if mapq == 0 else None)
                 out[kind, mapq] = t
         finally:
-            bgzf.CHUNK, passes.index_scan = old, old_scan
+            records.READ_MOST, passes.index_scan = old, old_scan
         out[kind, "j"] = (sorted(jr.split), sorted(jr.pairs), sorted(jr.fragments))
     for mapq in (0, 30):
         assert out["scan", mapq].equals(out["pysam", mapq])
@@ -711,3 +711,36 @@ def test_reads_without_aligned_bases_count_nothing_in_either_pass(tmp_path):
     for seq in (True, False):
         t, = bam_coverage.bin_coverages([bins], cram, PassSettings(sequential=seq))
         assert t["depth"].tolist() == pytest.approx(want, abs=0, rel=0), seq
+
+
+def test_record_chains_from_block_starts_are_the_loops_offsets(tmp_path):
+    """The records of a chunk found from every block start side by side (htslib begins a
+    block with a record that fits) are the one chain from the first record: also where
+    block starts begin no record (other writers split records across blocks), the chunk
+    ends inside a record, or the starts given are noise; a length no record has is an error."""
+    from ikzf1cnv.reads import bgzf, chains, records
+    reads = [(0, i * 4, [(0, 100)] if i % 3 else [(4, 20), (0, 80)], 60, 0, {"NM": i % 4} if i % 2 else {})
+             for i in range(20_000)]
+    bam = _reads_bam(tmp_path / "r.bam", reads)
+    parts = next(bgzf.inflated_parts(bam, 1, target=1 << 30))
+    raw = b"".join(parts)
+    starts = np.array(chains.part_starts(parts))
+    names, o = records._header(raw, bam)
+    want = chains.offsets_loop(raw, o, len(raw))
+    assert len(want[0]) == 20_000 and len(starts) > 20
+    got = chains.offsets(raw, o, starts)
+    assert list(got[0]) == want[0] and got[1] == want[1]
+    rng = np.random.default_rng(2)
+    for _ in range(20):
+        end = int(rng.integers(len(raw) // 3, len(raw)))
+        cut = raw[:end]
+        noise = np.sort(rng.choice(end - 4, 200, replace=False))
+        mixed = np.unique(np.r_[noise, starts[(rng.random(len(starts)) < 0.5) & (starts < end)]])
+        w = chains.offsets_loop(cut, o, end)
+        g = chains.offsets(cut, o, mixed)
+        assert list(g[0]) == w[0] and g[1] == w[1]
+    bad = bytearray(raw)
+    bad[want[0][500]:want[0][500] + 4] = (-4).to_bytes(4, "little", signed=True)
+    for s in (starts, None):
+        with pytest.raises(bgzf.BamError, match="corrupt"):
+            chains.offsets(bytes(bad), o, s)

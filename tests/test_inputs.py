@@ -471,3 +471,36 @@ def test_capture_and_genome_bams_are_told_apart(root, tmp_path):
     warn = bam_check.check_genome_mode({"T01": panel}, ik, 1000, 0.5, targets_given=True)
     assert warn.startswith("whole-genome mode (`targets: null`) on data that look like capture: sample 'T01'")
     assert bam_check.check_genome_mode({"G": genome}, ("chr7", 1_000_000, 1_100_000), 1000, 0.5, False) is None
+
+
+def test_a_bam_read_directly_gives_what_pysam_gives(tmp_path, root, monkeypatch):
+    """check_bam reads a BAM's header and first reads directly (pysam loads the index when
+    it opens a BAM): the same contigs, sort order and reads as pysam, for BAMs of every kind
+    the checks word (sorted, unsorted, queryname, no @HD, no @SQ, no reads, unmapped only,
+    the toy's), and for a file the direct reader cannot read, pysam's own error."""
+    hg38 = annotation.load_contigs(root / "resources", "hg38")
+    bams = [make_bam(tmp_path / "a.bam", hg38, starts=(100, 200, 300)),
+            make_bam(tmp_path / "b.bam", hg38, sort_order="queryname"),
+            make_bam(tmp_path / "c.bam", hg38, index=False, sort_order="unsorted", starts=(300, 100, 200)),
+            make_bam(tmp_path / "d.bam", hg38, starts=()), make_bam(tmp_path / "e.bam", hg38, starts=(), unmapped=5),
+            str(root / "resources" / "toy" / "bams" / "T01.bam")]
+    nohd = tmp_path / "nohd.bam"
+    with pysam.AlignmentFile(str(nohd), "wb", header={"SQ": [{"SN": "chr1", "LN": 1000}]}) as fh:
+        a = pysam.AlignedSegment(fh.header)
+        a.query_name, a.reference_id, a.reference_start, a.cigarstring, a.query_sequence = "r", 0, 5, "10M", "A" * 10
+        fh.write(a)
+    nosq = tmp_path / "nosq.bam"
+    with pysam.AlignmentFile(str(nosq), "wb", header={"HD": {"VN": "1.6", "SO": "unsorted"}}) as fh:
+        a = pysam.AlignedSegment(fh.header)
+        a.query_name, a.flag, a.query_sequence = "u", 4, "A" * 50
+        fh.write(a)
+    for b in bams + [str(nohd), str(nosq)]:
+        direct = bam_check._head("S", b, None)
+        with monkeypatch.context() as m:
+            m.setattr(bam_check.bamhead, "is_bam", lambda path: False)
+            by_pysam = bam_check._head("S", b, None)
+        assert direct == by_pysam and len(direct[3]) <= bam_check.HEAD
+    junk = tmp_path / "junk.bam"
+    junk.write_bytes(b"\x1f\x8b\x08\x04" + b"\0" * 40)
+    with pytest.raises(errors.InputError, match="cannot be opened"):
+        bam_check._head("J", str(junk), None)

@@ -168,3 +168,22 @@ def test_a_long_wild_type_window_has_no_event_whatever_the_rounding():
     r = fit(np.abs(rng.normal(0, 0.3, 300)), rng.uniform(0.05, 0.3, 300))
     assert 0 < r.llr < 1e-9
     assert not any(r.states) and (r.cell_fraction, r.cf_low, r.cf_high) == (None, None, None)
+
+
+def test_paths_side_by_side_are_each_paths_own_fit():
+    """fit_many (caller.types' candidates in one pass) gives each mask's fit exactly."""
+    from ikzf1cnv.caller.model import fit_many
+    rng = np.random.default_rng(4)
+    for seed in range(5):
+        n = int(rng.integers(3, 40))
+        l = draw(list(rng.integers(0, 2, n)), 0.6, 0.1, seed)
+        l[rng.random(n) < 0.1] = np.nan
+        se = rng.uniform(0.05, 0.3, n)
+        masks = [rng.random((n, 3)) < 0.8 for _ in range(6)]
+        for blast in (None, 0.5):
+            many = fit_many(l, se, masks, f_max=0.9, purity=(blast, 0.1))
+            for m, got in zip(masks, many):
+                want = fit(l, se, f_max=0.9, purity=(blast, 0.1), allowed=m)
+                assert (got.states, got.cell_fraction, got.cf_low, got.cf_high, got.llr, got.cost) == \
+                       (want.states, want.cell_fraction, want.cf_low, want.cf_high, want.llr, want.cost)
+                assert np.array_equal(got.profile, want.profile)

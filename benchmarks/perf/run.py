@@ -22,6 +22,7 @@ import argparse
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -137,19 +138,39 @@ def linked_cohort(d: Path, n: int) -> Path:
     return d / "samples.tsv"
 
 
-def scaling(out: Path, cores: int, max_n: int) -> list[dict]:
+def loadavg() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def children_cpu() -> float:
+    import resource
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
+def scaling(out: Path, cores: int, sizes: list[int], dag_sizes: list[int]) -> list[dict]:
+    """Cohorts of links to the toy BAMs: the DAG (dry run) at every size, whole runs at
+    `sizes`: wall and CPU time, Snakemake's peak memory, each stage's time and peak memory
+    (the per-sample stages summed), with the load before and after each."""
     res = []
-    for n in (10, 100, 1000):
+    for n in sorted(set(sizes) | set(dag_sizes)):
         d = out / f"scale{n}"
         sheet = linked_cohort(d / "bams", n)
         cfg = ["--config", f"samples={sheet}", f"outdir={d / 'out'}"]
+        la = loadavg()
         t_dag, rss_dag = run([*SMK, "-n", "--cores", "1", *cfg], d / "dag.log", cwd=ROOT)
-        row = {"n": n, "dag_s": round(t_dag, 1), "dag_peak_mb": round(rss_dag)}
-        if n <= max_n:
+        row = {"n": n, "dag_s": round(t_dag, 1), "dag_peak_mb": round(rss_dag), "dag_loadavg": f"{la} -> {loadavg()}"}
+        if n in sizes:
+            if (d / "out").exists():
+                shutil.rmtree(d / "out")
+            la, c = loadavg(), children_cpu()
             t, rss = run([*SMK, "--cores", str(cores), *cfg], d / "run.log", cwd=ROOT)
             rt = rule_table(d / "out")
-            row.update({"run_s": round(t, 1), "snakemake_peak_mb": round(rss),
-                        "per_sample_s": round((rt.loc["coverage", "total_s"] + rt.loc["call", "total_s"]) / n, 3)})
+            row.update({"run_s": round(t, 1), "run_cpu_s": round(children_cpu() - c, 1),
+                        "snakemake_peak_mb": round(rss), "loadavg": f"{la} -> {loadavg()}",
+                        "per_sample_s": round((rt.loc["coverage", "total_s"] + rt.loc["call", "total_s"]) / n, 3),
+                        "coverage_s": round(rt.loc["coverage", "total_s"], 1), "call_s": round(rt.loc["call", "total_s"], 1),
+                        "jobs": int(rt["jobs"].sum()), "peak_job_mb": round(rt["peak_mb"].max())})
             for st in ("bins", "reference", "cohort", "report", "multiqc"):
                 row[f"{st}_s"] = round(rt.loc[st, "total_s"], 1)
                 row[f"{st}_mb"] = round(rt.loc[st, "peak_mb"])
@@ -183,7 +204,9 @@ def main():
     ap.add_argument("--cores", type=int, default=2)
     ap.add_argument("--cohort", type=Path, action="append", default=[],
                     help="directory with samples.tsv and panel.bed (and optionally config.yaml's genome)")
-    ap.add_argument("--max-n", type=int, default=1000, help="largest scaling cohort run end to end (DAG for all)")
+    ap.add_argument("--scale", default="10,100,1000", help="cohort sizes run end to end (links to the toy BAMs)")
+    ap.add_argument("--dag", default="10000", help="cohort sizes only dry-run (the DAG's time)")
+    ap.add_argument("--no-toy", action="store_true", help="leave out the toy side by side")
     ap.add_argument("--linked", type=int, action="append", default=[],
                     help="also side by side on a cohort of this many links to the toy BAMs (e.g. 100)")
     ap.add_argument("--no-scaling", action="store_true")
@@ -192,8 +215,9 @@ def main():
     out = a.outdir.resolve()
     out.mkdir(parents=True, exist_ok=True)
     results = {"cores": a.cores, "side_by_side": [], "scaling": [], "slurm": None}
-    results["side_by_side"].append(side_by_side("toy", ROOT / "config" / "samples.tsv",
-                                                ROOT / "resources" / "toy" / "panel_hg38.bed", out, a.cores, "hg38"))
+    if not a.no_toy:
+        results["side_by_side"].append(side_by_side("toy", ROOT / "config" / "samples.tsv",
+                                                    ROOT / "resources" / "toy" / "panel_hg38.bed", out, a.cores, "hg38"))
     for c in a.cohort:
         c = c.resolve()
         genome = "hg19" if "hg19" in (c / "config.yaml").read_text() else "hg38"
@@ -203,7 +227,8 @@ def main():
         results["side_by_side"].append(side_by_side(f"linked{n}", sheet, ROOT / "resources" / "toy" / "panel_hg38.bed",
                                                     out, a.cores, "hg38"))
     if not a.no_scaling:
-        results["scaling"] = scaling(out, a.cores, a.max_n)
+        results["scaling"] = scaling(out, a.cores, [int(x) for x in a.scale.split(",") if x],
+                                     [int(x) for x in a.dag.split(",") if x])
     if a.slurm:
         results["slurm"] = slurm_overhead(out)
     (out / "results.json").write_text(json.dumps(results, indent=1) + "\n")
@@ -217,9 +242,10 @@ def main():
         md += ["", f"Per stage, {r['cohort']} (Snakemake benchmark files):", ""]
         md += md_table(r["rules"], ["stage", "jobs", "mean_s", "total_s", "peak_mb"])
     md += ["", "## Scaling", ""]
-    md += [] if not results["scaling"] else md_table(results["scaling"], ["n", "dag_s", "dag_peak_mb", "run_s", "snakemake_peak_mb", "per_sample_s",
-                                        "bins_s", "reference_s", "reference_mb", "cohort_s", "cohort_mb", "report_s",
-                                        "report_mb", "report_html_mb", "multiqc_s", "multiqc_mb"])
+    md += [] if not results["scaling"] else md_table(results["scaling"], [
+        "n", "dag_s", "dag_peak_mb", "dag_loadavg", "run_s", "run_cpu_s", "loadavg", "jobs", "snakemake_peak_mb",
+        "peak_job_mb", "per_sample_s", "coverage_s", "call_s", "bins_s", "reference_s", "reference_mb", "cohort_s",
+        "cohort_mb", "report_s", "report_mb", "report_html_mb", "multiqc_s", "multiqc_mb"])
     if results["slurm"]:
         s = results["slurm"]
         md += ["", "## SLURM", "", f"- batch_size 10: {s[10]['jobs']} jobs, {s[10]['wall_s']} s",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 
 from .purity import tumour_copy_number
@@ -66,10 +67,11 @@ def ikzf1_exon_table(iku: pd.DataFrame, purity: float | None, evaluable: bool) -
 def gene_levels(units: pd.DataFrame, rules: dict) -> dict[str, str]:
     """Every called gene's level but IKZF1's (rules.yaml `genes`), PAR1's by its pattern."""
     out = {}
+    gene, state, has = units["gene"].to_numpy(dtype=object), units["state"].to_numpy(), units["n_bins"].to_numpy() > 0
     for g, kind in rules["genes"].items():
         if kind == "par1":
-            out[g] = par1_level(units[units["gene"].isin(rules["par1"]["context"])], rules["par1"])
+            out[g] = par1_level(units[np.isin(gene, rules["par1"]["context"])], rules["par1"])
         elif kind != "exons":
-            u = units[units["gene"] == g]
-            out[g] = gene_level(kind, u["state"].tolist(), (u["n_bins"] > 0).tolist())
+            on = gene == g
+            out[g] = gene_level(kind, state[on].tolist(), has[on].tolist())
     return out

@@ -12,7 +12,7 @@ from ..core.annotation import group_key, model_groups
 from ..core.constants import AUTOSOMES
 from . import arms as armlib
 from . import window
-from .model import Fit, fit
+from .model import Fit, fit, fit_many
 from .params import Annotation, CallerParams
 from .prepare import PreparedBins
 
@@ -43,6 +43,8 @@ def fit_group(genes: list[str], pos: pd.DataFrame, f_max: float, params: CallerP
 
     def refit(allowed=None):
         return fit(l2, se, f_max=f_max, params=p, purity=(blast, params.blast_pct_sd), allowed=allowed)
+    # several masks at once (caller.types: the candidate types side by side), the same fits
+    refit.many = lambda masks: fit_many(l2, se, masks, f_max=f_max, params=p, purity=(blast, params.blast_pct_sd))
     f = refit()
     states = np.asarray(f.states)
     if arm:
@@ -62,8 +64,12 @@ def group_positions(pb: PreparedBins, ann: Annotation, params: CallerParams,
     sb = window.sample_bins(pb.bins, pb.var, pb.expected_reads, ann.units)
     out = {}
     for grp in model_groups(ann.rules):
-        pos = window.window_positions(grp, sb, ann.units, ann.rules["windows"], params.min_offtarget_reads)
-        out[group_key(grp)] = pos.assign(log2=pos["log2"] - pos["chrom"].map(gains).fillna(0.0))
+        key = group_key(grp)
+        pos = window.window_positions(grp, sb, ann.units, ann.rules["windows"], params.min_offtarget_reads,
+                                      ann.windows.get(key))
+        if gains:   # less the gained chromosome's level (a group's window lies on one chromosome)
+            pos = pos.assign(log2=pos["log2"] - pos["chrom"].map(gains).fillna(0.0))
+        out[key] = pos
     return out
 
 
@@ -82,11 +88,11 @@ def in_windows(bins: pd.DataFrame, ann: Annotation) -> np.ndarray:
 
 def arm_for(pos: pd.DataFrame, arm_calls: pd.DataFrame, ann: Annotation) -> dict | None:
     """The called-lost arm a window lies in, if any."""
-    lost = arm_calls[arm_calls["called"].to_numpy(dtype=bool)]
-    if lost.empty:
+    called = arm_calls["called"].to_numpy(dtype=bool)
+    if not called.any():
         return None
-    ex = pos[pos["kind"] == "exon"]
-    mid = int((ex["start"].min() + ex["end"].max()) // 2)
-    name = armlib.arm_of(ann.arms, str(ex["chrom"].iloc[0]), mid)
-    hit = lost[lost["arm"] == name]
-    return hit.iloc[0].to_dict() if len(hit) else None
+    ex = pos["kind"].to_numpy(dtype=object) == "exon"
+    mid = int((pos["start"].to_numpy()[ex].min() + pos["end"].to_numpy()[ex].max()) // 2)
+    name = armlib.arm_of(ann.arms, str(pos["chrom"].to_numpy(dtype=object)[ex][0]), mid)
+    hit = np.flatnonzero(called & (arm_calls["arm"].to_numpy(dtype=object) == name))
+    return arm_calls.iloc[hit[0]].to_dict() if len(hit) else None

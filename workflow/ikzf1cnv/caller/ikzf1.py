@@ -47,8 +47,7 @@ def ikzf1_summary(gf: GroupFit, arm_calls: pd.DataFrame, ann: Annotation) -> dic
         cf = (arm["cell_fraction"], arm["cf_low"], arm["cf_high"])
     else:
         cf = (f.cell_fraction, f.cf_low, f.cf_high) if lost else (None, None, None)
-    limits = {name: lod.limit(pos, lod.type_interval(ann.units, ann.introns, "IKZF1", a, b), gf.penalty)
-              for name, (a, b) in ann.rules["lod_types"]["IKZF1"].items()}
+    limits = {name: lod.limit(pos, interval, gf.penalty) for name, interval in ann.lod_intervals.items()}
     return {"deletion": labels.deletion_label(lost), "exons_deleted": labels.exon_list(lost),
             "exons_biallelic": labels.exon_list(bial), "cell_fraction": cf[0], "cf_low": cf[1], "cf_high": cf[2],
             "llr": f.llr, "mechanism": mechanism(gf, lost, arm_calls), "lod": lod.label(limits),

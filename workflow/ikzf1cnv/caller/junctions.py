@@ -89,6 +89,8 @@ def breakpoints(junctions: pd.DataFrame, p: Placement) -> pd.DataFrame:
     length), `precision` (`exact`: split reads place it to the base; `imprecise`: pairs
     alone, between their reads) and, with a FASTA, the RSS heptamer beside each end of an
     exact junction."""
+    if not len(junctions):
+        return pd.DataFrame(columns=BREAKPOINT_COLS)
     rows = []
     per_window = {}   # each window's exon units once (a genome sample has thousands of junctions)
     for key, (c, ws, we) in p.windows.items():

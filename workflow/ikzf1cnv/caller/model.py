@@ -64,33 +64,44 @@ class Fit:
     profile: np.ndarray = field(repr=False, default=None)
 
 
+def _emissions(l, s, mu, p: ModelParams) -> np.ndarray:
+    """Each position's cost of each state at each F (positions x nF x 3): Huber's loss of its
+    residual in SE units; a position without data costs nothing in any state."""
+    obs = np.maximum(l, p.log2_floor)
+    fin = np.isfinite(obs)
+    em = np.zeros((len(l), mu.shape[0], mu.shape[1]))
+    if fin.any():
+        em[fin] = huber((obs[fin][:, None, None] - mu[None, :, :]) / s[fin][:, None, None], p.huber_k)
+    return em
+
+
 def _viterbi_costs(l, s, fgrid, p: ModelParams, allowed=None):
     """Return (total cost per F, backpointers) for all F at once; `allowed` (positions x
-    states, bool): states a position may take (None: all)."""
+    states, bool): states a position may take (None: all); or a stack of such masks
+    (K x positions x states): K paths at once (cost K x nF x 3, backpointers positions x K x
+    nF x 3), each the same arithmetic as its own run."""
     n = len(l)
     nf = len(fgrid)
     k = np.array(STATES, dtype=float)
     mu = expected_log2(fgrid[:, None], k[None, :], floor=p.log2_floor)  # (nF, 3)
-    obs = np.maximum(l, p.log2_floor)
+    em = _emissions(np.asarray(l, dtype=float), s, mu, p)
     # from x to y: a state change, and entering k = 2 (a second hit) costs biallelic_penalty once
     trans = p.switch_penalty * (k[:, None] != k[None, :]) + p.biallelic_penalty * ((k[None, :] == 2) & (k[:, None] != 2))
-    cost = np.full((nf, 3), np.inf)
-    back = np.zeros((n, nf, 3), dtype=np.int8)
+    lead = () if allowed is None or np.ndim(allowed) == 2 else (len(allowed),)
+    if allowed is not None:
+        held = np.asarray(allowed, dtype=bool).reshape(lead + (n, 3))
+    cost = np.full(lead + (nf, 3), np.inf)
+    back = np.zeros((n,) + lead + (nf, 3), dtype=np.int8)
     prev = np.tile(trans[0], (nf, 1))  # entering from the diploid flank (state 0)
     for i in range(n):
-        if np.isfinite(obs[i]):
-            em = huber((obs[i] - mu) / s[i], p.huber_k)
-        else:
-            em = np.zeros((nf, 3))  # no data: no evidence either way
-        if allowed is not None:
-            em = np.where(allowed[i][None, :], em, np.inf)
+        e = em[i] if allowed is None else np.where(held[..., i, None, :], em[i], np.inf)
         if i == 0:
-            cost = prev + em
+            cost = prev + e
         else:
-            cand = cost[:, :, None] + trans[None, :, :]  # (nF, from, to)
-            back[i] = np.argmin(cand, axis=1)
-            cost = np.min(cand, axis=1) + em
-    cost = cost + trans[:, 0][None, :]  # return to the diploid flank
+            cand = cost[..., :, :, None] + trans  # (..., nF, from, to)
+            back[i] = np.argmin(cand, axis=-2)
+            cost = np.min(cand, axis=-2) + e
+    cost = cost + trans[:, 0]  # return to the diploid flank
     return cost, back
 
 
@@ -104,37 +115,64 @@ def purity_cost(fgrid: np.ndarray, blast: float | None, blast_sd: float) -> np.n
     return 0.5 * (np.maximum(fgrid - blast, 0.0) / blast_sd) ** 2
 
 
-def fit(log2, se, f_max: float = 1.0, params: ModelParams = ModelParams(), purity: tuple = (None, 0.0),
-        allowed=None) -> Fit:
-    """Fit the model to one gene's positions (arrays in genomic order; NaN = no data);
-    cell fractions up to f_max, those above a stated blast fraction at a cost (purity:
-    (blast fraction or None, its SD): purity_cost). `allowed` (positions x states): the
-    states each position may take (caller.types holds a type's exons; None: any)."""
-    blast, blast_sd = purity
-    l = np.asarray(log2, dtype=float)
-    s = np.asarray(se, dtype=float)
-    s = np.where(np.isfinite(s) & (s > 0), s, 1.0)
-    n = len(l)
+def _grid(f_max: float, params: ModelParams) -> np.ndarray:
     f_max = float(min(max(f_max, params.f_min), 1.0))
     fgrid = np.round(np.arange(params.f_min, f_max + 1e-9, params.f_step), 6)
-    if fgrid[-1] < f_max - 1e-9:
-        fgrid = np.append(fgrid, f_max)
-    finite = np.isfinite(l)
-    null_cost = float(np.sum(huber(np.maximum(l[finite], params.log2_floor) / s[finite], params.huber_k)))
-    cost, back = _viterbi_costs(l, s, fgrid, params, allowed)
+    return np.append(fgrid, f_max) if fgrid[-1] < f_max - 1e-9 else fgrid
+
+
+def _path(cost: np.ndarray, back: np.ndarray, fgrid: np.ndarray, extra: np.ndarray, null_cost: float,
+          params: ModelParams) -> Fit:
+    """The fit from one path's costs (nF x 3) and backpointers (positions x nF x 3)."""
+    n = back.shape[0]
     end_state = np.argmin(cost, axis=1)
-    best_per_f = cost[np.arange(len(fgrid)), end_state] + purity_cost(fgrid, blast, blast_sd)
+    best_per_f = cost[np.arange(len(fgrid)), end_state] + extra
     j = int(np.argmin(best_per_f))  # first minimum: deterministic
     best = float(best_per_f[j])
     states = [0] * n
     st = int(end_state[j])
+    bj = back[:, j, :]
     for i in range(n - 1, -1, -1):
         states[i] = st
         if i > 0:
-            st = int(back[i, j, st])
+            st = int(bj[i, st])
     llr = null_cost - best
     if llr <= 0 or not any(states):
         return Fit([0] * n, None, None, None, max(llr, 0.0), null_cost, fgrid, best_per_f)
     ok = best_per_f <= best + params.ci_drop
     return Fit(states, float(fgrid[j]), float(fgrid[ok].min()), float(fgrid[ok].max()),
                llr, best, fgrid, best_per_f)
+
+
+def _inputs(log2, se, params: ModelParams):
+    l = np.asarray(log2, dtype=float)
+    s = np.asarray(se, dtype=float)
+    s = np.where(np.isfinite(s) & (s > 0), s, 1.0)
+    finite = np.isfinite(l)
+    null_cost = float(np.sum(huber(np.maximum(l[finite], params.log2_floor) / s[finite], params.huber_k)))
+    return l, s, null_cost
+
+
+def fit(log2, se, f_max: float = 1.0, params: ModelParams = ModelParams(), purity: tuple = (None, 0.0),
+        allowed=None) -> Fit:
+    """Fit the model to one gene's positions (arrays in genomic order; NaN = no data);
+    cell fractions up to f_max, those above a stated blast fraction at a cost (purity:
+    (blast fraction or None, its SD): purity_cost). `allowed` (positions x states): the
+    states each position may take (caller.types holds a type's exons; None: any)."""
+    l, s, null_cost = _inputs(log2, se, params)
+    fgrid = _grid(f_max, params)
+    cost, back = _viterbi_costs(l, s, fgrid, params, allowed)
+    return _path(cost, back, fgrid, purity_cost(fgrid, *purity), null_cost, params)
+
+
+def fit_many(log2, se, allowed: list, f_max: float = 1.0, params: ModelParams = ModelParams(),
+             purity: tuple = (None, 0.0)) -> list[Fit]:
+    """[fit(log2, se, f_max, params, purity, a) for a in allowed], the paths run side by side
+    (one pass over the positions for every mask: caller.types holds ~25 types a sample)."""
+    if not len(allowed):
+        return []
+    l, s, null_cost = _inputs(log2, se, params)
+    fgrid = _grid(f_max, params)
+    cost, back = _viterbi_costs(l, s, fgrid, params, np.stack([np.asarray(a, dtype=bool) for a in allowed]))
+    extra = purity_cost(fgrid, *purity)
+    return [_path(cost[i], back[:, i], fgrid, extra, null_cost, params) for i in range(len(allowed))]

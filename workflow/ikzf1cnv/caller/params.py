@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from ..core.annotation import group_windows
+from .lod import type_interval
 from .model import ModelParams
 from .types import TypePrior
 
@@ -93,3 +94,10 @@ class Annotation:
     def windows(self) -> dict[str, tuple[str, int, int]]:
         """Every model group's window (core.annotation.group_windows), worked out once."""
         return group_windows(self.units, self.rules)
+
+    @cached_property
+    def lod_intervals(self) -> dict[str, tuple[int, int]]:
+        """The interval of each IKZF1 deletion type with a limit of detection (rules.yaml
+        `lod_types`; caller.lod.type_interval), worked out once."""
+        return {name: type_interval(self.units, self.introns, "IKZF1", a, b)
+                for name, (a, b) in self.rules["lod_types"]["IKZF1"].items()}

@@ -10,16 +10,31 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..core.bins import group_medians, isin_names
 from ..core.constants import AUTOSOMES
 from ..core.stats import robust_sd
 
 LN2 = math.log(2.0)
 
 
+def _by_name(chrom: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's chromosome as its rank among the distinct names sorted (as groupby(sort=True)
+    orders them), and those names."""
+    codes, uniq = pd.factorize(chrom)
+    order = np.argsort(np.asarray(uniq, dtype=object))
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    return rank[codes], np.asarray(uniq, dtype=object)[order]
+
+
 def chromosome_levels(bins: pd.DataFrame, min_bins: int) -> pd.DataFrame:
     """Median log2 and bin count per autosome (chromosomes with at least min_bins bins)."""
-    a = bins[bins["chromosome"].isin(AUTOSOMES) & np.isfinite(bins["log2"])]
-    g = a.groupby("chromosome", sort=True)["log2"].agg(["median", "size"])
+    chrom, l2 = bins["chromosome"].to_numpy(dtype=object), bins["log2"].to_numpy(dtype=float)
+    ok = isin_names(chrom, AUTOSOMES) & np.isfinite(l2)
+    codes, names = _by_name(chrom[ok])
+    med = group_medians(l2[ok], codes, len(names))
+    size = np.bincount(codes, minlength=len(names))
+    g = pd.DataFrame({"median": med, "size": size}, index=pd.Index(names, name="chromosome"))
     return g[g["size"] >= min_bins]
 
 
@@ -31,7 +46,11 @@ def recentre_shift(bins: pd.DataFrame, bandwidth: float, min_bins: int) -> float
     the most bins (within +-bandwidth) wins, and the shift is the bin-weighted mean of the
     chromosome medians in that window. Ties go to the level nearest 0.
     """
-    lv = chromosome_levels(bins, min_bins)
+    return _shift_of(chromosome_levels(bins, min_bins), bandwidth)
+
+
+def _shift_of(lv: pd.DataFrame, bandwidth: float) -> float:
+    """recentre_shift from the chromosome levels (chromosome_levels)."""
     if lv.empty:
         return 0.0
     m = lv["median"].to_numpy()
@@ -55,22 +74,28 @@ def bin_variance(bins: pd.DataFrame, read_length: float, reads=None) -> np.ndarr
 def noise_scale(bins: pd.DataFrame, var: np.ndarray, min_bins: int) -> float:
     """Factor by which the prior variances understate this sample's real scatter:
     the squared robust SD of standardised residuals around each autosome's median."""
-    a = bins["chromosome"].isin(AUTOSOMES).to_numpy() & np.isfinite(bins["log2"].to_numpy())
+    chrom, l2 = bins["chromosome"].to_numpy(dtype=object), bins["log2"].to_numpy(dtype=float)
+    a = isin_names(chrom, AUTOSOMES) & np.isfinite(l2)
     if a.sum() < 10:
         return 1.0
-    med = bins[a].groupby("chromosome")["log2"].transform("median").to_numpy()
-    z = (bins["log2"].to_numpy()[a] - med) / np.sqrt(var[a])
+    codes, names = _by_name(chrom[a])
+    med = group_medians(l2[a], codes, len(names))[codes]   # each bin's chromosome median
+    z = (l2[a] - med) / np.sqrt(var[a])
     sd = robust_sd(z)
     return float(sd ** 2) if math.isfinite(sd) and sd > 0 else 1.0
 
 
 def sample_noise(bins: pd.DataFrame) -> float:
     """Bin-to-bin noise: robust SD of differences of neighbouring autosomal bins / sqrt 2."""
-    d = []
-    for _, g in bins[bins["chromosome"].isin(AUTOSOMES)].groupby("chromosome", sort=True):
-        d.append(np.diff(g.sort_values("start")["log2"].to_numpy()))
-    if not d:
+    chrom = bins["chromosome"].to_numpy(dtype=object)
+    a = np.flatnonzero(isin_names(chrom, AUTOSOMES))
+    if not len(a):
         return float("nan")
+    codes, _ = _by_name(chrom[a])
+    start, l2 = bins["start"].to_numpy()[a], bins["log2"].to_numpy()[a]
+    d = []
+    for g in np.split(np.argsort(codes, kind="stable"), np.flatnonzero(np.diff(np.sort(codes))) + 1):
+        d.append(np.diff(l2[g][np.argsort(start[g])]))   # each chromosome's bins by start (as sort_values)
     return robust_sd(np.concatenate(d)) / math.sqrt(2.0)
 
 
@@ -94,12 +119,11 @@ def prepare_bins(bins: pd.DataFrame, params, read_length: float) -> PreparedBins
     shift = recentre_shift(bins[~off], params.recentre_bandwidth, params.min_bins_per_chrom)
     # off-target bins on their own level, where they cover enough autosomes to vote
     voters = chromosome_levels(bins[off], params.min_bins_per_chrom)
-    shift_off = (recentre_shift(bins[off], params.recentre_bandwidth, params.min_bins_per_chrom)
-                 if len(voters) >= len(AUTOSOMES) // 2 else shift)
+    shift_off = _shift_of(voters, params.recentre_bandwidth) if len(voters) >= len(AUTOSOMES) // 2 else shift
     bins = bins.assign(log2=bins["log2"] - np.where(off, shift_off, shift))
     reads = bins["depth"].to_numpy() * (bins["end"] - bins["start"]).to_numpy() / read_length
     if off.any():
-        auto = off & bins["chromosome"].isin(AUTOSOMES).to_numpy()
+        auto = off & isin_names(bins["chromosome"].to_numpy(), AUTOSOMES)
         per_bp = float(np.median(bins["depth"].to_numpy()[auto])) if auto.any() else 0.0
         reads = np.where(off, per_bp * (bins["end"] - bins["start"]).to_numpy() / read_length, reads)
     prior = bin_variance(bins, read_length, reads)

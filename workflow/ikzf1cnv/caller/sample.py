@@ -75,14 +75,27 @@ def qc_verdict(metrics: dict, ik: pd.DataFrame, params: CallerParams) -> str:
     return "pass" if not reasons else "fail:" + "; ".join(reasons)
 
 
+UNIT_COLS = ["gene", "exon", "chrom", "start", "end", "n_bins", "log2", "se", "depth", "state"]
+
+
+def _rank(values: np.ndarray) -> np.ndarray:
+    """Each value's rank among the distinct values sorted (as pandas sorts a text column)."""
+    return np.unique(values, return_inverse=True)[1].reshape(-1)
+
+
 def units_of(fits: dict[str, GroupFit]) -> pd.DataFrame:
-    """The exon units of every group with their states (1-based coordinates)."""
-    parts = []
+    """The exon units of every group with their states (1-based coordinates), sorted by
+    chromosome, start and gene (stable, as pandas' sort_values on the three)."""
+    cols = {c: [] for c in UNIT_COLS}
     for gf in fits.values():
-        ex = gf.positions[gf.positions["kind"] == "exon"]
-        parts.append(ex.assign(start=ex["start"] + 1)[["gene", "exon", "chrom", "start", "end", "n_bins", "log2",
-                                                      "se", "depth", "state"]])
-    return pd.concat(parts).sort_values(["chrom", "start", "gene"]).reset_index(drop=True)
+        pos = gf.positions
+        ex = pos["kind"].to_numpy(dtype=object) == "exon"
+        for c in UNIT_COLS:
+            v = pos[c].to_numpy()[ex]
+            cols[c].append(v + 1 if c == "start" else v)
+    arr = {c: np.concatenate(v) if v else np.zeros(0) for c, v in cols.items()}
+    order = np.lexsort((_rank(arr["gene"]), arr["start"], _rank(arr["chrom"]))) if len(arr["gene"]) else []
+    return pd.DataFrame({c: arr[c][order] for c in UNIT_COLS}, columns=UNIT_COLS)
 
 
 def call_sample(sample: str, bins: pd.DataFrame, ann: Annotation, params: CallerParams, blast_pct: float | None,

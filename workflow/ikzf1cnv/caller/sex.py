@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..core.bins import isin_names
 from ..core.constants import AUTOSOMES
 
 
@@ -45,9 +46,10 @@ def x_level(bins: pd.DataFrame, par: pd.DataFrame) -> float | None:
     l2 = bins["log2"].to_numpy(dtype=float)
     ok = np.isfinite(l2)
     x = (chrom == "chrX") & ok
-    for r in par[par["chrom"] == "chrX"].itertuples():
-        x &= ~((bins["start"].to_numpy() >= r.start) & (bins["end"].to_numpy() <= r.end))
-    auto = np.isin(chrom, AUTOSOMES) & ok
+    for c, a, b in zip(par["chrom"].tolist(), par["start"].tolist(), par["end"].tolist()):
+        if c == "chrX":
+            x &= ~((bins["start"].to_numpy() >= a) & (bins["end"].to_numpy() <= b))
+    auto = isin_names(chrom, AUTOSOMES) & ok
     if x.sum() < 3 or not auto.any():
         return None
     return float(2.0 ** (np.median(l2[x]) - np.median(l2[auto])))

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ..core.annotation import gene_columns
+from ..core.bins import isin_names
 from ..core.constants import AUTOSOMES
 from . import classify, sex
 from .ikzf1 import NOT_EVALUABLE
@@ -65,7 +66,7 @@ def sample_sex(t: Tumour, c: Caller) -> dict:
     """The sheet's sex (the inferred one where the sheet leaves it empty), the inferred one,
     their check and its evidence (caller.sex)."""
     b = t.bins
-    auto = b["chromosome"].isin(AUTOSOMES).to_numpy() & np.isfinite(b["depth"].to_numpy(dtype=float))
+    auto = isin_names(b["chromosome"].to_numpy(), AUTOSOMES) & np.isfinite(b["depth"].to_numpy(dtype=float))
     off = b["offtarget"].to_numpy(dtype=bool)
     pool = auto & off if (auto & off).any() else auto
     depth = float(np.median(b["depth"].to_numpy(dtype=float)[pool])) if pool.any() else float("nan")

@@ -81,8 +81,10 @@ def choose(exon_of: np.ndarray, lost: list[int], refit, prior: TypePrior) -> Typ
     (refit(allowed) -> model.Fit with `cost`), scored cost - ln share; the unconstrained call
     competes as it is. `exon_of`: each position's IKZF1 exon number (0: none or no data)."""
     scored = {}
-    for run in candidates(lost, prior.n_exons, prior.reach):
-        f = refit(allowed_states(exon_of, run))
+    masks = [allowed_states(exon_of, run) for run in candidates(lost, prior.n_exons, prior.reach)]
+    # refit.many (caller.groups.fit_group): every candidate in one pass over the window, the same fits
+    fits = refit.many(masks) if hasattr(refit, "many") else [refit(m) for m in masks]
+    for f in fits:
         if f.cell_fraction is None or not np.isfinite(f.cost):
             continue
         label = deletion_label(sorted({int(e) for e, s in zip(exon_of, f.states) if e and s > 0}))

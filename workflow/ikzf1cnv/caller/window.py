@@ -32,43 +32,64 @@ KINDS = ("exon", "intronic", "flank", "offtarget")
 POSITION_COLS = ["group", "chrom", "start", "end", "kind", "gene", "exon", "n_bins", "log2", "se", "depth"]
 
 
+def _overlapping(bs: np.ndarray, be: np.ndarray, idx: np.ndarray, lo: int, hi: int, ordered: bool) -> np.ndarray:
+    """The bins of idx (ascending) overlapping [lo, hi): be > lo and bs < hi. Bins sorted by
+    start and by end (CNVkit's bins do not overlap): one contiguous run, found by bisection."""
+    if ordered:
+        a = np.searchsorted(be[idx], lo, "right")
+        b = np.searchsorted(bs[idx], hi, "left")
+        return idx[a:max(a, b)]
+    return idx[(bs[idx] < hi) & (be[idx] > lo)]
+
+
 def exon_positions(bins: pd.DataFrame, var: np.ndarray, units: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
     """One row per exon unit (1-based inclusive coordinates, as the annotation): the
     inverse-variance mean of the target bins overlapping it. Also returns, per bin, whether
     it overlaps one of these units (those bins are not positions of their own)."""
-    out = []
     used = np.zeros(len(bins), dtype=bool)
-    chrom = bins["chromosome"].to_numpy()
+    chrom = bins["chromosome"].to_numpy(dtype=object)
     bs, be = bins["start"].to_numpy(), bins["end"].to_numpy()
     l2, dp = bins["log2"].to_numpy(dtype=float), bins["depth"].to_numpy(dtype=float)
     tgt = ~bins["offtarget"].to_numpy()
-    on = {c: np.flatnonzero(tgt & (chrom == c)) for c in set(units["chrom"])}  # target bins per chromosome
-    for u in units.itertuples(index=False):
-        idx = on[u.chrom]
-        idx = idx[(bs[idx] < u.end) & (be[idx] > u.start - 1)]
+    u_gene, u_exon, u_chrom = units["gene"].tolist(), units["exon"].tolist(), units["chrom"].tolist()
+    u_start, u_end = units["start"].tolist(), units["end"].tolist()
+    on = {}   # target bins per chromosome, and whether they are sorted by start and by end
+    for c in set(u_chrom):
+        idx = np.flatnonzero(tgt & (chrom == c))
+        on[c] = (idx, bool((np.diff(bs[idx]) >= 0).all() and (np.diff(be[idx]) >= 0).all()))
+    n_bins, mean, se, depth = [], [], [], []
+    for c, us, ue in zip(u_chrom, u_start, u_end):
+        idx = _overlapping(bs, be, on[c][0], us - 1, ue, on[c][1])
         used[idx] = True
         sel = idx[np.isfinite(l2[idx])]
-        n = len(sel)
-        if n:
+        n_bins.append(len(sel))
+        if len(sel):
             w = 1.0 / var[sel]
-            m, se, depth = float(np.sum(w * l2[sel]) / np.sum(w)), float(np.sqrt(1.0 / np.sum(w))), float(np.median(dp[sel]))
+            mean.append(float(np.sum(w * l2[sel]) / np.sum(w)))
+            se.append(float(np.sqrt(1.0 / np.sum(w))))
+            depth.append(float(np.median(dp[sel])))
         else:
-            m, se, depth = float("nan"), float("nan"), float("nan")
-        out.append({"gene": u.gene, "exon": str(u.exon), "chrom": u.chrom, "start": int(u.start), "end": int(u.end),
-                    "n_bins": n, "log2": m, "se": se, "depth": depth})
-    return pd.DataFrame(out, columns=["gene", "exon", "chrom", "start", "end", "n_bins", "log2", "se", "depth"]), used
+            mean.append(float("nan"))
+            se.append(float("nan"))
+            depth.append(float("nan"))
+    out = pd.DataFrame({"gene": pd.Series(u_gene, dtype=object), "exon": pd.Series([str(e) for e in u_exon], dtype=object),
+                        "chrom": pd.Series(u_chrom, dtype=object), "start": np.array(u_start, dtype=np.int64),
+                        "end": np.array(u_end, dtype=np.int64), "n_bins": np.array(n_bins, dtype=np.int64),
+                        "log2": np.array(mean, dtype=float), "se": np.array(se, dtype=float),
+                        "depth": np.array(depth, dtype=float)})
+    return out, used
 
 
 def bin_arrays(bins: pd.DataFrame) -> dict:
     """The bins' columns as numpy arrays, and each chromosome's bin indices: what
     window_positions reads for every group, taken once per sample."""
-    chrom = bins["chromosome"].to_numpy(dtype=object)
-    names, inv = np.unique(chrom, return_inverse=True)
-    inv = inv.reshape(-1)
+    codes, names = pd.factorize(bins["chromosome"].to_numpy(dtype=object))
+    order = np.argsort(codes, kind="stable")
+    cuts = np.flatnonzero(np.diff(codes[order])) + 1
     l2 = bins["log2"].to_numpy(dtype=float)
     return {"start": bins["start"].to_numpy(), "end": bins["end"].to_numpy(), "log2": l2, "finite": np.isfinite(l2),
             "depth": bins["depth"].to_numpy(dtype=float), "offtarget": bins["offtarget"].to_numpy(dtype=bool),
-            "by_chrom": {c: np.flatnonzero(inv == i) for i, c in enumerate(names)}}
+            "by_chrom": {names[codes[part[0]]]: part for part in np.split(order, cuts) if len(part)}}
 
 
 def _objects(*parts) -> np.ndarray:
@@ -93,13 +114,14 @@ def sample_bins(bins: pd.DataFrame, var: np.ndarray, expected_reads: np.ndarray,
 
 
 def window_positions(group: list[str], sb: SampleBins, units: pd.DataFrame, windows: dict,
-                     min_offtarget_reads: float) -> pd.DataFrame:
-    """The positions of one group's window in genomic order (POSITION_COLS; start 0-based)."""
+                     min_offtarget_reads: float, window: tuple[str, int, int] | None = None) -> pd.DataFrame:
+    """The positions of one group's window in genomic order (POSITION_COLS; start 0-based);
+    `window`: the group's window (core.annotation.window_of) where already worked out."""
     a, var, in_exon, expected_reads = sb.arrays, sb.var, sb.in_exon, sb.expected_reads
     key = group_key(group)
-    chrom, ws, we = window_of(units, group, windows)
-    ex = sb.exons[sb.exons["gene"].isin(group)]
-    ug, us, ue = units["gene"].to_numpy(), units["start"].to_numpy(), units["end"].to_numpy()
+    chrom, ws, we = window or window_of(units, group, windows)
+    ex = sb.exons[np.isin(sb.exons["gene"].to_numpy(dtype=object), group)]
+    ug, us, ue = units["gene"].to_numpy(dtype=object), units["start"].to_numpy(), units["end"].to_numpy()
     spans = sorted((g, int(us[ug == g].min()), int(ue[ug == g].max())) for g in group)
     idx = a["by_chrom"].get(chrom, np.zeros(0, dtype=np.int64))
     bstart, bend, off = a["start"][idx], a["end"][idx], a["offtarget"][idx]

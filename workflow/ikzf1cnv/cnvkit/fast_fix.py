@@ -1,18 +1,21 @@
 """CNVkit's `fix`: a sample's bias-corrected log2 ratios against the reference.
 
 fix_fast reproduces cnvlib.fix.do_fix for the case this workflow runs by default (no GC,
-repeat or edge correction and no chrY bins) on plain DataFrames (cnvlib builds a
-GenomicArray per chromosome per step, ~0.6 s a sample); its equality with cnvlib's output
-is tested on real coverage files (tests/test_coverage.py). The constants are CNVkit's
-(cnvlib.params), part of the method being reproduced.
+repeat or edge correction and no chrY bins) on the tables' columns as arrays (cnvlib builds
+a GenomicArray per chromosome per step, ~0.6 s a sample; pandas' merges and groupbys cost
+~0.1 s more than the arithmetic); its equality with cnvlib's output is tested on real
+coverage files (tests/test_coverage.py). The constants are CNVkit's (cnvlib.params), part
+of the method being reproduced.
 """
 from __future__ import annotations
 
 import itertools
+import re
 
 import numpy as np
 import pandas as pd
 
+from ..core.bins import BinIndex, chrom_codes, group_medians
 from ..core.constants import ANTITARGET_ALIASES, NULL_LOG2
 from ..core.stats import MAD_SD
 from .io import read_cnn
@@ -32,43 +35,75 @@ def _chrom_key(label: str):
     return (n, "") if not chars else ((2000 + n, chars) if len(chars) == 1 else (3000 + n, chars))
 
 
-def _sorted(df: pd.DataFrame) -> pd.DataFrame:
-    """Sorted as cnvlib sorts (chromosome by _chrom_key, then start, end; stable): the key
-    of each distinct chromosome once, its rank per row."""
-    chrom = df["chromosome"].to_numpy(dtype=object)
-    names, inv = np.unique(chrom, return_inverse=True)
-    keys = [_chrom_key(c) for c in names]
-    levels = {k: i for i, k in enumerate(sorted(set(keys)))}   # equal keys, equal rank (as sort_values)
-    rank = np.array([levels[k] for k in keys], dtype=np.int64)
-    order = np.lexsort((df["end"].to_numpy(), df["start"].to_numpy(), rank[inv.reshape(-1)]))
-    return df.iloc[order].reset_index(drop=True)
+COLS = ("chromosome", "start", "end", "gene", "log2", "depth")
 
 
-def _is_autosome(chrom: pd.Series) -> pd.Series:
-    return chrom.str.fullmatch(r"(chr)?\d+", case=False).fillna(False).astype(bool)
+def _cols(df: pd.DataFrame) -> dict:
+    """A coverage table's columns as arrays, and its chromosomes as codes (chrom_codes)."""
+    c = {k: df[k].to_numpy(dtype=object if k in ("chromosome", "gene") else None) for k in COLS}
+    c["log2"], c["depth"] = c["log2"].astype(float), c["depth"].astype(float)
+    c["codes"], c["names"] = chrom_codes(c["chromosome"])
+    return c
 
 
-def _low(df: pd.DataFrame) -> pd.Series:
-    """cnvlib drop_low_coverage: log2 below NULL - MIN_REF, or no log2, or no depth."""
-    return (df["log2"] < NULL_LOG2 - MIN_REF_COVERAGE) | df["log2"].isna() | (df["depth"] == 0) | df["depth"].isna()
+def _take(c: dict, rows: np.ndarray) -> dict:
+    return {k: (v if k == "names" else v[rows]) for k, v in c.items()}
 
 
-def _in_par(df: pd.DataFrame, par: pd.DataFrame) -> pd.Series:
-    out = pd.Series(False, index=df.index)
-    for r in par.itertuples():
-        out |= (df["chromosome"] == r.chrom) & (df["start"] >= r.start) & (df["end"] <= r.end)
+def _join(a: dict, b: dict) -> dict:
+    out = {k: np.concatenate([a[k], b[k]]) for k in COLS}
+    out["codes"], out["names"] = chrom_codes(out["chromosome"])
     return out
 
 
-def _centre_shift(df: pd.DataFrame, skip_low: bool, par: pd.DataFrame) -> float:
+def _order(c: dict) -> np.ndarray:
+    """The rows in cnvlib's order (chromosome by _chrom_key, then start, end; stable): the
+    key of each distinct chromosome once, its rank per row."""
+    keys = [_chrom_key(x) for x in c["names"]]
+    levels = {k: i for i, k in enumerate(sorted(set(keys)))}   # equal keys, equal rank (as sort_values)
+    rank = np.array([levels[k] for k in keys], dtype=np.int64)
+    return np.lexsort((c["end"], c["start"], rank[c["codes"]] if len(rank) else c["codes"]))
+
+
+def _is_autosome(c: dict) -> np.ndarray:
+    """Per row: a numbered chromosome (chr1, 7, ...), tested once per name."""
+    auto = np.array([re.fullmatch(r"(chr)?\d+", str(x), flags=re.IGNORECASE) is not None for x in c["names"]],
+                    dtype=bool)
+    return auto[c["codes"]] if len(auto) else np.zeros(len(c["codes"]), dtype=bool)
+
+
+def _low(c: dict) -> np.ndarray:
+    """cnvlib drop_low_coverage: log2 below NULL - MIN_REF, or no log2, or no depth."""
+    l2, dp = c["log2"], c["depth"]
+    return (l2 < NULL_LOG2 - MIN_REF_COVERAGE) | np.isnan(l2) | (dp == 0) | np.isnan(dp)
+
+
+def _par_list(par: pd.DataFrame) -> list[tuple[str, int, int]]:
+    return list(zip(par["chrom"].tolist(), par["start"].tolist(), par["end"].tolist()))
+
+
+def _in_par(c: dict, par: list[tuple[str, int, int]]) -> np.ndarray:
+    out = np.zeros(len(c["codes"]), dtype=bool)
+    for chrom, a, b in par:
+        on = c["chromosome"] == chrom
+        if on.any():
+            out |= on & (c["start"] >= a) & (c["end"] <= b)
+    return out
+
+
+def _centre_shift(c: dict, skip_low: bool, par: list) -> float:
     """cnvlib center_all: minus the median of the per-chromosome medians of the autosomal
     bins (and chrX bins in the pseudo-autosomal regions, counted as their own group)."""
-    d = df[~_low(df)] if skip_low else df
-    d = d[(_is_autosome(d["chromosome"]) | _in_par(d, par)).to_numpy()]
-    if not len(d):
+    use = _is_autosome(c) | _in_par(c, par)
+    if skip_low:
+        use &= ~_low(c)
+    if not use.any():
         return 0.0
-    meds = d.groupby("chromosome", sort=False)["log2"].median()
-    return -float(pd.Series(meds.to_numpy()).median())
+    n = len(c["names"])
+    meds = group_medians(c["log2"][use], c["codes"][use], n)
+    meds = meds[np.bincount(c["codes"][use], minlength=n) > 0]
+    meds = meds[~np.isnan(meds)]
+    return -float(np.median(meds)) if len(meds) else float("nan")
 
 
 def _biweight_location(a, c=6.0, epsilon=1e-3, max_iter=5):
@@ -109,55 +144,77 @@ def _biweight_midvariance(a, c=9.0, epsilon=1e-3):
     return np.sqrt((n * (d_ ** 2 * (1 - w_) ** 4).sum()) / (((1 - w_) * (1 - 5 * w_)).sum() ** 2))
 
 
-def _residuals(df: pd.DataFrame) -> pd.Series:
-    return df["log2"] - df.groupby("chromosome", sort=False)["log2"].transform("median")
+def _residuals(c: dict) -> np.ndarray:
+    """Each bin's log2 less its chromosome's median."""
+    return c["log2"] - group_medians(c["log2"], c["codes"], len(c["names"]))[c["codes"]]
 
 
-def _adjust(cov: pd.DataFrame, ref: pd.DataFrame, skip_low: bool, par: pd.DataFrame):
-    keys = ["chromosome", "start", "end"]
+def _adjust(cov: pd.DataFrame, ref: dict, index: BinIndex, skip_low: bool, par: list):
+    """The sample's bins the reference can correct (cnvlib's mask of bad reference bins),
+    centred; and the reference's log2 and spread at them."""
+    c = _cols(cov)
     if not len(cov):
-        return cov, ref.iloc[:0]
-    matched = cov[keys].merge(ref, on=keys, how="left", validate="one_to_one")
-    if matched["gene"].isna().any():
-        raise ValueError(f"the reference is missing {int(matched['gene'].isna().sum())} of {len(cov)} bins of the "
+        return c, np.zeros(0), np.zeros(0)
+    rows = index.rows(cov)
+    if rows is None:
+        raise ValueError("the reference holds a bin twice: it was not built by CNVkit's reference step")
+    if (rows < 0).any():
+        raise ValueError(f"the reference is missing {int((rows < 0).sum())} of {len(cov)} bins of the "
                          "sample: it was built for a different target panel")
-    bad = ((matched["log2"] < MIN_REF_COVERAGE) | (matched["log2"] > -MIN_REF_COVERAGE)
-           | (matched["spread"] > MAX_REF_SPREAD) | matched["log2"].isna() | matched["spread"].isna())
-    if "depth" in matched:
-        bad |= (matched["depth"] == 0) | matched["depth"].isna()
-    ok = (~(bad | cov["log2"].isna())).to_numpy()
-    cov, matched = cov[ok].copy(), matched[ok].copy()
-    cov["log2"] = cov["log2"] + _centre_shift(cov, skip_low, par)
-    return cov, matched
+    rl2, rsp = ref["log2"][rows], ref["spread"][rows]
+    bad = (rl2 < MIN_REF_COVERAGE) | (rl2 > -MIN_REF_COVERAGE) | (rsp > MAX_REF_SPREAD) | np.isnan(rl2) | np.isnan(rsp)
+    if "depth" in ref:
+        bad |= (ref["depth"][rows] == 0) | np.isnan(ref["depth"][rows])
+    ok = np.flatnonzero(~(bad | np.isnan(c["log2"])))
+    c = _take(c, ok)
+    c["log2"] = c["log2"] + _centre_shift(c, skip_low, par)
+    return c, rl2[ok], rsp[ok]
 
 
-def fix_fast(target_cnn: str, antitarget_cnn: str, reference_cnn: str | pd.DataFrame,
-             par: pd.DataFrame) -> pd.DataFrame:
-    """Bias-corrected log2 ratios of a sample against a pooled reference, as cnvlib's
-    do_fix(do_gc=False, do_edge=False, do_rmask=False, diploid_parx_genome=...) computes
-    them (see above); `par`: the build's rows of resources/cnvkit_par_regions.tsv."""
-    ref = read_cnn(reference_cnn) if isinstance(reference_cnn, str) else reference_cnn
-    t, rt = _adjust(read_cnn(target_cnn), ref, True, par)
-    a, ra = _adjust(read_cnn(antitarget_cnn), ref, False, par)
-    cnr = _sorted(pd.concat([t, a], ignore_index=True)) if len(a) else t.reset_index(drop=True)
-    rm = _sorted(pd.concat([rt, ra], ignore_index=True)) if len(a) else rt.reset_index(drop=True)
-    cnr["log2"] = cnr["log2"].to_numpy() - rm["log2"].to_numpy()
-    # weights (cnvlib.fix.apply_weights)
-    simple = np.zeros(len(cnr))
-    anti = cnr["gene"].isin(ANTITARGET_ALIASES).to_numpy()
+def _weights(c: dict, spread: np.ndarray, rlog2: np.ndarray) -> np.ndarray:
+    """cnvlib.fix.apply_weights: from each kind's scatter and the bins' sizes, and the
+    reference's spread."""
+    simple = np.zeros(len(c["codes"]))
+    anti = np.isin(c["gene"], ANTITARGET_ALIASES)
     for part in (~anti, anti):
         if not part.any():
             continue
-        sub = cnr[part]
-        var = _biweight_midvariance(_residuals(sub[~_low(sub)]).to_numpy()) ** 2
-        sz = np.sqrt((sub["end"] - sub["start"]).to_numpy())
+        sub = _take(c, np.flatnonzero(part))
+        var = _biweight_midvariance(_residuals(_take(sub, np.flatnonzero(~_low(sub))))) ** 2
+        sz = np.sqrt(sub["end"] - sub["start"])
         simple[part] = 1 - var / (sz / sz.mean())
-    spread, rlog2 = rm["spread"].to_numpy(), rm["log2"].to_numpy()
     if (spread > WEIGHT_EPSILON).any() and (np.abs(np.mod(rlog2, 1)) > WEIGHT_EPSILON).any():
         w = 0.9 * (1.0 - spread ** 2) + 0.1 * simple
     else:
         w = simple
     w = np.where(np.isnan(w), WEIGHT_EPSILON, w)
-    cnr["weight"] = np.clip(w, WEIGHT_EPSILON, 1.0)
-    cnr["log2"] = cnr["log2"] + _centre_shift(cnr, True, par)
-    return cnr[["chromosome", "start", "end", "gene", "log2", "depth", "weight"]]
+    return np.clip(w, WEIGHT_EPSILON, 1.0)
+
+
+def reference_columns(ref: pd.DataFrame) -> dict:
+    """The reference's log2, spread (and depth) as arrays, as _adjust reads them."""
+    return {k: ref[k].to_numpy(dtype=float) for k in ("log2", "spread", "depth") if k in ref.columns}
+
+
+def fix_fast(target_cnn: str, antitarget_cnn: str, reference_cnn: str | pd.DataFrame,
+             par: pd.DataFrame, index: BinIndex | None = None) -> pd.DataFrame:
+    """Bias-corrected log2 ratios of a sample against a pooled reference, as cnvlib's
+    do_fix(do_gc=False, do_edge=False, do_rmask=False, diploid_parx_genome=...) computes
+    them (see above); `par`: the build's rows of resources/cnvkit_par_regions.tsv; `index`:
+    the reference's BinIndex, where built already (once per batch)."""
+    ref = read_cnn(reference_cnn) if isinstance(reference_cnn, str) else reference_cnn
+    index = index or BinIndex(ref)
+    rcols, par = reference_columns(ref), _par_list(par)
+    t, t_l2, t_sp = _adjust(read_cnn(target_cnn), rcols, index, True, par)
+    a, a_l2, a_sp = _adjust(read_cnn(antitarget_cnn), rcols, index, False, par)
+    if len(a["codes"]):   # the matched reference rows sort as the sample's (the same keys): one order for both
+        c = _join(t, a)
+        order = _order(c)
+        c, rlog2, spread = _take(c, order), np.concatenate([t_l2, a_l2])[order], np.concatenate([t_sp, a_sp])[order]
+    else:
+        c, rlog2, spread = t, t_l2, t_sp
+    c["log2"] = c["log2"] - rlog2
+    weight = _weights(c, spread, rlog2)
+    c["log2"] = c["log2"] + _centre_shift(c, True, par)
+    return pd.DataFrame({"chromosome": c["chromosome"], "start": c["start"], "end": c["end"], "gene": c["gene"],
+                         "log2": c["log2"], "depth": c["depth"], "weight": weight})

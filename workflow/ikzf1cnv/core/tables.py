@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 
 from .files import atomic
@@ -30,13 +31,74 @@ def fmt(x, nd: int = 3) -> str:
     return f"{v:.{nd}f}"
 
 
+def _fixed(values, nd: int) -> list[str]:
+    """fmt over a column: each value rounded to nd decimals once (f-string formatting rounds
+    as round() does, correctly), '-0.000' written as '0.000', 'NA' for missing."""
+    zero, neg = f"{0.0:.{nd}f}", f"{-0.0:.{nd}f}"
+    out = []
+    for v in values:
+        if v is None or not math.isfinite(v := float(v)):
+            out.append("NA")
+        else:
+            t = f"{v:.{nd}f}"
+            out.append(zero if t == neg else t)
+    return out
+
+
 def write_table(df: pd.DataFrame, layout: tuple[list[str], dict[str, int]], path: str):
-    """TSV with fixed float formatting (deterministic output); layout: (columns, digits)."""
+    """TSV with fixed float formatting (deterministic output); layout: (columns, digits).
+    A column at a time: a digits column through fmt's rule (_fixed), the others as str() of
+    each value (as a row's dict gives it: numpy numbers as Python's)."""
     cols, digits = layout
+    text = [_fixed(df[c].tolist(), digits[c]) if c in digits else [str(v) for v in df[c].tolist()] for c in cols]
     with atomic(path) as tmp, open(tmp, "w") as fh:
         fh.write("\t".join(cols) + "\n")
-        for r in df[cols].to_dict("records"):
-            fh.write("\t".join(fmt(r[c], digits[c]) if c in digits else str(r[c]) for c in cols) + "\n")
+        fh.writelines(f"{line}\n" for line in map("\t".join, zip(*text)))
+
+
+# A text field the csv module would quote (pandas' to_csv): the fast writer leaves such a table to pandas.
+_NEEDS_QUOTES = ("\t", '"', "\n", "\r")
+
+
+def _column_text(col: pd.Series, float_format: str | None) -> tuple[str, list] | None:
+    """A column as pandas' to_csv(sep="\t", float_format=...) writes it: its % spec and its
+    values (floats with NaN formatted here: NaN is written empty), or None where the fast
+    writer does not know the dtype (pandas then writes the table)."""
+    kind = col.dtype.kind
+    if kind == "f" and float_format:
+        v = col.to_numpy()
+        if np.isnan(v).any():
+            return "%s", [float_format % x if x == x else "" for x in v.tolist()]
+        return float_format, v.tolist()
+    if kind in "iu":
+        return "%d", col.tolist()
+    if kind == "b":
+        return "%s", col.tolist()
+    if kind in "OUT" or isinstance(col.dtype, pd.StringDtype):
+        vals = col.tolist()
+        try:
+            text = "".join(vals)     # a value that is not text (NaN, None, a number): pandas writes the table
+        except TypeError:
+            return None
+        return None if any(c in text for c in _NEEDS_QUOTES) else ("%s", vals)
+    return None
+
+
+def write_tsv(df: pd.DataFrame, path: str, float_format: str | None = None, header: bool = True):
+    """df.to_csv(path, sep="\t", index=False, float_format=float_format, header=header,
+    lineterminator="\n"), byte for byte (tests/test_tables.py), a column at a time: pandas'
+    writer formats each float through a Python call and more (~3x slower). Tables of other
+    dtypes, text that needs quoting or a single column are left to pandas."""
+    cols = [_column_text(df[c], float_format) for c in df.columns] if len(df.columns) > 1 else [None]
+    with atomic(path) as tmp:
+        if any(c is None for c in cols) or not df.columns.is_unique:
+            df.to_csv(tmp, sep="\t", index=False, float_format=float_format, header=header, lineterminator="\n")
+            return
+        row = "\t".join(spec for spec, _ in cols) + "\n"
+        with open(tmp, "w") as fh:
+            if header:
+                fh.write("\t".join(map(str, df.columns)) + "\n")
+            fh.write("".join([row % r for r in zip(*(v for _, v in cols))]))
 
 
 def empty_table(layout: tuple[list[str], dict[str, int]]) -> pd.DataFrame:

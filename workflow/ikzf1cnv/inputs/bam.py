@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..core.errors import InputError
+from ..reads import bamhead
 from ..reads.alignments import open_alignments
 
 
@@ -64,6 +65,32 @@ def check_cram_decodes(sample: str, fh, bam: str, fasta: str | None):
             "(or convert it to BAM, or to a CRAM with its reference embedded)") from e
 
 
+HEAD = 2000   # the first reads checked (sort order, read length)
+
+
+def _head(sample: str, bam: str, fasta: str | None) -> tuple[dict, str, bool, list[tuple]]:
+    """The header's contigs and lengths, its sort order, whether it is a CRAM, and the first
+    HEAD reads as (reference id, start, unmapped, query length): a BAM read directly
+    (reads.bamhead: pysam would load its index), a CRAM (or what the direct reader cannot
+    read) by pysam, whose errors are the user's messages."""
+    if bamhead.is_bam(bam):
+        try:
+            text, names, lengths, recs = bamhead.head(bam, HEAD)
+            so = bamhead.sort_order(text)
+            if so is not None:
+                first = [] if recs is None else list(zip(recs.refid.tolist(), recs.pos.tolist(),
+                                                         ((recs.flag & 0x4) != 0).tolist(), recs.l_seq.tolist()))
+                return dict(zip(names, lengths)), so, False, first
+        except Exception:  # noqa: BLE001  (pysam reads it below and words what is wrong)
+            pass
+    with open_alignments(sample, bam, fasta) as fh:
+        hdr = dict(zip(fh.references, fh.lengths))
+        so = fh.header.to_dict().get("HD", {}).get("SO", "unknown")
+        check_cram_decodes(sample, fh, bam, fasta)
+        first = [(r.reference_id, r.reference_start, r.is_unmapped, r.query_length) for r in fh.head(HEAD)]
+        return hdr, so, fh.is_cram, first
+
+
 def check_bam(sample: str, bam: str, contigs: dict[str, int], genome: str,
               other_builds: dict[str, dict[str, int]], fasta: str | None = None) -> dict:
     """Check a BAM's (or CRAM's) header against the configured build; return facts about
@@ -71,20 +98,16 @@ def check_bam(sample: str, bam: str, contigs: dict[str, int], genome: str,
     `7`). Raises InputError naming what to fix."""
     if (why := index_problem(bam)) is not None:
         raise InputError(f"sample '{sample}': {why}")
-    with open_alignments(sample, bam, fasta) as fh:
-        hdr = dict(zip(fh.references, fh.lengths))
-        so = fh.header.to_dict().get("HD", {}).get("SO", "unknown")
-        check_cram_decodes(sample, fh, bam, fasta)
-        lens, n_reads, n_mapped, order = [], 0, 0, []
-        for read in fh.head(2000):
-            n_reads += 1
-            # unplaced reads (no reference) sort last
-            order.append((read.reference_id if read.reference_id >= 0 else len(hdr), read.reference_start))
-            if not read.is_unmapped:
-                n_mapped += 1
-                if read.query_length:
-                    lens.append(read.query_length)
-        is_cram = fh.is_cram
+    hdr, so, is_cram, first = _head(sample, bam, fasta)
+    lens, n_reads, n_mapped, order = [], 0, 0, []
+    for refid, pos, unmapped, qlen in first:
+        n_reads += 1
+        # unplaced reads (no reference) sort last
+        order.append((refid if refid >= 0 else len(hdr), pos))
+        if not unmapped:
+            n_mapped += 1
+            if qlen:
+                lens.append(qlen)
     if not hdr:
         raise InputError(f"sample '{sample}': {bam} has no reference sequences (@SQ) in its header: its reads are "
                          f"not aligned. Fix: align them to {genome}, then `samtools sort` and `samtools index`")

@@ -15,8 +15,9 @@ import pandas as pd
 
 from ..core.constants import NULL_LOG2
 from ..core.files import log
-from . import passes
+from . import bamhead, bgzf, passes
 from .alignments import open_alignments
+from .records import read_header
 from .binning import BIN_COLS, ContigBins, PassSettings, read_bins
 
 
@@ -35,6 +36,37 @@ def _bins_on_bam(tables: list[pd.DataFrame], refs: set, names: dict, bam: str) -
     return allbins.astype({"start": "int64", "end": "int64"})
 
 
+def _bam_references(bam: str) -> list[str] | None:
+    """A BAM's contig names from its header, or None (a CRAM, or a file pysam must open)."""
+    try:
+        if not bamhead.is_bam(bam):
+            return None
+        buf = b""
+        for parts in bgzf.inflated_parts(bam, 1, target=1 << 16):
+            buf = b"".join([buf, *parts])
+            if (hdr := read_header(buf, bam)) is not None:
+                return hdr[1]
+    except Exception:  # noqa: BLE001  (pysam opens it and words what is wrong)
+        return None
+    return None
+
+
+def _sequential(fh, bam: str, allbins: pd.DataFrame, how: PassSettings, junction_reads) -> np.ndarray:
+    """Every read of the file once (passes.sequential_pass; `fh` None: a BAM read by
+    reads.records), binned per contig: each bin's aligned bases."""
+    names = how.contig_names
+    per_contig = {}
+    for chrom, g in allbins.groupby("chromosome", sort=False):
+        g = g.sort_values("start", kind="stable")
+        per_contig[names.get(chrom, chrom)] = (
+            ContigBins(g.index.to_numpy(), g["start"].to_numpy(), g["end"].to_numpy()), chrom)
+    passes.sequential_pass(fh, bam, per_contig, how, junction_reads)
+    basecount = np.zeros(len(allbins))
+    for cb, _ in per_contig.values():
+        basecount[cb.idx] = cb.count
+    return basecount
+
+
 def bin_coverages(bins: list, bam: str, how: PassSettings, junction_reads=None) -> list[pd.DataFrame]:
     """Mean read depth and log2 depth of every bin of each bin set (a BED path or the table
     read_bins gives), as CNVkit's `coverage` computes them, in one pass over the reads
@@ -43,24 +75,22 @@ def bin_coverages(bins: list, bam: str, how: PassSettings, junction_reads=None) 
     the bins' contig names. With a `junction_reads` collector (reads.junction_reads.
     JunctionReads), the reads of the pass that pass the filters and lie in the bins' fetch
     regions are offered to it in the same pass (reads.passes.offer)."""
-    names = how.contig_names
     tables = [read_bins([b])[0] if isinstance(b, str) else b for b in bins]
-    with open_alignments("-", bam, how.fasta, how.threads) as fh:
-        allbins = _bins_on_bam(tables, set(fh.references), names, bam)
-        basecount = np.zeros(len(allbins))
-        if how.sequential:
-            per_contig = {}
-            for chrom, g in allbins.groupby("chromosome", sort=False):
-                g = g.sort_values("start", kind="stable")
-                per_contig[names.get(chrom, chrom)] = (
-                    ContigBins(g.index.to_numpy(), g["start"].to_numpy(), g["end"].to_numpy()), chrom)
-            passes.sequential_pass(fh, bam, per_contig, how, junction_reads)
-            for cb, _ in per_contig.values():
-                basecount[cb.idx] = cb.count
-        elif fh.is_cram:
-            passes.index_pass(fh, allbins, how, junction_reads, basecount)
-        else:
-            passes.index_scan(fh, bam, allbins, how, junction_reads, basecount)
+    refs = _bam_references(bam) if how.sequential else None
+    if refs is not None:   # a BAM read in one pass: its header read directly (pysam would load the index)
+        allbins = _bins_on_bam(tables, set(refs), how.contig_names, bam)
+        basecount = _sequential(None, bam, allbins, how, junction_reads)
+    else:
+        with open_alignments("-", bam, how.fasta, how.threads) as fh:
+            allbins = _bins_on_bam(tables, set(fh.references), how.contig_names, bam)
+            if how.sequential:
+                basecount = _sequential(fh, bam, allbins, how, junction_reads)
+            else:
+                basecount = np.zeros(len(allbins))
+                if fh.is_cram:
+                    passes.index_pass(fh, allbins, how, junction_reads, basecount)
+                else:
+                    passes.index_scan(fh, bam, allbins, how, junction_reads, basecount)
     span = (allbins["end"] - allbins["start"]).to_numpy()
     depth = np.where(span > 0, basecount / np.maximum(span, 1), 0.0)
     with np.errstate(divide="ignore"):

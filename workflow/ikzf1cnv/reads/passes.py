@@ -34,9 +34,10 @@ def sequential_pass(fh, bam: str, per_contig: dict, how: PassSettings, junction_
     """Every read of the BAM, once, in file order: each batch of reads binned with
     aligned_bases into the bins of its contig (per_contig: the BAM's contig name ->
     (ContigBins, the bins' name of the contig)); reads on contigs without bins are only
-    decoded. A BAM is parsed by reads.records (numpy columns a chunk at a time), a CRAM by pysam."""
+    decoded. A BAM is parsed by reads.records (numpy columns a chunk at a time; `fh` may be
+    None), a CRAM by pysam (`fh`)."""
     min_clip = junction_reads.min_clip if junction_reads is not None else 0
-    batches = pysam_batches(fh, min_clip) if fh.is_cram else records.scan(bam, how.threads)
+    batches = pysam_batches(fh, min_clip) if fh is not None and fh.is_cram else records.scan(bam, how.threads)
     for recs in batches:
         rid = recs.refid
         if not len(rid):

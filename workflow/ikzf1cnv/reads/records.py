@@ -3,8 +3,8 @@
 The coverage of a panel or exome BAM needs every read's contig, aligned span, flag and
 MAPQ, and a few reads' mate fields, CIGAR ends and tags (junctions). pysam makes a Python
 object of every read (2.9x the CPU of `samtools view -c` for a loop that only collects
-starts and ends; docs/performance.md). Here the BGZF blocks are inflated with zlib (or
-ISA-L's inflate when the `isal` package is installed: ~15% less CPU in all), in threads
+starts and ends; docs/performance.md). Here the BGZF blocks are inflated with ISA-L's inflate
+(the `isal` package, a dependency; zlib where it is missing: ~20% more CPU in all), in threads
 ahead of the parsing when `threads` > 1, and the records of each chunk (4 MB compressed)
 are located by one short Python loop over their lengths, then read as numpy columns:
 refID, pos, MAPQ, flag, mate fields and the reference span from the CIGAR (2.0-2.3x the
@@ -20,28 +20,32 @@ import struct
 
 import numpy as np
 
-from . import bgzf
-from .bgzf import BamError, find_blocks, inflate, inflated_chunks
+from .bgzf import BamError, find_blocks, inflate, inflated_parts
+from .chains import offsets, part_starts
 from .rawread import RawRead
 
 _I32 = struct.Struct("<i").unpack_from
 READ_FIRST = 4096  # RegionReader: compressed bytes first read for a region (a backbone bin: a block or two)
+READ_MOST = 4 << 20  # RegionReader: compressed bytes read at a time at most (a gene window of a genome)
 # CIGAR operations that consume the reference (M, D, N, =, X), by op code
 _REF_OP = np.array([1, 0, 1, 1, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0], dtype=np.int64)
 
 
-def _header(raw: bytes, path: str) -> tuple[list[str], int] | None:
-    """Reference names and the header's length in raw, or None if raw is too short yet."""
+def read_header(raw: bytes, path: str) -> tuple[str, list[str], list[int], int] | None:
+    """The header's text, its reference names and lengths, and where the records begin in
+    raw (the inflated file from its start); None if raw is too short yet."""
     if len(raw) < 12:
         return None
     if raw[:4] != b"BAM\x01":
         raise BamError(f"{path}: no BAM magic after decompression (not a BAM)")
-    o = 8 + _I32(raw, 4)[0]
+    l_text = _I32(raw, 4)[0]
+    o = 8 + l_text
     if o + 4 > len(raw):
         return None
+    text = raw[8:o].split(b"\0", 1)[0].decode()
     n_ref = _I32(raw, o)[0]
     o += 4
-    names = []
+    names, lengths = [], []
     for _ in range(n_ref):
         if o + 4 > len(raw):
             return None
@@ -49,24 +53,15 @@ def _header(raw: bytes, path: str) -> tuple[list[str], int] | None:
         if o + 8 + ln > len(raw):
             return None
         names.append(raw[o + 4:o + 4 + ln - 1].decode())
+        lengths.append(_I32(raw, o + 4 + ln)[0])
         o += 8 + ln
-    return names, o
+    return text, names, lengths, o
 
 
-def _offsets(raw: bytes, o: int) -> tuple[list[int], int]:
-    """Start offsets of the complete records of raw from o (each begins with its length),
-    and where the first incomplete one begins."""
-    offs = []
-    ap = offs.append
-    n = len(raw)
-    i32 = _I32
-    while o + 4 <= n:
-        nxt = o + 4 + i32(raw, o)[0]
-        if nxt > n:
-            break
-        ap(o)
-        o = nxt
-    return offs, o
+def _header(raw: bytes, path: str) -> tuple[list[str], int] | None:
+    """Reference names and the header's length in raw, or None if raw is too short yet."""
+    hdr = read_header(raw, path)
+    return None if hdr is None else (hdr[1], hdr[3])
 
 
 class Records:
@@ -147,36 +142,40 @@ def scan(path: str, threads: int = 1):
     """The records of a BAM a chunk at a time (Records), in one sequential pass from its
     first record to its last placed one (the unplaced unmapped reads at its end are not
     parsed). Raises BamError for a file cut short or corrupt."""
-    chunks = inflated_chunks(path, threads, bgzf.CHUNK)
-    buf, hdr = b"", None
-    for c in chunks:
-        buf += c
+    chunks = inflated_parts(path, threads)
+    buf, starts, hdr = b"", [], None
+    for parts in chunks:
+        starts += [len(buf) + x for x in part_starts(parts)]
+        buf = b"".join([buf, *parts])
         if (hdr := _header(buf, path)) is not None:
             break
     if hdr is None:
         raise BamError(f"{path}: the file ends inside its header (truncated)")
     names, o = hdr
+    starts = np.asarray(starts, dtype=np.int64)
     while True:
-        offs, o = _offsets(buf, o)
-        if offs:
+        offs, o = offsets(buf, o, starts)
+        if len(offs):
             r = Records(buf, offs, names)
             yield r
             if r.refid[-1] < 0:
                 chunks.close()
                 return  # the unplaced reads (refID -1) sort last: nothing more to bin
-        c = next(chunks, None)
-        if c is None:
+        parts = next(chunks, None)
+        if parts is None:
             if o < len(buf):
                 raise BamError(f"{path}: the last record is cut short (truncated)")
             return
-        buf, o = buf[o:] + c, 0
+        tail = buf[o:]
+        starts = len(tail) + np.asarray(part_starts(parts), dtype=np.int64)
+        buf, o = b"".join([tail, *parts]), 0
 
 
 class RegionReader:
     """Records from a virtual file offset on (found through the index by pysam), for
     whole-genome mode: each region's reads parsed as numpy columns instead of a pysam
     object each. The file stays open across regions; reads start small (a backbone bin
-    holds a few hundred reads) and grow to CHUNK for a gene window."""
+    holds a few hundred reads) and grow to READ_MOST for a gene window."""
 
     def __init__(self, path: str, names: list[str]):
         self.path, self.names = path, names
@@ -190,10 +189,10 @@ class RegionReader:
         past `hi` on contig `tid` (or on a later contig) or the end of the file; the caller
         masks each chunk to refid == tid and pos < hi."""
         self.fh.seek(voffset >> 16)
-        skip, size, pending, buf = voffset & 0xFFFF, min(READ_FIRST, bgzf.CHUNK), b"", b""
+        skip, size, pending, buf = voffset & 0xFFFF, READ_FIRST, b"", b""
         while True:
             data = self.fh.read(size)
-            size = min(size * 2, bgzf.CHUNK)
+            size = min(size * 2, READ_MOST)
             cbuf = pending + data if pending else data
             blocks, p = find_blocks(cbuf, 0, self.path)
             pending = cbuf[p:]
@@ -201,8 +200,8 @@ class RegionReader:
                 buf += inflate(cbuf, blocks, self.path)
                 if skip:
                     buf, skip = buf[skip:], 0
-                offs, o = _offsets(buf, 0)
-                if offs:
+                offs, o = offsets(buf, 0)
+                if len(offs):
                     r = Records(buf, offs, self.names)
                     yield r
                     if r.refid[-1] != tid or r.pos[-1] >= hi:

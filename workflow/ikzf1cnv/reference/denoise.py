@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..core.bins import lookup
 from ..core.constants import AUTOSOMES
 from ..core.files import log
 from ..core.stats import mad_sd
@@ -56,9 +57,10 @@ def apply(bins: pd.DataFrame, comps: pd.DataFrame) -> pd.DataFrame:
     pcs = [c for c in comps.columns if c.startswith("pc")]
     if not pcs:
         return bins
-    m = bins.merge(comps, on=["chromosome", "start", "end"], how="left")
-    v = m[pcs].fillna(0.0).to_numpy()
-    use = m["chromosome"].isin(AUTOSOMES).to_numpy()
-    l2, coef = remove(m["log2"].to_numpy(), v, use)
+    at = lookup(comps, bins, pcs)   # each bin's loadings (a left merge on the coordinates), 0 where it has none
+    v = np.column_stack([at[c] for c in pcs])
+    v = np.where(np.isnan(v), 0.0, v)
+    use = bins["chromosome"].isin(AUTOSOMES).to_numpy()
+    l2, coef = remove(bins["log2"].to_numpy(), v, use)
     log.info("denoised with %d component(s), coefficients %s", len(pcs), np.round(coef, 3).tolist())
     return bins.assign(log2=l2)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from ..cnvkit.bins import make_bins
 from ..core import annotation
 from ..core.files import atomic, log, write_text
+from ..core.tables import write_tsv
 from ..inputs.bed import read_targets
 from ..reads.wgs_bins import wgs_bins
 from .wiring import Job
@@ -29,16 +30,13 @@ JOB = BinsJob
 
 
 def run(job: BinsJob):
-    from skgenome import tabio
-
     if job.targets:
         table, notes = read_targets(job.targets)
         for note in notes:
             log.info("%s: %s", job.targets, note)
         tgt, anti = make_bins(table, job.target_avg_size, job.antitarget_avg_size)
-        with atomic(job.target_bins) as t, atomic(job.antitarget_bins) as a:
-            tabio.write(tgt, t, "bed4")
-            tabio.write(anti, a, "bed4")
+        for bins, out in ((tgt, job.target_bins), (anti, job.antitarget_bins)):   # BED4, as tabio.write(.., "bed4")
+            write_tsv(bins.data[["chromosome", "start", "end", "gene"]], out, header=False)
         log.info("%d target bins, %d antitarget bins from %s", len(tgt), len(anti), job.targets)
         return
     rules = annotation.load_rules(job.rules)

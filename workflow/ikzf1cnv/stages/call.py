@@ -113,9 +113,12 @@ def tumour(t: CallTumour, s: Shared, info: dict) -> Tumour:
     reference's spread attached, the normals' bias patterns removed from the target bins."""
     cnr = fix_table(t.target_coverage, t.antitarget_coverage, s.fix)
     write_cnn(cnr, t.cnr)
-    bins = plain_strings(bins_with_spread(cnr, s.fix.reference))
+    bins = plain_strings(bins_with_spread(cnr, s.fix.reference, index=s.fix.index))
     tg = ~bins["offtarget"].to_numpy()
-    bins = pd.concat([denoise.apply(bins[tg], s.denoise), bins[~tg]]).sort_index()
+    if tg.any():   # the target bins' log2 denoised, in place (the off-target bins as they are)
+        l2 = bins["log2"].to_numpy(dtype=float).copy()
+        l2[tg] = denoise.apply(bins[tg], s.denoise)["log2"].to_numpy(dtype=float)
+        bins = bins.assign(log2=l2)
     junctions = pd.read_csv(t.junctions, sep="\t", dtype={"chrom": str})
     return Tumour(t.sample, t.row, bins, info["read_length"], junctions, info.get("fragment_length"),
                   chry_reads(t.idxstats, info.get("contig_names", {}).get("chrY", "chrY")))

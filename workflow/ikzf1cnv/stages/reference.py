@@ -10,9 +10,11 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ..cnvkit.fix import FixSettings, fix_table
+from ..cnvkit.io import write_cnn
 from ..cnvkit.reference import build_reference, flat_reference
 from ..core import annotation
 from ..core.files import atomic, log, read_json, write_json
+from ..core.tables import write_tsv
 from ..reference import pool
 from ..reference.baseline import ClusterSettings
 from .wiring import Job
@@ -106,19 +108,17 @@ def baseline_record(genes: dict, names: list[str]) -> dict:
 
 
 def _pooled(job: ReferenceJob) -> dict:
-    from skgenome import tabio
     samples = [(m.target_coverage, m.antitarget_coverage) for m in job.members]
-    ref = build_reference([t for t, _ in samples], [a for _, a in samples], job.par_genome, job.edge, job.fasta)
+    par = annotation.read_tsv(job.par_regions)
+    par = par[par["genome"] == job.par_genome]
+    ref = build_reference([t for t, _ in samples], [a for _, a in samples], job.par_genome, job.edge, job.fasta, par)
     n_behind = len(samples)
     if job.mode == "cohort":
-        with atomic(job.cnn) as tmp:  # the first pass, which the tumours are compared with
-            tabio.write(ref, tmp)
-        par = annotation.read_tsv(job.par_regions)
+        write_cnn(ref.data, job.cnn)   # the first pass, which the tumours are compared with
         ref, n_behind, genes = pool.robust_cohort_reference(ref, samples, fixer(job, job.cnn), genome(job),
-                                                            cluster_settings(job), par[par["genome"] == job.par_genome])
+                                                            cluster_settings(job), par)
     ref = pool.shrink_reference_spread(ref, n_behind, job.spread_prior_df)
-    with atomic(job.cnn) as tmp:
-        tabio.write(ref, tmp)
+    write_cnn(ref.data, job.cnn)   # the bytes skgenome's tabio.write writes (core.tables.write_tsv)
     info = {"mode": job.mode, "normals": [m.sample for m in job.members] if job.mode == "pooled" else [],
             "warning": ""}
     if job.mode == "cohort":
@@ -133,7 +133,6 @@ def _pooled(job: ReferenceJob) -> dict:
 
 
 def run(job: ReferenceJob):
-    from skgenome import tabio
     job = usable(job)
     if job.mode == "prebuilt":
         with atomic(job.cnn) as tmp:
@@ -143,8 +142,7 @@ def run(job: ReferenceJob):
         info = _pooled(job)
     else:
         ref = flat_reference(job.target_bins, job.antitarget_bins, job.par_genome, job.fasta)
-        with atomic(job.cnn) as tmp:
-            tabio.write(ref, tmp)
+        write_cnn(ref.data, job.cnn)
         info = {"mode": "flat", "normals": [], "warning": pool.FLAT_WARNING}
     if info["warning"]:
         log.warning(info["warning"])
@@ -155,7 +153,6 @@ def run(job: ReferenceJob):
         info["denoise_components"] = comps.shape[1] - 3
     else:
         info["denoise_components"] = 0
-    with atomic(job.denoise) as tmp:
-        comps.to_csv(tmp, sep="\t", index=False, float_format="%.6f", lineterminator="\n")
+    write_tsv(comps, job.denoise, "%.6f")
     log.info("reference: %s; %d denoising component(s)", info["mode"], info["denoise_components"])
     write_json(info, job.info)
