@@ -51,6 +51,8 @@ MODULES = {
     "junctions": ("caller/junctions.py", ["tests/test_junctions.py"]),
     "junction_reads": ("reads/junction_reads.py", ["tests/test_junctions.py", "tests/test_properties.py"]),
     "classify": ("caller/classify.py", ["tests/test_classify.py", "tests/test_properties.py"]),
+    "types": ("caller/types.py", ["tests/test_types.py"]),
+    "sex": ("caller/sex.py", ["tests/test_sex.py"]),
 }
 DETECTED = {"killed", "timeout"}
 # mutmut's exit codes (mutmut.stats.status_by_exit_code, 3.x): anything else is "suspicious"
