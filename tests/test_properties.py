@@ -62,6 +62,7 @@ def _close(a, b):
 
 # ------------------------------------------------------------------ the model
 @given(w=any_window(), p=model_params, f_max=st.floats(0.01, 1.2), blast=blasts, blast_sd=st.one_of(st.just(0.0), st.floats(0.01, 0.3)))
+@example(w=([-1.0, -1.0, NAN, -1.0], [0.1] * 4), p=ModelParams(), f_max=1.0, blast=None, blast_sd=0.0)  # a gap in a loss
 def test_fit_is_the_best_of_every_path_at_every_cell_fraction(w, p, f_max, blast, blast_sd):
     """The Viterbi fit against all 3^n paths at every cell fraction of the grid: the same
     grid, the same profile (best cost per cell fraction), an event exactly when the best
@@ -99,6 +100,7 @@ def test_fit_is_the_best_of_every_path_at_every_cell_fraction(w, p, f_max, blast
        f_max=st.floats(0.05, 1.0), blast=blasts)
 @example(w=([0.0, -1.0, 0.0, -2.0], [1.0] * 4), i=2, p=ModelParams(switch_penalty=2.3e-49, biallelic_penalty=0.0,
          log2_floor=-4.0, f_step=0.01, f_min=0.5, ci_drop=1.0, huber_k=1.0), f_max=1.0, blast=None)  # a penalty lost in rounding
+@example(w=([-1.0] * 5, [0.1] * 5), i=2, p=ModelParams(), f_max=1.0, blast=None)   # a gap in a whole-window loss
 def test_a_missing_position_changes_nothing_but_its_own_evidence(w, i, p, f_max, blast):
     """A position without data (NaN) fits exactly as if it were not there: the same profile,
     evidence (llr) and cell fraction, and every other position a best path of the window
