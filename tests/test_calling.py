@@ -228,7 +228,15 @@ def test_caller_params_take_every_setting_from_the_config(schema_defaults, root)
     assert {k: getattr(p, k) for k in keys[:9]} == {k: caller[k] for k in keys[:9]}
     assert (p.model.biallelic_penalty, p.model.f_min, p.model.huber_k) == (109, 110, 111)
     assert (p.false_positive_rate, p.min_depth, p.max_noise, p.min_ikzf1_exons_with_data) == (0.001, 201, 203, 204)
-    assert cparams.CallerParams.from_config(caller, qc, calib, whole_genome=True).min_depth == 202
+    wg = cparams.CallerParams.from_config(caller, qc, calib, whole_genome=True)
+    assert (wg.min_depth, wg.bin_correlation, p.bin_correlation) == (202, True, False)
+    # the deletion-type prior from the shares table and its own keys
+    shares = annotation.read_tsv(root / "resources" / "deletion_types.tsv")
+    typed = cparams.CallerParams.from_config({**caller, "type_reach": 3, "type_alt_ratio": 7.5, "type_prior": False},
+                                             qc, calib, types=shares)
+    tp = typed.type_prior
+    assert (tp.reach, tp.alt_ratio, tp.use_prior) == (3, 7.5, False) and tp.shares["del4-7"] == pytest.approx(0.37)
+    assert p.type_prior is None
     fixed = cparams.CallerParams.from_config({**caller, "switch_penalty": 7.5}, qc, None)
     assert fixed.penalty_table == () and fixed.model.switch_penalty == 7.5 and fixed.model_for(3).switch_penalty == 7.5
     # beyond the table, its largest row's penalty, whatever the model's own

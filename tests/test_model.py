@@ -182,8 +182,10 @@ def test_paths_side_by_side_are_each_paths_own_fit():
         masks = [rng.random((n, 3)) < 0.8 for _ in range(6)]
         for blast in (None, 0.5):
             many = fit_many(l, se, masks, f_max=0.9, purity=(blast, 0.1))
+            assert len(many) == len(masks)
             for m, got in zip(masks, many):
                 want = fit(l, se, f_max=0.9, purity=(blast, 0.1), allowed=m)
                 assert (got.states, got.cell_fraction, got.cf_low, got.cf_high, got.llr, got.cost) == \
                        (want.states, want.cell_fraction, want.cf_low, want.cf_high, want.llr, want.cost)
                 assert np.array_equal(got.profile, want.profile)
+    assert fit_many([-1.0, -1.0], [0.1, 0.1], []) == []        # no candidate types: no fits

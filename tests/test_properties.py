@@ -79,11 +79,11 @@ def test_fit_is_the_best_of_every_path_at_every_cell_fraction(w, p, f_max, blast
     if llr <= 1e-12:
         event("no event")
         assert not any(r.states) and r.cell_fraction is None and r.cf_low is None and r.cf_high is None
-        assert r.llr <= 1e-9
+        assert r.llr <= 1e-9 and _close(r.cost, o["null"])     # no event: the cost is the null's
         return
     assume(llr > TIE)
     event("event")
-    assert _close(r.llr, llr)
+    assert _close(r.llr, llr) and _close(r.cost, best)          # caller.types compares these costs
     j = int(np.argmax(prof <= best + TIE))
     assume(np.sum(prof <= best + TIE) == 1)                     # one best cell fraction
     assert r.cell_fraction == pytest.approx(g[j], abs=1e-9)

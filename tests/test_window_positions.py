@@ -131,3 +131,34 @@ def test_exon_positions_of_no_unit_have_the_columns():
                                      UNITS.iloc[:0])
     assert list(ex.columns) == ["gene", "exon", "chrom", "start", "end", "n_bins", "log2", "se", "depth"] and ex.empty
     assert not used.any() and len(used) == len(b)
+
+
+def test_bin_arrays_keep_each_chromosomes_bins_in_their_order():
+    """Many bins of two chromosomes interleaved (numpy's default sort is not stable beyond a
+    handful of equal keys): each chromosome's indices ascending, in the table's order."""
+    chrom = ["chr1" if i % 3 else "chr2" for i in range(200)]
+    bins = pd.DataFrame({"chromosome": chrom, "start": range(200), "end": range(1, 201), "log2": [0.0] * 200,
+                         "depth": [1.0] * 200, "offtarget": [False] * 200})
+    a = window.bin_arrays(bins)
+    assert a["by_chrom"]["chr1"].tolist() == [i for i in range(200) if i % 3]
+    assert a["by_chrom"]["chr2"].tolist() == list(range(0, 200, 3))
+
+
+def test_overlapping_bins_share_no_base_with_a_touching_bin():
+    """[lo, hi) against bins [0, 10), [10, 20), [20, 30): a bin ending at lo or starting at hi
+    touches but does not overlap, by bisection (sorted bins) and by the scan alike."""
+    bs, be, idx = np.array([0, 10, 20]), np.array([10, 20, 30]), np.arange(3)
+    for ordered in (True, False):
+        assert window._overlapping(bs, be, idx, 10, 20, ordered).tolist() == [1]
+        assert window._overlapping(bs, be, idx, 9, 21, ordered).tolist() == [0, 1, 2]
+        assert window._overlapping(bs, be, idx, 30, 40, ordered).tolist() == []
+
+
+def test_an_exon_over_nested_bins_takes_every_bin_overlapping_it():
+    """Bins sorted by start but not by end (one holds the next): the exon's bins are found by
+    scanning, not by bisection, which assumes both orders."""
+    units = pd.DataFrame({"gene": ["N"], "exon": ["1"], "chrom": ["chr1"], "start": [51], "end": [60]})
+    bins = pd.DataFrame({"chromosome": ["chr1"] * 3, "start": [0, 10, 30], "end": [100, 20, 40],
+                         "log2": [-0.5, 0.3, 0.2], "depth": [10.0, 11.0, 12.0], "offtarget": [False] * 3})
+    ex, in_exon = window.exon_positions(bins, np.array([0.01, 0.01, 0.01]), units)
+    assert ex[["n_bins", "log2"]].values.tolist() == [[1, -0.5]] and in_exon.tolist() == [True, False, False]
