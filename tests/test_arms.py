@@ -159,3 +159,24 @@ def test_an_arm_lost_in_every_cell_and_more_is_a_fraction_of_1():
     auto = tuple(f"chr{i}" for i in range(1, 23))
     t = armlib.call_arms(_levels(BASE + [("7p", "chr7", 80, -1.5, 0.01)]), ["7p"], 0.001, 0.01, auto, 0.25)
     assert t["cell_fraction"].iloc[0] == 1.0 and t["cf_high"].iloc[0] == 1.0 and t["cf_low"].iloc[0] == 1.0
+
+
+def test_an_arm_with_bins_of_one_kind_takes_no_other_kinds_bins():
+    """min_bins 1: 2p has two target bins (log2 0) and no off-target bin, so its level is
+    theirs alone (0), with the target noise's SE for two bins, however many off-target bins
+    other arms hold."""
+    bins = _bins()
+    got = armlib.arm_levels(bins, ARMS, 1).set_index("arm")
+    assert got.loc["2p", "level"] == 0.0 and got.loc["2p", "n_bins"] == 2
+    p_t = P_T + [-3.0]                     # no skip: the gene window's bin is 1p's too
+    sd_t = _mad_sd(np.r_[np.array(p_t) - np.median(p_t), np.array(Q_T) - np.median(Q_T), [0.0, 0.0]])
+    assert got.loc["2p", "se_stat"] == pytest.approx(1.06 * sd_t / math.sqrt(2), rel=1e-12)
+
+
+def test_a_chromosome_or_arm_with_a_single_bin():
+    """One bin on chr1 (in 1p), one target and one off-target bin on chr2 (2p): each bin
+    finds its arm; a bin on a chromosome without arms finds none (-1)."""
+    bins = pd.DataFrame({"chromosome": ["chr1", "chr2", "chr2", "chr9"], "start": [10, 10, 30, 10],
+                         "end": [20, 20, 40, 20], "log2": [0.1, 0.2, 0.3, 0.0], "offtarget": [False, False, True, False]})
+    assert armlib._arm_index(bins, ARMS).tolist() == [0, 2, 2, -1]
+    assert armlib.arm_levels(bins, ARMS, 1).empty       # fewer than ten bins of a kind: no noise, no level

@@ -120,6 +120,10 @@ def test_breakpoints_place_junctions_in_windows_and_name_the_exons():
     assert r["precision"] == "exact"
     nodepth = cjunctions.breakpoints(jx, cjunctions.Placement(units, {"IKZF1": ("chr7", 0, 20_000)}, lambda c, p: math.nan, 100, 20))
     assert math.isnan(nodepth.iloc[0]["cell_fraction"])
+    # junctions, but none in a window: no rows, and still every column (the report reads them)
+    none = cjunctions.breakpoints(jx.iloc[1:], cjunctions.Placement(units, {"IKZF1": ("chr7", 0, 20_000)},
+                                                                    lambda c, p: 30.0, 100, 20))
+    assert none.empty and list(none.columns) == cjunctions.BREAKPOINT_COLS
 
 
 def test_breakpoints_name_exons_of_each_gene_of_a_shared_window():
