@@ -87,3 +87,43 @@ def test_the_rules_gene_lists_are_used_as_given(rules):
     assert ukall_cna(calls("wildtype", ETV6="deleted", BTG1="deleted"), one) == "good"
     assert ukall_cna(calls("wildtype", ETV6="deleted", PAX5="whole"), one) == "poor"
     assert ukall_cna(calls("wildtype", PAX5="whole"), one) == "poor"
+
+
+def test_a_gene_without_a_level_makes_a_rule_na_only_where_it_could_change_it(rules):
+    """NA genes (a tumour-pooled baseline too thin to call them) are tried at every level
+    their kind has; the verdict stands when all agree (by the papers' rules, by hand)."""
+    from ikzf1cnv.caller.classify import risk
+    bcp = {"subtype": "B-other"}
+    # CDKN2A hom already makes IKZF1plus; ERG NA could veto it (ERG deleted): NA
+    assert risk(bcp, "deleted", {**NONE, "CDKN2A": "hom", "ERG": "NA"}, rules, "any")[0] == "NA"
+    # ERG known, PAX5 NA: hom CDKN2A is enough whatever PAX5 is; UKALL-CNA poor either way
+    assert risk(bcp, "deleted", {**NONE, "CDKN2A": "hom", "PAX5": "NA"}, rules, "any") == ("yes", "poor")
+    # ERG deleted vetoes IKZF1plus whatever the NA partners are
+    assert risk(bcp, "deleted", {**NONE, "ERG": "deleted", "PAX5": "NA", "PAR1": "NA"}, rules, "any")[0] == "no"
+    # nothing but IKZF1 known, partners NA: could be either
+    assert risk(bcp, "deleted", {**NONE, "PAX5": "NA"}, rules, "any")[0] == "NA"
+    # a wild-type IKZF1 is never IKZF1plus, whatever is NA; UKALL-CNA: ETV6 alone is good,
+    # with BTG1 NA (ETV6 plus BTG1 is still good) too
+    assert risk(bcp, "wildtype", {**NONE, "ETV6": "deleted", "BTG1": "NA", "CDKN2A": "NA"}, rules, "any")[0] == "no"
+    assert risk(bcp, "wildtype", {**NONE, "ETV6": "deleted", "BTG1": "NA"}, rules, "any")[1] == "good"
+
+
+def test_robust_tries_each_kinds_levels_and_gives_up_beyond_six_unknown_genes():
+    from ikzf1cnv.caller.classify import MAX_UNKNOWN, robust
+    seen = []
+
+    def rule(c):
+        seen.append((c["Z"], c["E"], c["A"], c["P"]))
+        return "yes" if c["A"] == "deleted" else "no"
+    kinds = {"Z": "zygosity", "E": "extent", "A": "any", "P": "par1"}
+    assert robust(rule, {"IKZF1": "deleted", "Z": "NA", "E": "NA", "A": "deleted", "P": "none"}, kinds) == "yes"
+    assert sorted(seen) == sorted((z, e, "deleted", "none") for z in ("none", "het", "hom")
+                                  for e in ("none", "partial", "whole"))
+    assert robust(rule, {"IKZF1": "deleted", "Z": "none", "E": "none", "A": "NA", "P": "NA"}, kinds) == "NA"
+    # a gene the rules do not know is passed as it is; IKZF1's NA is the rule's own
+    assert robust(lambda c: c["X"] + c["IKZF1"], {"IKZF1": "NA", "X": "NA"}, {"IKZF1": "any"}) == "NANA"
+    # up to MAX_UNKNOWN NA genes are tried, one more is NA outright
+    names = [f"G{i}" for i in range(MAX_UNKNOWN + 1)]
+    six = {"IKZF1": "deleted", **{g: "NA" for g in names[:MAX_UNKNOWN]}, names[-1]: "none"}
+    assert MAX_UNKNOWN == 6 and robust(lambda c: "no", six, {g: "any" for g in names}) == "no"
+    assert robust(lambda c: "no", {**six, names[-1]: "NA"}, {g: "any" for g in names}) == "NA"
