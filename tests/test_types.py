@@ -90,3 +90,75 @@ def test_the_prior_never_makes_a_wild_type_deleted(seed, rules, params):
     assert not gf.positions["state"].any()
     same, alt, odds = ikzf1.retype(gf, PRIOR)
     assert same is gf and alt == "NA" and odds is None
+
+
+def test_the_table_read_as_shares_and_settings():
+    p = types.TypePrior.from_table(SHARES, reach=3, alt_ratio=5.0, use_prior=False)
+    assert p.shares == dict(zip(SHARES["label"], SHARES["share"])) and (p.reach, p.alt_ratio, p.use_prior) == (3, 5.0, False)
+    with pytest.raises(ValueError, match="no 'other' row"):
+        types.TypePrior.from_table(SHARES[SHARES["label"] != "other"])
+    with pytest.raises(ValueError, match=r"not so: del2-3"):
+        types.TypePrior.from_table(SHARES.assign(share=np.where(SHARES["label"] == "del2-3", 0.0, SHARES["share"])))
+    # every run named: 'other' is not divided by zero runs (one exon, its one run named)
+    one = types.TypePrior({"del1": 0.9, "other": 0.1}, n_exons=1)
+    assert math.isclose(one.log_share("del2"), math.log(0.1))
+
+
+class _Fit:
+    def __init__(self, exons, cost, cf=0.5):
+        self.states = [1 if e in exons else 0 for e in range(1, 9)]
+        self.cost, self.cell_fraction = cost, cf
+
+
+class _Refit:
+    """A refit whose fits are set by hand (by each mask's held run), as caller.groups gives
+    them: `many` for the candidates in one pass, the call for the free fit (mask None)."""
+
+    def __init__(self, by_run, free):
+        self.by_run, self.free, self.calls = by_run, free, []
+
+    def _one(self, mask):
+        lost = [e for e in range(1, 9) if not mask[e - 1, 0]]
+        return self.by_run.get((lost[0], lost[-1]), _Fit([], float("inf"), None))
+
+    def many(self, masks):
+        self.calls.append("many")
+        return [self._one(m) for m in masks]
+
+    def __call__(self, mask):
+        assert mask is None, "the candidates go through many()"
+        return self.free
+
+
+def test_choose_scores_each_label_by_its_best_fit_less_its_log_share():
+    """Costs by hand, the shares as the table's. The free call del4-7 costs 10; the held
+    del4-8 costs 9.5 (score 9.5 - ln 0.066 = 12.22 against 10 - ln 0.37 = 10.99); del3-7
+    (an 'other': 0.083 / 30) costs 9.0 once and 8.0 once: its best, 8.0 + 5.89 = 13.89;
+    a held fit without an event (no cell fraction) and an infeasible one are not types."""
+    exon_of = np.arange(1, 9)
+    free = _Fit([4, 5, 6, 7], 10.0)
+    runs = {(4, 8): _Fit([4, 5, 6, 7, 8], 9.5), (3, 7): _Fit([3, 4, 5, 6, 7], 9.0),
+            (2, 7): _Fit([3, 4, 5, 6, 7], 8.0), (2, 6): _Fit([], 1.0, None), (4, 6): _Fit([4, 5, 6], 1.0)}
+    runs[(4, 6)].cost = float("inf")
+    r = _Refit(runs, free)
+    t = types.choose(exon_of, [4, 5, 6, 7], r, PRIOR)
+    assert r.calls == ["many"] and t.fit is free and t.label == "del4-7"
+    assert t.alt == "del4-8" and math.isclose(t.odds, math.exp((9.5 - math.log(0.066)) - (10.0 - math.log(0.37))))
+    # the first candidate fit without an event must not end the search: del4-8 still competes
+    first = types.candidates([4, 5, 6, 7], 8, 2)[0]
+    t2 = types.choose(exon_of, [4, 5, 6, 7], _Refit({first: _Fit([], 0.5, None), **runs}, free), PRIOR)
+    assert (t2.label, t2.alt) == ("del4-7", "del4-8")
+    # a held fit of the free call's label that fits better replaces it
+    better = _Fit([4, 5, 6, 7], 9.0)
+    t3 = types.choose(exon_of, [4, 5, 6, 7], _Refit({**runs, (4, 7): better}, free), PRIOR)
+    assert t3.fit is better and t3.label == "del4-7"
+    # the runner-up beyond the odds: none; just two labels within them: the second is named
+    far = types.choose(exon_of, [4, 5, 6, 7], _Refit({(4, 8): _Fit([4, 5, 6, 7, 8], 30.0)}, free), PRIOR)
+    assert (far.fit, far.label, far.alt, far.odds) == (free, "del4-7", None, None)
+    two = types.choose(exon_of, [4, 5, 6, 7], _Refit({(4, 8): _Fit([4, 5, 6, 7, 8], 9.9)}, free), PRIOR)
+    assert (two.fit, two.label, two.alt) == (free, "del4-7", "del4-8")
+    alone = types.choose(exon_of, [4, 5, 6, 7], _Refit({}, free), PRIOR)
+    assert (alone.fit, alone.label, alone.alt, alone.odds) == (free, "del4-7", None, None)
+    # the free call's own share counts: without the prior del4-8's lower cost wins
+    flat = types.choose(exon_of, [4, 5, 6, 7], _Refit(runs, free), FLAT)
+    assert flat.label == "del3-7" and flat.fit is runs[(2, 7)]

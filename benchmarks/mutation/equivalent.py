@@ -85,6 +85,16 @@ BINCOUNT_LENGTH = ("n_all[i] is read only for arms with bins (an arm without any
 ARM_DICT_ORDER = ("The dict's keys are ARM_COLS in ARM_COLS' order and every key is there even when no arm is "
                   "tested: naming the columns changes nothing.")
 
+BOOL_MASK_VALUES = ("The mask is read by np.where and boolean indexing of its truth values: ones and zeros as floats, "
+                    "or None stored into a boolean array (numpy stores False), mean the same.")
+SAME_FITS = ("refit.many and refit(mask) give the same fits (tests/test_model.py::"
+             "test_paths_side_by_side_are_each_paths_own_fit): which one is used changes the time, not the result.")
+TIE_SAME_PATH = ("Two fits of one label with exactly equal scores come from the same best path (identical masks where "
+                 "an exon has no data): keeping either gives the same states, cost and cell fraction.")
+EXP_CAP = ("The cap only keeps math.exp from overflowing: odds of exp(700) or exp(701) are both far beyond any "
+           "alt_ratio, so no runner-up is reported either way.")
+EVEN_PRODUCT = "n (n + 1) is even: // 2 and / 2 give the same number (an int or a float equal to it)."
+
 EQUIVALENT: list[dict] = [
     {"module": 'model', "function": '_viterbi_costs',
      "before": 'k = np.array(STATES, dtype=float)',
@@ -842,4 +852,52 @@ EQUIVALENT: list[dict] = [
      "before": 'gene, state, has = units["gene"].to_numpy(dtype=object), units["state"].to_numpy(), units["n_bins"].to_numpy() > 0',
      "after": 'gene, state, has = units["gene"].to_numpy(dtype=None), units["state"].to_numpy(), units["n_bins"].to_numpy() > 0',
      "reason": STR_COLUMN},
+    {"module": 'types', "function": 'allowed_states',
+     "before": 'a = np.ones((len(exon_of), 3), dtype=bool)',
+     "after": 'a = np.ones((len(exon_of), 3), dtype=None)',
+     "reason": BOOL_MASK_VALUES},
+    {"module": 'types', "function": 'allowed_states',
+     "before": 'a = np.ones((len(exon_of), 3), dtype=bool)',
+     "after": 'a = np.ones((len(exon_of), 3), )',
+     "reason": BOOL_MASK_VALUES},
+    {"module": 'types', "function": 'allowed_states',
+     "before": 'a[inside, 0] = False',
+     "after": 'a[inside, 0] = None',
+     "reason": BOOL_MASK_VALUES},
+    {"module": 'types', "function": 'allowed_states',
+     "before": 'a[(exon_of > 0) & ~inside, 1:] = False',
+     "after": 'a[(exon_of > 0) & ~inside, 1:] = None',
+     "reason": BOOL_MASK_VALUES},
+    {"module": 'types', "function": 'choose',
+     "before": 'fits = refit.many(masks) if hasattr(refit, "many") else [refit(m) for m in masks]',
+     "after": 'fits = refit.many(masks) if (hasattr(refit, "many")) and False else [refit(m) for m in masks]',
+     "reason": SAME_FITS},
+    {"module": 'types', "function": 'choose',
+     "before": 'fits = refit.many(masks) if hasattr(refit, "many") else [refit(m) for m in masks]',
+     "after": 'fits = refit.many(masks) if hasattr(None, "many") else [refit(m) for m in masks]',
+     "reason": SAME_FITS},
+    {"module": 'types', "function": 'choose',
+     "before": 'fits = refit.many(masks) if hasattr(refit, "many") else [refit(m) for m in masks]',
+     "after": 'fits = refit.many(masks) if hasattr(refit, "XXmanyXX") else [refit(m) for m in masks]',
+     "reason": SAME_FITS},
+    {"module": 'types', "function": 'choose',
+     "before": 'fits = refit.many(masks) if hasattr(refit, "many") else [refit(m) for m in masks]',
+     "after": 'fits = refit.many(masks) if hasattr(refit, "MANY") else [refit(m) for m in masks]',
+     "reason": SAME_FITS},
+    {"module": 'types', "function": 'choose',
+     "before": 'if label not in scored or score < scored[label][0]:',
+     "after": 'if label not in scored or score <= scored[label][0]:',
+     "reason": TIE_SAME_PATH},
+    {"module": 'types', "function": 'choose',
+     "before": 'odds = math.exp(min(s2 - s1, 700.0))',
+     "after": 'odds = math.exp(min(s2 - s1, 701.0))',
+     "reason": EXP_CAP},
+    {"module": 'types', "function": 'choose',
+     "before": 'return Typed(f1, best, alt, odds) if odds < prior.alt_ratio else Typed(f1, best, None, None)',
+     "after": 'return Typed(f1, best, alt, odds) if odds <= prior.alt_ratio else Typed(f1, best, None, None)',
+     "reason": FLOAT_EDGE},
+    {"module": 'types', "function": 'TypePrior.log_share',
+     "before": 'n_runs = self.n_exons * (self.n_exons + 1) // 2',
+     "after": 'n_runs = self.n_exons * (self.n_exons + 1) / 2',
+     "reason": EVEN_PRODUCT},
 ]

@@ -37,7 +37,14 @@ class TypePrior:
 
     @classmethod
     def from_table(cls, table: pd.DataFrame, **kw) -> "TypePrior":
-        return cls(dict(zip(table["label"], table["share"].astype(float))), **kw)
+        """From a table of label and share (resources/deletion_types.tsv); every share > 0
+        and an 'other' row for every type it does not name."""
+        shares = dict(zip(table["label"], table["share"].astype(float)))
+        bad = sorted(k for k, v in shares.items() if not v > 0)
+        if "other" not in shares or bad:
+            raise ValueError("deletion-type shares need an 'other' row and every share > 0"
+                             + (f" (not so: {', '.join(bad)})" if bad else " (no 'other' row)"))
+        return cls(shares, **kw)
 
     def log_share(self, label: str) -> float:
         """ln of the type's share (0 for every type when the prior is off)."""
@@ -47,7 +54,7 @@ class TypePrior:
             return math.log(self.shares[label])
         named = [k for k in self.shares if k != "other"]
         n_runs = self.n_exons * (self.n_exons + 1) // 2
-        return math.log(self.shares.get("other", 0.0) / max(n_runs - len(named), 1))
+        return math.log(self.shares["other"] / max(n_runs - len(named), 1))
 
 
 def candidates(lost: list[int], n_exons: int, reach: int) -> list[tuple[int, int]]:
