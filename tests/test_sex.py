@@ -23,6 +23,12 @@ def test_x_level_is_chrx_outside_the_pars_against_the_autosomes():
     b.loc[b["chromosome"] == "chr1", "log2"] = 0.3                      # measured against the autosomes
     assert abs(sex.x_level(b, PAR) - 2 ** -1.3) < 1e-12
     assert sex.x_level(bins(0.0, n=2), PAR) is None                    # too few chrX bins
+    assert abs(sex.x_level(bins(-1.0, n=3), PAR) - 0.5) < 1e-12       # three are enough
+    # bins exactly as long as the PAR (its first base to its last) are inside it: 25 of them at
+    # log2 5 would otherwise outvote the 20 bins at -1
+    edge = pd.concat([bins(-1.0), pd.DataFrame([("chrX", 10000, 2781479, 5.0)] * 25,
+                                               columns=["chromosome", "start", "end", "log2"])])
+    assert abs(sex.x_level(edge, PAR) - 0.5) < 1e-12
 
 
 def test_y_level_is_reads_per_copy_against_the_autosomes():
@@ -39,10 +45,15 @@ def test_y_decides_male_whatever_x_says_else_x_decides():
     assert sex.infer(0.72, None, RULES) == "NA"        # an X gained or lost in part of the cells
     assert sex.infer(0.8, 0.099, RULES) == "female" and sex.infer(0.65, None, RULES) == "male"
     assert sex.infer(None, None, RULES) == "NA" and sex.infer(None, 0.3, RULES) == "male"
+    assert sex.infer(0.72, 0.1, RULES) == "male"         # Y reads at y_male exactly: male
 
 
 def test_check_and_evidence():
     assert sex.check("female", "female") == "ok" and sex.check("male", "female") == "mismatch"
     assert sex.check(None, "female") == "NA" and sex.check("male", "NA") == "NA"
-    assert sex.evidence(0.512, None) == "X 0.51, Y NA"
+    assert sex.evidence(0.512, None) == "X 0.51, Y NA" and sex.evidence(None, 0.456) == "X NA, Y 0.46"
     assert np.isclose(float(sex.evidence(0.5, 0.25).split("Y ")[1]), 0.25)
+
+
+def test_rules_from_the_config_block():
+    assert sex.SexRules.from_config({"x_female": 0.8, "x_male": 0.65, "y_male": 0.1}) == RULES

@@ -900,4 +900,12 @@ EQUIVALENT: list[dict] = [
      "before": 'n_runs = self.n_exons * (self.n_exons + 1) // 2',
      "after": 'n_runs = self.n_exons * (self.n_exons + 1) / 2',
      "reason": EVEN_PRODUCT},
+    {"module": 'sex', "function": 'x_level',
+     "before": 'chrom = bins["chromosome"].to_numpy(dtype=object)',
+     "after": 'chrom = bins["chromosome"].to_numpy(dtype=None)',
+     "reason": STR_COLUMN},
+    {"module": 'sex', "function": 'x_level',
+     "before": 'l2 = bins["log2"].to_numpy(dtype=float)',
+     "after": 'l2 = bins["log2"].to_numpy(dtype=None)',
+     "reason": NUMERIC_INPUT},
 ]
