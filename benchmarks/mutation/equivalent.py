@@ -908,4 +908,8 @@ EQUIVALENT: list[dict] = [
      "before": 'l2 = bins["log2"].to_numpy(dtype=float)',
      "after": 'l2 = bins["log2"].to_numpy(dtype=None)',
      "reason": NUMERIC_INPUT},
+    {"module": 'genes', "function": 'gene_levels',
+     "before": 'gene, state, has = units["gene"].to_numpy(dtype=object), units["state"].to_numpy(), units["n_bins"].to_numpy() > 0',
+     "after": 'gene, state, has = units["gene"].to_numpy(dtype=None), units["state"].to_numpy(), units["n_bins"].to_numpy() > 0',
+     "reason": STR_COLUMN},
 ]
