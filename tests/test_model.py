@@ -189,3 +189,14 @@ def test_paths_side_by_side_are_each_paths_own_fit():
                        (want.states, want.cell_fraction, want.cf_low, want.cf_high, want.llr, want.cost)
                 assert np.array_equal(got.profile, want.profile)
     assert fit_many([-1.0, -1.0], [0.1, 0.1], []) == []        # no candidate types: no fits
+
+
+def test_a_total_loss_reads_at_the_floor():
+    """Reads at log2 -8 with a floor of -3: the data and the expectations are both floored,
+    so two copies lost in any fraction from 0.88 up (log2(0.12) = -3.06, floored to -3) fit
+    with no residual at all: the cost is the two breakpoints alone (2 x 5), and the cell
+    fraction the first of those on the grid. Unfloored, log2(1 - f) never equals -3 on the
+    grid and every fraction leaves a residual."""
+    r = fit([-8.0] * 4, [0.1] * 4, params=ModelParams(switch_penalty=5.0, log2_floor=-3.0, biallelic_penalty=0.0))
+    assert r.states == [2] * 4 and r.cell_fraction == 0.88 and r.cf_high == 1.0
+    assert r.cost == pytest.approx(10.0, abs=1e-12)

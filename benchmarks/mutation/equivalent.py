@@ -95,6 +95,9 @@ EXP_CAP = ("The cap only keeps math.exp from overflowing: odds of exp(700) or ex
            "alt_ratio, so no runner-up is reported either way.")
 EVEN_PRODUCT = "n (n + 1) is even: // 2 and / 2 give the same number (an int or a float equal to it)."
 
+ONLY_IKZF1_EXONS = ("The only gene of kind 'exons' in rules.yaml is IKZF1, which robust() never tries at other "
+                    "levels (IKZF1 NA is the rule's own NA): leaving it in `kinds` or out changes nothing.")
+
 EQUIVALENT: list[dict] = [
     {"module": 'model', "function": '_viterbi_costs',
      "before": 'k = np.array(STATES, dtype=float)',
@@ -912,4 +915,12 @@ EQUIVALENT: list[dict] = [
      "before": 'gene, state, has = units["gene"].to_numpy(dtype=object), units["state"].to_numpy(), units["n_bins"].to_numpy() > 0',
      "after": 'gene, state, has = units["gene"].to_numpy(dtype=None), units["state"].to_numpy(), units["n_bins"].to_numpy() > 0',
      "reason": STR_COLUMN},
+    {"module": 'classify', "function": 'risk',
+     "before": 'kinds = {g: k for g, k in rules["genes"].items() if k != "exons"}',
+     "after": 'kinds = {g: k for g, k in rules["genes"].items() if k != "XXexonsXX"}',
+     "reason": ONLY_IKZF1_EXONS},
+    {"module": 'classify', "function": 'risk',
+     "before": 'kinds = {g: k for g, k in rules["genes"].items() if k != "exons"}',
+     "after": 'kinds = {g: k for g, k in rules["genes"].items() if k != "EXONS"}',
+     "reason": ONLY_IKZF1_EXONS},
 ]

@@ -16,7 +16,7 @@ import pandas as pd
 from ..core.annotation import gene_columns
 from ..core.bins import isin_names
 from ..core.constants import AUTOSOMES
-from . import classify, sex
+from . import classify, sex, veto
 from .ikzf1 import NOT_EVALUABLE
 from .junctions import BREAKPOINT_COLS, JunctionRules, Placement, breakpoints, local_depth, reconcile, strong
 from .params import Annotation, CallerParams
@@ -94,7 +94,13 @@ def call(t: Tumour, c: Caller) -> SampleCalls:
         warning = (f"sex mismatch: sheet {t.row.get('sex')}, data {res.sex['sex_inferred']} "
                    f"({res.sex['sex_evidence']}): possible sample swap")
         res.qc = f"warn: {warning}" if res.qc == "pass" else f"{res.qc}; {warning}"
-    res.ikzf1plus, res.ukall_cna = classify.risk(t.row, res.status, res.genes, c.ann.rules, c.pax5_mode)
+    # an exclusion gene (ERG) the data could not have seen at IKZF1's cell fraction is NA to the rules
+    unknown = veto.unruled(res, c.ann.units, list(c.ann.rules["ikzf1plus"]["exclude"]), c.params)
+    res.ikzf1plus, res.ukall_cna = classify.risk(t.row, res.status, {**res.genes, **{g: "NA" for g in unknown}},
+                                                 c.ann.rules, c.pax5_mode)
+    if unknown and res.ikzf1plus == "NA":
+        warning = veto.note(unknown, float(res.ikzf1["cell_fraction"])) + ": IKZF1plus NA"
+        res.qc = f"warn: {warning}" if res.qc == "pass" else f"{res.qc}; {warning}"
     return res
 
 

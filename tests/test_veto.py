@@ -1,0 +1,58 @@
+"""ERG read 'none' counts as absent only where the sample's data could have seen an ERG
+deletion in as many cells as IKZF1's (caller.veto): else IKZF1plus is NA, never a 'yes'
+resting on a deletion nobody could have found."""
+import math
+from types import SimpleNamespace
+
+import pandas as pd
+import pytest
+
+from ikzf1cnv.caller import classify, veto
+
+UNITS = pd.DataFrame({"gene": ["ERG"] * 10, "exon": [str(e) for e in range(1, 11)], "chrom": "chr21",
+                      "start": [1001 + 1000 * i for i in range(10)], "end": [1100 + 1000 * i for i in range(10)]})
+
+
+def window(se: float) -> pd.DataFrame:
+    """ERG's ten exon positions (0-based starts), each with SE `se`, and one flank position."""
+    pos = pd.DataFrame({"group": "ERG", "chrom": "chr21", "start": UNITS["start"] - 1, "end": UNITS["end"],
+                        "kind": "exon", "gene": "ERG", "exon": UNITS["exon"], "log2": 0.0, "se": se})
+    flank = pd.DataFrame({"group": ["ERG"], "chrom": ["chr21"], "start": [20_000], "end": [20_100], "kind": ["flank"],
+                          "gene": [""], "exon": [""], "log2": [0.0], "se": [se]})
+    return pd.concat([pos, flank], ignore_index=True)
+
+
+def res(se, cf=0.5, erg="none", status="deleted"):
+    return SimpleNamespace(status=status, ikzf1={"cell_fraction": cf}, genes={"ERG": erg, "PAX5": "whole"},
+                           positions=window(se))
+
+
+def by_hand(se, params):
+    """LoD95 over ERG's ten exons: W = 10 / se^2, P the penalty for the window's 11 positions."""
+    p = params.model_for(11).switch_penalty
+    return 2 * (1 - 2 ** (-(2 * math.sqrt(p) + 1.6448536269514722) / math.sqrt(10 / se ** 2)))
+
+
+def test_an_erg_deletion_the_data_could_not_see_is_not_ruled_out(params):
+    assert by_hand(0.1, params) < 0.5 < by_hand(0.3, params)
+    assert veto.unruled(res(0.1), UNITS, ["ERG"], params) == {}                 # seen at 0.5: ruled out
+    got = veto.unruled(res(0.3), UNITS, ["ERG"], params)
+    assert list(got) == ["ERG"] and got["ERG"] == pytest.approx(by_hand(0.3, params), rel=1e-12)
+    assert veto.unruled(res(0.3, cf=0.9), UNITS, ["ERG"], params) == {}          # a clone of 0.9 would show
+    assert veto.unruled(res(3.0), UNITS, ["ERG"], params) == {"ERG": None}      # out of reach at any fraction
+    # a deleted ERG is a call, not a doubt; no IKZF1 deletion, no question
+    assert veto.unruled(res(0.3, erg="deleted"), UNITS, ["ERG"], params) == {}
+    assert veto.unruled(res(0.3, status="wildtype", cf=None), UNITS, ["ERG"], params) == {}
+    assert veto.note({"ERG": 0.7012, "X": None}, 0.5) == ("ERG deletion not ruled out (limit of detection 0.70 > "
+                                                         "IKZF1 cell fraction 0.50); X deletion not ruled out (limit "
+                                                         "of detection out of reach > IKZF1 cell fraction 0.50)")
+
+
+def test_ikzf1plus_is_na_where_erg_is_not_ruled_out(rules):
+    genes = {"CDKN2A": "none", "CDKN2B": "none", "PAX5": "whole", "PAR1": "none", "ERG": "none", "EBF1": "none",
+             "ETV6": "none", "BTG1": "none", "RB1": "none"}
+    bcp = {"subtype": "B-other"}
+    assert classify.risk(bcp, "deleted", genes, rules, "any") == ("yes", "poor")
+    assert classify.risk(bcp, "deleted", {**genes, "ERG": "NA"}, rules, "any") == ("NA", "poor")
+    # without a partner the verdict is 'no' whatever ERG is: it stands
+    assert classify.risk(bcp, "deleted", {**genes, "PAX5": "none", "ERG": "NA"}, rules, "any")[0] == "no"
