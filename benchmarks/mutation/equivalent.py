@@ -98,6 +98,8 @@ EVEN_PRODUCT = "n (n + 1) is even: // 2 and / 2 give the same number (an int or 
 ONLY_IKZF1_EXONS = ("The only gene of kind 'exons' in rules.yaml is IKZF1, which robust() never tries at other "
                     "levels (IKZF1 NA is the rule's own NA): leaving it in `kinds` or out changes nothing.")
 
+ASTYPE_NONE = "pandas reads astype(None) as astype('float64'): text and numbers become the same floats."
+
 EQUIVALENT: list[dict] = [
     {"module": 'model', "function": '_viterbi_costs',
      "before": 'k = np.array(STATES, dtype=float)',
@@ -923,4 +925,8 @@ EQUIVALENT: list[dict] = [
      "before": 'kinds = {g: k for g, k in rules["genes"].items() if k != "exons"}',
      "after": 'kinds = {g: k for g, k in rules["genes"].items() if k != "EXONS"}',
      "reason": ONLY_IKZF1_EXONS},
+    {"module": 'types', "function": 'TypePrior.from_table',
+     "before": 'shares = dict(zip(table["label"], table["share"].astype(float)))',
+     "after": 'shares = dict(zip(table["label"], table["share"].astype(None)))',
+     "reason": ASTYPE_NONE},
 ]
