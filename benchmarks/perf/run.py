@@ -119,7 +119,16 @@ def side_by_side(name, sheet_path: Path, panel: Path, out: Path, cores: int, gen
             "rules": per_rule.round(2).reset_index().to_dict("records")}
 
 
+def _link_or_copy(src: Path, dst: Path):
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copyfile(src, dst)
+
+
 def linked_cohort(d: Path, n: int) -> Path:
+    """n samples, each its own file (hard links to the toy's BAMs): the sample sheet check
+    refuses two samples whose paths resolve to one file, as symbolic links do."""
     toy = pd.read_csv(ROOT / "config" / "samples.tsv", sep="\t", dtype=str, keep_default_na=False)
     tumours = toy[toy["type"] == "tumor"].reset_index(drop=True)
     d.mkdir(parents=True, exist_ok=True)
@@ -128,9 +137,12 @@ def linked_cohort(d: Path, n: int) -> Path:
         src_row = tumours.iloc[i % len(tumours)] if i % 10 else toy[toy["type"] == "normal"].iloc[(i // 10) % 4]
         src = ROOT / src_row["bam"]
         dst = d / f"S{i:04d}.bam"
-        if not dst.exists():
-            os.symlink(src, dst)
-            os.symlink(str(src) + ".csi", str(dst) + ".csi")
+        if dst.is_symlink():        # links of an earlier version: the sheet check sees one file
+            dst.unlink()
+            Path(str(dst) + ".csi").unlink()
+        if not dst.exists():        # a hard link (a copy across file systems): a file of its own name
+            _link_or_copy(src, dst)
+            _link_or_copy(Path(str(src) + ".csi"), Path(str(dst) + ".csi"))
         rows.append({"sample": f"S{i:04d}", "bam": str(dst), "type": "normal" if i % 10 == 0 else "tumor",
                      "subtype": src_row["subtype"], "age_group": src_row["age_group"],
                      "blast_pct": src_row["blast_pct"], "sex": src_row["sex"]})
