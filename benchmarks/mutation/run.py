@@ -53,6 +53,7 @@ MODULES = {
     "classify": ("caller/classify.py", ["tests/test_classify.py", "tests/test_properties.py"]),
     "types": ("caller/types.py", ["tests/test_types.py"]),
     "sex": ("caller/sex.py", ["tests/test_sex.py"]),
+    "veto": ("caller/veto.py", ["tests/test_veto.py"]),
 }
 DETECTED = {"killed", "timeout"}
 # mutmut's exit codes (mutmut.stats.status_by_exit_code, 3.x): anything else is "suspicious"
