@@ -56,3 +56,23 @@ def test_ikzf1plus_is_na_where_erg_is_not_ruled_out(rules):
     assert classify.risk(bcp, "deleted", {**genes, "ERG": "NA"}, rules, "any") == ("NA", "poor")
     # without a partner the verdict is 'no' whatever ERG is: it stands
     assert classify.risk(bcp, "deleted", {**genes, "PAX5": "none", "ERG": "NA"}, rules, "any")[0] == "no"
+
+
+def test_only_the_genes_own_window_and_only_when_there_is_something_to_check(params):
+    """The limit is read from the exclusion gene's own group window (not another gene's in
+    the same table); a gene with no position at all is out of reach; a deleted first gene
+    does not stop the check of the next; no call, no cell fraction or no positions: nothing."""
+    ik = window(0.01).assign(group="IKZF1", gene="IKZF1", start=lambda d: d["start"] + 10**6,
+                             end=lambda d: d["end"] + 10**6)
+    both = pd.concat([ik, window(0.3)], ignore_index=True)
+    r = SimpleNamespace(status="deleted", ikzf1={"cell_fraction": 0.5}, genes={"ERG": "none"}, positions=both)
+    assert veto.unruled(r, UNITS, ["ERG"], params)["ERG"] == pytest.approx(by_hand(0.3, params), rel=1e-12)
+    r.positions = ik                                        # ERG not measured at all
+    assert veto.unruled(r, UNITS, ["ERG"], params) == {"ERG": None}
+    two = pd.concat([UNITS, UNITS.assign(gene="ERG2")], ignore_index=True)
+    r = SimpleNamespace(status="deleted", ikzf1={"cell_fraction": 0.5}, genes={"ERG2": "deleted", "ERG": "none"},
+                        positions=window(0.3))
+    assert list(veto.unruled(r, two, ["ERG2", "ERG"], params)) == ["ERG"]
+    for status, cf, pos in (("deleted", None, window(0.3)), ("deleted", 0.5, None), ("deleted", 0.5, window(0.3).iloc[:0])):
+        r = SimpleNamespace(status=status, ikzf1={"cell_fraction": cf}, genes={"ERG": "none"}, positions=pos)
+        assert veto.unruled(r, UNITS, ["ERG"], params) == {}

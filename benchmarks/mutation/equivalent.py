@@ -100,6 +100,12 @@ ONLY_IKZF1_EXONS = ("The only gene of kind 'exons' in rules.yaml is IKZF1, which
 
 ASTYPE_NONE = "pandas reads astype(None) as astype('float64'): text and numbers become the same floats."
 
+EMPTY_WINDOW = ("lod.limit over no positions (or over positions all outside the gene) is None, as the shortcut "
+                "for an empty window gives: the gene is out of reach either way.")
+EXON_MIDPOINTS = ("Positions count by their midpoints; an ERG exon position runs from its exon's first base to its "
+                  "last (>= 47 bp), so its midpoint is far inside the interval whether it starts 1 bp before the "
+                  "first exon or 1 bp after.")
+
 EQUIVALENT: list[dict] = [
     {"module": 'model', "function": '_viterbi_costs',
      "before": 'k = np.array(STATES, dtype=float)',
@@ -929,4 +935,24 @@ EQUIVALENT: list[dict] = [
      "before": 'shares = dict(zip(table["label"], table["share"].astype(float)))',
      "after": 'shares = dict(zip(table["label"], table["share"].astype(None)))',
      "reason": ASTYPE_NONE},
+    {"module": 'veto', "function": 'unruled',
+     "before": 'window = positions[positions["group"] == group.iloc[0]] if len(group) else positions.iloc[:0]',
+     "after": 'window = positions[positions["group"] == group.iloc[0]] if len(group) else positions.iloc[:1]',
+     "reason": EMPTY_WINDOW},
+    {"module": 'veto', "function": 'unruled',
+     "before": 'limit = lod.limit(window, interval, params.model_for(len(window)).switch_penalty) if len(window) else None',
+     "after": 'limit = lod.limit(window, interval, params.model_for(len(window)).switch_penalty) if (len(window)) or True else None',
+     "reason": EMPTY_WINDOW},
+    {"module": 'veto', "function": 'unruled',
+     "before": 'interval = (int(u["start"].min()) - 1, int(u["end"].max()))',
+     "after": 'interval = (int(u["start"].min()) + 1, int(u["end"].max()))',
+     "reason": EXON_MIDPOINTS},
+    {"module": 'veto', "function": 'unruled',
+     "before": 'interval = (int(u["start"].min()) - 1, int(u["end"].max()))',
+     "after": 'interval = (int(u["start"].min()) - 2, int(u["end"].max()))',
+     "reason": EXON_MIDPOINTS},
+    {"module": 'veto', "function": 'unruled',
+     "before": 'if limit is None or limit > float(cf):',
+     "after": 'if limit is None or limit >= float(cf):',
+     "reason": FLOAT_EDGE},
 ]
