@@ -76,3 +76,12 @@ def test_only_the_genes_own_window_and_only_when_there_is_something_to_check(par
     for status, cf, pos in (("deleted", None, window(0.3)), ("deleted", 0.5, None), ("deleted", 0.5, window(0.3).iloc[:0])):
         r = SimpleNamespace(status=status, ikzf1={"cell_fraction": cf}, genes={"ERG": "none"}, positions=pos)
         assert veto.unruled(r, UNITS, ["ERG"], params) == {}
+
+
+def test_a_gene_of_one_position(params):
+    """One exon measured: its limit from that one position (W = 1 / se^2), by hand."""
+    one = window(0.05).iloc[[0]]
+    r = SimpleNamespace(status="deleted", ikzf1={"cell_fraction": 0.2}, genes={"ERG": "none"}, positions=one)
+    p = params.model_for(1).switch_penalty
+    want = 2 * (1 - 2 ** (-(2 * math.sqrt(p) + 1.6448536269514722) * 0.05))
+    assert veto.unruled(r, UNITS.iloc[[0]], ["ERG"], params) == {"ERG": pytest.approx(want, rel=1e-12)}
