@@ -184,3 +184,16 @@ def test_a_sample_whose_bam_failed_gets_a_page(root, tmp_path):
     html = (tmp_path / "X1.html").read_text()
     assert "not evaluable: fail: sample &#x27;X1&#x27;: cut short" in html and "IKZF1plus: <span" in html
     assert "cut.bam" in html and "50.0 kB" in html
+
+
+def test_a_rule_read_na_on_an_evaluable_sample_says_why(rules):
+    """IKZF1plus NA on an evaluable tumour (an ERG deletion not ruled out) names the warning
+    on the page, not 'not evaluable'; a not-evaluable sample stays 'not evaluable'."""
+    from ikzf1cnv.cohort.report import verdict
+    warn = "warn: ERG deletion not ruled out (limit of detection 0.40 > IKZF1 cell fraction 0.28): IKZF1plus NA"
+    rec = {"subtype": "B-other", "status": "deleted", "ikzf1plus": "NA", "ukall_cna": "NA", "qc": warn,
+           "genes": {"PAX5": "whole", "ERG": "none"}}
+    assert verdict.ikzf1plus_reason(rec, rules) == "NA: could go either way (" + warn[len("warn: "):] + ")"
+    assert verdict.ukall_reason(rec, rules).startswith("NA: could go either way (ERG deletion not ruled out")
+    failed = {**rec, "status": "not_evaluable", "qc": "fail: noise 0.40 > 0.30"}
+    assert verdict.ikzf1plus_reason(failed, rules) == verdict.ukall_reason(failed, rules) == "NA: not evaluable"

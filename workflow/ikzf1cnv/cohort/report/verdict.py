@@ -68,6 +68,15 @@ def _levels_text(rule_levels: dict, genes: dict) -> list[str]:
     return [f"{g} {genes[g]}" for g, levels in rule_levels.items() if genes.get(g) in levels]
 
 
+def _na_reason(rec: dict) -> str:
+    """Why a rule reads NA: the sample not evaluable, or (an evaluable sample) the warnings
+    in its qc: genes a tumour-pooled baseline could not set, an ERG deletion not ruled out."""
+    qc = rec.get("qc") or ""
+    if rec.get("status") != "not_evaluable" and qc.startswith("warn: "):
+        return f"NA: could go either way ({qc[len('warn: '):]})"
+    return "NA: not evaluable"
+
+
 def ikzf1plus_reason(rec: dict, rules: dict, pax5_mode: str = "any") -> str:
     """The record's IKZF1plus with the rule that gave it, e.g. 'yes: IKZF1 deleted + CDKN2A
     hom + CDKN2B hom, no ERG deletion'."""
@@ -76,7 +85,7 @@ def ikzf1plus_reason(rec: dict, rules: dict, pax5_mode: str = "any") -> str:
     if (rec.get("subtype") or "unknown") not in rules["bcp_subtypes"]:
         return f"NA: defined for B-cell precursor ALL only (subtype {rec.get('subtype')})"
     if rec.get("status") == "not_evaluable" or value == "NA":
-        return "NA: not evaluable"
+        return _na_reason(rec)
     if rec.get("status") != "deleted":
         return "no: no IKZF1 deletion"
     excluded = _levels_text(rule["exclude"], genes)
@@ -100,7 +109,7 @@ def ukall_reason(rec: dict, rules: dict) -> str:
     if (rec.get("subtype") or "unknown") not in rules["bcp_subtypes"]:
         return f"NA: defined for B-cell precursor ALL only (subtype {rec.get('subtype')})"
     if value == "NA":
-        return "NA: not evaluable"
+        return _na_reason(rec)
     rule = rules["ukall_cna"]
     deleted = [u for u, gs in rule["units"].items()
                if any((rec.get("status") == "deleted") if g == "IKZF1" else is_deleted(genes.get(g, "none"))
