@@ -117,3 +117,21 @@ def test_group_medians_are_pandas_groupby_medians():
                               pd.Series(v).groupby(np.sort(codes)).median().reindex(range(6)).to_numpy(), equal_nan=True)
     chrom = rng.choice(["chr1", "chrX", "chr22", "GL1"], 500).astype(object)
     assert np.array_equal(bins.isin_names(chrom, ("chr1", "chr22")), np.isin(chrom, ["chr1", "chr22"]))
+
+
+@pytest.mark.parametrize("kind", ["sorted", "shuffled", "one", "empty", "missing"])
+def test_factorize_names_is_pandas_factorize(kind):
+    """The run-wise factorize gives pd.factorize's codes and names: sorted bins (a few runs),
+    names that come back after other names (a run each time), one name, none, a missing value."""
+    from ikzf1cnv.core import bins
+    rng = np.random.default_rng(3)
+    chrom = np.sort(rng.choice(["chr1", "chr10", "chr2", "chrX", "GL000194.1"], 400)).astype(object)
+    chrom = {"sorted": chrom, "shuffled": rng.permutation(chrom), "one": np.array(["chr7"] * 9, dtype=object),
+             "empty": np.array([], dtype=object),
+             "missing": np.array(["chr1", None, "chr1", np.nan, "chr2"], dtype=object)}[kind]
+    codes, names = bins.factorize_names(chrom)
+    want_codes, want_names = pd.factorize(chrom)
+    assert codes.tolist() == want_codes.tolist()
+    assert list(names) == list(want_names)
+    if kind == "shuffled":   # a name that returns keeps its first code
+        assert len(names) == 5 and len(np.unique(codes)) == 5

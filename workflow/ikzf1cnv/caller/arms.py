@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 from scipy.special import ndtri  # the normal quantile (scipy.stats' norm.isf(q) is -ndtri(q)): ~0.6 s less import a job
 
-from ..core.bins import group_medians
+from ..core.bins import factorize_names, group_medians
 from ..core.stats import mad_sd
 
 ARM_COLS = ["arm", "chrom", "n_bins", "level", "se", "z", "called", "cell_fraction", "cf_low", "cf_high"]
@@ -52,7 +52,7 @@ def _kind_sd(l2: np.ndarray, arm_idx: np.ndarray, n_arms: int) -> float:
 def _arm_index(bins: pd.DataFrame, arms: pd.DataFrame) -> np.ndarray:
     """Each bin's arm (its row in `arms`; -1: none): the last arm that holds it whole."""
     chrom, start, end = bins["chromosome"].to_numpy(dtype=object), bins["start"].to_numpy(), bins["end"].to_numpy()
-    codes, names = pd.factorize(chrom)
+    codes, names = factorize_names(chrom)
     order = np.argsort(codes, kind="stable")
     rows = {names[codes[g[0]]]: g for g in np.split(order, np.flatnonzero(np.diff(codes[order])) + 1) if len(g)}
     arm_idx = np.full(len(bins), -1)
@@ -78,8 +78,8 @@ def arm_levels(bins: pd.DataFrame, arms: pd.DataFrame, min_bins: int, skip: np.n
     fin = np.flatnonzero(np.isfinite(l2) & (arm_idx >= 0))
     key = arm_idx[fin] * 2 + off[fin]
     order = np.argsort(key, kind="stable")
-    groups = {int(key[order][g[0]]): fin[order][g] for g in
-              np.split(np.arange(len(order)), np.flatnonzero(np.diff(key[order])) + 1) if len(g)}
+    ko, fo = key[order], fin[order]
+    groups = {int(ko[g[0]]): fo[g] for g in np.split(np.arange(len(order)), np.flatnonzero(np.diff(ko)) + 1) if len(g)}
     n_all = np.bincount(arm_idx[arm_idx >= 0], minlength=n_arms)
     rows = []
     for i, (arm, chrom) in enumerate(zip(arms["arm"].tolist(), arms["chrom"].tolist())):

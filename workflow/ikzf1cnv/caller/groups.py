@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
+from ..core.bins import factorize_names
 from ..core.annotation import group_key, model_groups
 from ..core.constants import AUTOSOMES
 from . import arms as armlib
@@ -76,11 +77,12 @@ def group_positions(pb: PreparedBins, ann: Annotation, params: CallerParams,
 def in_windows(bins: pd.DataFrame, ann: Annotation) -> np.ndarray:
     """Bins inside any group's window."""
     out = np.zeros(len(bins), dtype=bool)
-    chrom = bins["chromosome"].to_numpy(dtype=object)
+    codes, names = factorize_names(bins["chromosome"].to_numpy(dtype=object))
+    code_of = {n: i for i, n in enumerate(names.tolist())}
     bs, be = bins["start"].to_numpy(), bins["end"].to_numpy()
     wins = ann.windows.values()
     for c in {w[0] for w in wins}:
-        on = chrom == c
+        on = codes == code_of.get(c, -1)
         for _, s, e in (w for w in wins if w[0] == c):
             out |= on & (be > s) & (bs < e)
     return out

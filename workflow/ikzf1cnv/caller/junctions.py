@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..core.bins import factorize_names
 from ..core.tables import BREAKPOINTS_TABLE
 from . import labels
 
@@ -198,10 +199,11 @@ def local_depth(bins: pd.DataFrame) -> Callable:
     tg = bins[~bins["offtarget"].to_numpy()]
     mid = ((tg["start"] + tg["end"]) // 2).to_numpy()
     overall = float(np.median(tg["depth"])) if len(tg) else float("nan")
-    chrom_of, depth = tg["chromosome"].to_numpy(dtype=object), tg["depth"].to_numpy()
+    codes, names = factorize_names(tg["chromosome"].to_numpy(dtype=object))
+    depth = tg["depth"].to_numpy()
     by_chrom = {}
-    for c in dict.fromkeys(chrom_of):
-        on = np.flatnonzero(chrom_of == c)
+    for i, c in enumerate(names.tolist()):
+        on = np.flatnonzero(codes == i)
         order = np.argsort(mid[on], kind="stable")
         by_chrom[c] = (mid[on][order], depth[on][order])
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..core.bins import group_medians, isin_names
+from ..core.bins import factorize_names, group_medians, isin_names
 from ..core.constants import AUTOSOMES
 from ..core.stats import robust_sd
 
@@ -20,7 +20,7 @@ LN2 = math.log(2.0)
 def _by_name(chrom: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Each row's chromosome as its rank among the distinct names sorted (as groupby(sort=True)
     orders them), and those names."""
-    codes, uniq = pd.factorize(chrom)
+    codes, uniq = factorize_names(chrom)
     order = np.argsort(np.asarray(uniq, dtype=object))
     rank = np.empty(len(order), dtype=np.int64)
     rank[order] = np.arange(len(order))
@@ -140,7 +140,7 @@ def prepare_bins(bins: pd.DataFrame, params, read_length: float) -> PreparedBins
         inflation = run_inflation(bins[~off], var[~off])
         var[~off] *= inflation
     tg = bins[~off]
-    auto = tg["chromosome"].isin(AUTOSOMES)
+    auto = isin_names(tg["chromosome"].to_numpy(dtype=object), AUTOSOMES)
     metrics = {"run_inflation": inflation, "median_depth": float(np.nanmedian(tg.loc[auto, "depth"])) if auto.any() else 0.0,
                "noise": sample_noise(tg), "noise_scale": scales.get("target", 1.0),
                "offtarget_noise_scale": scales.get("offtarget"), "recentre_shift": shift,

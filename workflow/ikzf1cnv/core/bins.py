@@ -7,16 +7,33 @@ import numpy as np
 import pandas as pd
 
 
+def factorize_names(chrom) -> tuple[np.ndarray, np.ndarray]:
+    """pd.factorize of a column of names (codes in order of first appearance, the names), one
+    dictionary look-up per run of equal names: bins come sorted by chromosome, so an exome's
+    200,000 rows are a few dozen runs (pandas hashes every row, through Arrow in pandas 3).
+    A column with a missing value (not text) goes to pd.factorize."""
+    a = np.asarray(chrom, dtype=object)
+    if not len(a):
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=object)
+    starts = np.r_[0, np.flatnonzero(a[1:] != a[:-1]) + 1]
+    heads = a[starts].tolist()
+    if not all(isinstance(h, str) for h in heads):
+        codes, names = pd.factorize(a)
+        return codes.astype(np.int64), np.asarray(names, dtype=object)
+    first = {}
+    run_codes = np.array([first.setdefault(h, len(first)) for h in heads], dtype=np.int64)
+    return np.repeat(run_codes, np.diff(np.r_[starts, len(a)])), np.array(list(first), dtype=object)
+
+
 def chrom_codes(chrom) -> tuple[np.ndarray, np.ndarray]:
     """Each row's chromosome as an integer code (in order of first appearance) and the names."""
-    codes, names = pd.factorize(np.asarray(chrom, dtype=object))
-    return codes.astype(np.int64), np.asarray(names, dtype=object)
+    return factorize_names(chrom)
 
 
 def isin_names(chrom, names) -> np.ndarray:
     """np.isin(chrom, names) for a column of chromosome names, testing each distinct name once."""
-    codes, uniq = pd.factorize(np.asarray(chrom, dtype=object))
-    return np.isin(np.asarray(uniq, dtype=object), list(names))[codes] if len(uniq) else np.zeros(len(codes), bool)
+    codes, uniq = factorize_names(chrom)
+    return np.isin(uniq, list(names))[codes] if len(uniq) else np.zeros(len(codes), bool)
 
 
 def _key(codes: np.ndarray, start: np.ndarray) -> np.ndarray:
@@ -49,7 +66,9 @@ class BinIndex:
                 return None
             k = zip(table["chromosome"].tolist(), table["start"].tolist(), table["end"].tolist())
             return np.array([self.by_key.get(x, -1) for x in k], dtype=np.int64)
-        codes = pd.Index(self.names).get_indexer(table["chromosome"].to_numpy(dtype=object))
+        tc, tn = factorize_names(table["chromosome"].to_numpy(dtype=object))
+        at = {n: i for i, n in enumerate(self.names.tolist())}
+        codes = np.array([at.get(n, -1) for n in tn.tolist()], dtype=np.int64)[tc] if len(tn) else tc
         st, en = table["start"].to_numpy(dtype=np.int64), table["end"].to_numpy(dtype=np.int64)
         ok = (codes >= 0) & (st >= 0) & (st < 1 << 32)
         q = _key(np.where(ok, codes, 0), np.where(ok, st, 0))

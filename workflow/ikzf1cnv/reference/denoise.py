@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..core.bins import lookup
+from ..core.bins import isin_names, lookup
 from ..core.constants import AUTOSOMES
 from ..core.files import log
 from ..core.stats import mad_sd
@@ -60,7 +60,7 @@ def apply(bins: pd.DataFrame, comps: pd.DataFrame) -> pd.DataFrame:
     at = lookup(comps, bins, pcs)   # each bin's loadings (a left merge on the coordinates), 0 where it has none
     v = np.column_stack([at[c] for c in pcs])
     v = np.where(np.isnan(v), 0.0, v)
-    use = bins["chromosome"].isin(AUTOSOMES).to_numpy()
+    use = isin_names(bins["chromosome"].to_numpy(dtype=object), AUTOSOMES)
     l2, coef = remove(bins["log2"].to_numpy(), v, use)
     log.info("denoised with %d component(s), coefficients %s", len(pcs), np.round(coef, 3).tolist())
     return bins.assign(log2=l2)
