@@ -183,6 +183,38 @@ def test_type_oracle_knows_the_cell_fraction(tmp_path):
     assert oracles.type_oracle(tmp_path / "missing.tsv", 0.3, lambda n: ModelParams()) is None
 
 
+
+def _edge_window(exon1_se: float):
+    """T035 of the accuracy benchmark in miniature: a del1-3 in 33% of cells (expected log2
+    -0.26), exon 1 the window's first exon at -0.26 with `exon1_se`, intron 1-3 probes,
+    exons 2-3 lost, the rest kept; an off-target bin before exon 1 at 0."""
+    mu = float(np.log2(1 - 0.33 / 2))
+    log2 = [0.0, mu] + [mu] * 3 + [mu] + [mu] * 2 + [mu] + [0.0] * 2 + [0.0] * 5
+    se = [0.25, exon1_se] + [0.15] * 14
+    w = _window(log2, se)
+    w["exon"] = ["", "1", "", "", "", "2", "", "", "3", "", "", "4", "5", "6", "7", "8"]
+    w["kind"] = ["offtarget"] + ["exon" if e else "intronic" for e in w["exon"][1:]]
+    return w
+
+
+@pytest.mark.parametrize("exon1_se,prior,want", [(0.18, True, "del2-3"), (0.18, False, "del1-3"),
+                                                 (0.08, True, "del1-3")])
+def test_bayes_type_oracle_weighs_the_edge_exon_against_the_types_odds(tmp_path, exon1_se, prior, want):
+    """Exon 1 at its expected -0.26 with SE 0.18 favours del1-3 over del2-3 by
+    exp(0.26^2 / (2 x 0.18^2)) = 2.8, less than the odds of del2-3 over del1-3 in the
+    benchmark's draws (0.0665 / 0.0035 = 19): the oracle that knows both says del2-3, one
+    with flat odds del1-3. At SE 0.08 the data's odds (~200) outweigh the prior."""
+    import cohorts
+    from ikzf1cnv.caller.model import ModelParams
+    probs = cohorts.ikzf1_type_probs()
+    assert sum(probs.values()) == pytest.approx(1.0)
+    assert probs[(1, 3)] == pytest.approx(0.085 / 24) and probs[(2, 3)] == pytest.approx(0.063 + 0.085 / 24)
+    assert probs[(4, 7)] == pytest.approx(0.37) and probs[(8, 8)] == pytest.approx(0.085 / 8)   # a = 8: every end is 8
+    _edge_window(exon1_se).to_csv(tmp_path / "w.tsv", sep="\t", index=False)
+    use = probs if prior else {k: 1.0 for k in probs}
+    got = oracles.bayes_type_oracle(tmp_path / "w.tsv", 0.33, lambda n: ModelParams(switch_penalty=5.0), use)
+    assert got == want
+
 def test_codeletion_scan(tmp_path):
     rng = np.random.default_rng(3)
     w = _window(np.r_[rng.normal(0, 0.1, 10), rng.normal(-0.3, 0.1, 5), rng.normal(0, 0.1, 10)], [0.1] * 25)

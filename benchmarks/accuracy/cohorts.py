@@ -7,6 +7,24 @@ import numpy as np
 # Deletion types among IKZF1-deleted BCP-ALL (Boer 2016; resources/deletion_types.tsv).
 IKZF1_TYPES = [((4, 7), 0.37), ((1, 8), 0.30), ((2, 7), 0.08), ((4, 8), 0.066), ((2, 3), 0.063),
                ((2, 8), 0.036), (None, 0.085)]
+
+
+def ikzf1_type_probs(n_exons: int = 8) -> dict:
+    """The probability of each run (a, b) of IKZF1 exons as ikzf1_event draws it: the named
+    types at their shares, the rest (None) a start a uniform in 1..n_exons and an end
+    min(n_exons, a + 0, 1 or 2), each equally likely."""
+    probs: dict = {}
+    for kind, share in IKZF1_TYPES:
+        if kind is not None:
+            probs[kind] = probs.get(kind, 0.0) + share
+    other = dict(IKZF1_TYPES)[None]
+    for a in range(1, n_exons + 1):
+        for d in range(3):
+            run = (a, min(n_exons, a + d))
+            probs[run] = probs.get(run, 0.0) + other / (3 * n_exons)
+    return probs
+
+
 SUBTYPES = ["B-other", "Ph+", "Ph-like", "ETV6-RUNX1", "hyperdiploid"]
 GAINS = ["chr4", "chr6", "chr10", "chr14", "chr17", "chr18", "chr21", "chr21", "chrX"]
 

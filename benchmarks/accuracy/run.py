@@ -34,6 +34,7 @@ from ikzf1cnv.caller import params as cparams
 from ikzf1cnv.core import annotation
 from simlib import bench  # noqa: E402
 
+import cohorts  # noqa: E402
 import oracles  # noqa: E402
 import scores  # noqa: E402
 import simulation  # noqa: E402
@@ -78,6 +79,8 @@ def add_oracles(ps: pd.DataFrame, truth: pd.DataFrame, outdir: Path, fpr: float)
         path = outdir / "samples" / r.sample / "window_bins.tsv"
         row = oracles.sample_oracles(path, ev.get(r.sample, "none"), fpr, seed=1)
         row["type_oracle"] = oracles.type_oracle(path, r.cell_fraction, cp.model_for) if r.truth_deleted else None
+        row["bayes_type_oracle"] = oracles.bayes_type_oracle(path, r.cell_fraction, cp.model_for,
+                                                             cohorts.ikzf1_type_probs()) if r.truth_deleted else None
         for g, grp in groups.items():
             hit = getattr(r, f"{g}_t") not in ("none", "NA") and r.blast >= scores.CODEL_MIN_BLAST
             row[f"scan_{g}"] = oracles.codeletion_scan(path, grp, fpr, seed=1) if hit else None
@@ -142,6 +145,22 @@ def cohort_dirs(a, name: str, timing) -> dict:
     return {x: base / x for x in designs}
 
 
+def rescore(outdir: Path):
+    """The Bayes type oracle added to an earlier run's per_sample.tsv (its cohorts' window
+    files read again; nothing simulated or called), and its summary written again."""
+    ps = pd.read_csv(outdir / "per_sample.tsv", sep="\t", keep_default_na=False, na_values=[""])
+    sub = {"ikzf1-cnv": "ikzf1cnv", "baseline": "baseline"}
+    cp, probs = caller_params(), cohorts.ikzf1_type_probs()
+    ps["bayes_type_oracle"] = [
+        oracles.bayes_type_oracle(outdir / r.cohort / r.design / sub[r.tool] / "samples" / r.sample / "window_bins.tsv",
+                                  r.cell_fraction, cp.model_for, probs)
+        if r.tool in sub and r.truth_deleted else None for r in ps.itertuples()]
+    ps.to_csv(outdir / "per_sample.tsv", sep="\t", index=False)
+    dirs = {(c, d): outdir / c / d for c, d in dict.fromkeys(zip(ps["cohort"], ps["design"]))}
+    summary.write_summary(ps, json.loads((outdir / "timing.json").read_text()), outdir, honesty(ps, dirs))
+    log(f"rescored: {outdir / 'summary.md'}")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--outdir", type=Path, required=True)
@@ -155,8 +174,12 @@ def main():
     ap.add_argument("--seed", type=int, default=2026)
     ap.add_argument("--reuse-cnvkit", action="store_true",
                     help="score CNVkit's earlier calls (cnvkit_<method>_calls.tsv) instead of running it again")
+    ap.add_argument("--rescore", action="store_true",
+                    help="only add the Bayes type oracle to OUTDIR's earlier run and write its summary again")
     ap.add_argument("--resimulate", action="store_true", help="simulate again even if the cohort exists")
     a = ap.parse_args()
+    if a.rescore:
+        return rescore(a.outdir)
     a.outdir.mkdir(parents=True, exist_ok=True)
     allps, timing, dirs, fpr = [], [], {}, caller_fpr()
     with tempfile.TemporaryDirectory(prefix="ikzf1cnv-baseline-") as tmp:

@@ -35,16 +35,16 @@ def rate(x) -> float | str:
     return float(np.mean(known)) if known else "-"
 
 
-def _type_oracle(sub: pd.DataFrame) -> list:
-    if "type_oracle" not in sub:
+def _type_oracle(sub: pd.DataFrame, column: str = "type_oracle") -> list:
+    if column not in sub:
         return [None] * len(sub)
-    return [None if t is None or t != t else t == d for t, d in zip(sub["type_oracle"], sub["deletion_t"])]
+    return [None if t is None or t != t else t == d for t, d in zip(sub[column], sub["deletion_t"])]
 
 
 def _row(sub: pd.DataFrame) -> dict:
     return {"n": len(sub), "caller detected": rate(sub["called_deleted"]), "exact type": rate(sub["type_exact"]),
             "location oracle": rate(sub["location_detected"]), "scan oracle": rate(sub["scan_detected"]),
-            "type oracle": rate(_type_oracle(sub))}
+            "type oracle": rate(_type_oracle(sub)), "Bayes type oracle": rate(_type_oracle(sub, "bayes_type_oracle"))}
 
 
 def band_rows(ps: pd.DataFrame) -> list[dict]:

@@ -37,7 +37,8 @@ def design_section(ps: pd.DataFrame, design: str, honesty: dict) -> list[str]:
         md += [f"Honesty of the caller's se: SD of log2/se over wild-type IKZF1 windows = "
                f"{h[0]:.2f} over {h[1]} positions (1 if the se is right).", ""]
     bands = scores.band_rows(p)
-    bcols = ["band", "tool", "n", "caller detected", "exact type", "location oracle", "scan oracle", "type oracle"]
+    bcols = ["band", "tool", "n", "caller detected", "exact type", "location oracle", "scan oracle", "type oracle",
+             "Bayes type oracle"]
     md += ["### By cell fraction of the IKZF1 deletion (fraction of all cells; band = lower edge)", "",
            table(bands, bcols), ""]
     md += ["### By depth (deletions in >= 5% of cells)", "", table(scores.depth_rows(p), ["depth"] + bcols[1:]), ""]

@@ -75,28 +75,31 @@ LEVELS = {"zygosity": ("none", "het", "hom"), "extent": ("none", "partial", "who
 MAX_UNKNOWN = 6  # NA genes beyond this many: every rule reads NA (3^6 combinations at most are tried)
 
 
-def robust(rule, calls: Mapping[str, str], kinds: Mapping[str, str]) -> str:
-    """A rule's verdict when some genes are NA (their baseline could not be set): the
+def robust(rule, calls: Mapping[str, str], kinds: Mapping[str, str], options: Mapping[str, tuple] | None = None) -> str:
+    """A rule's verdict when some genes are NA (their baseline could not be set) or read one
+    of a few levels (`options`: gene -> the levels the data leave open, caller.zygosity): the
     verdict if every level those genes could take gives the same one, else NA. IKZF1 NA
     (not evaluable) is the rule's own NA."""
     import itertools
-    unknown = [g for g, v in calls.items() if g != "IKZF1" and v == "NA" and g in kinds]
-    if not unknown:
+    open_ = {g: LEVELS[kinds[g]] for g, v in calls.items() if g != "IKZF1" and v == "NA" and g in kinds}
+    open_.update({g: tuple(v) for g, v in (options or {}).items() if g in calls and calls[g] != "NA"})
+    if not open_:
         return rule(calls)
-    if len(unknown) > MAX_UNKNOWN:
+    if len(open_) > MAX_UNKNOWN:
         return "NA"
-    verdicts = {rule({**calls, **dict(zip(unknown, combo))})
-                for combo in itertools.product(*(LEVELS[kinds[g]] for g in unknown))}
+    verdicts = {rule({**calls, **dict(zip(open_, combo))}) for combo in itertools.product(*open_.values())}
     return verdicts.pop() if len(verdicts) == 1 else "NA"
 
 
-def risk(row: Mapping, status: str, genes: Mapping[str, str], rules: Mapping, pax5_mode: str) -> tuple[str, str]:
+def risk(row: Mapping, status: str, genes: Mapping[str, str], rules: Mapping, pax5_mode: str,
+         options: Mapping[str, tuple] | None = None) -> tuple[str, str]:
     """(IKZF1plus, UKALL-CNA) of a sample from its IKZF1 status and gene levels: both rules
     are defined for B-cell precursor ALL (rules.yaml `bcp_subtypes`), NA for other subtypes;
-    a gene without a level (NA) makes a rule NA only where its level could change it."""
+    a gene without a level (NA), or with levels the data leave open (`options`), makes a
+    rule NA only where its level could change it."""
     if (row.get("subtype") or "unknown") not in rules["bcp_subtypes"]:
         return "NA", "NA"
     calls = {"IKZF1": status, **genes}
     kinds = {g: k for g, k in rules["genes"].items() if k != "exons"}
-    return (robust(lambda c: ikzf1plus(c, rules["ikzf1plus"], pax5_mode), calls, kinds),
-            robust(lambda c: ukall_cna(c, rules["ukall_cna"]), calls, kinds))
+    return (robust(lambda c: ikzf1plus(c, rules["ikzf1plus"], pax5_mode), calls, kinds, options),
+            robust(lambda c: ukall_cna(c, rules["ukall_cna"]), calls, kinds, options))

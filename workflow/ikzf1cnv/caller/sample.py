@@ -17,6 +17,7 @@ from .groups import GroupFit, arm_for, fit_group, group_positions, in_windows, t
 from .ikzf1 import NOT_EVALUABLE, evidence_text, ikzf1_summary, retype
 from .params import Annotation, CallerParams
 from .prepare import chromosome_gains, prepare_bins
+from . import zygosity
 
 
 def purity_of(blast_pct, positions: dict, arm_calls: pd.DataFrame, ann: Annotation, params: CallerParams):
@@ -61,6 +62,7 @@ class SampleCalls:
     ukall_cna: str = "NA"
     bam_error: str | None = None     # the fault of a BAM that could not be read
     sex: dict = field(default_factory=dict)   # caller.tumour.sample_sex
+    zygosity: list = field(default_factory=list)   # caller.zygosity.unresolved: hom calls that could be het
 
 
 def qc_verdict(metrics: dict, ik: pd.DataFrame, params: CallerParams) -> str:
@@ -131,4 +133,6 @@ def call_sample(sample: str, bins: pd.DataFrame, ann: Annotation, params: Caller
     exon_table = genelib.ikzf1_exon_table(iku, purity["blast_fraction"] or purity["clone_fraction"],
                                           evaluable=qc == "pass")
     allpos = pd.concat([gf.positions for gf in fits.values()], ignore_index=True)
-    return SampleCalls(sample, qc, status, exon_table, units, genes, ikzf1, purity, metrics, allpos, arm_calls)
+    zyg = zygosity.unresolved(fits, genes, ann.rules["genes"], params.model.ci_drop) if qc == "pass" else []
+    return SampleCalls(sample, qc, status, exon_table, units, genes, ikzf1, purity, metrics, allpos, arm_calls,
+                       zygosity=zyg)

@@ -16,7 +16,7 @@ import pandas as pd
 from ..core.annotation import gene_columns
 from ..core.bins import isin_names
 from ..core.constants import AUTOSOMES
-from . import classify, sex, veto
+from . import classify, sex, veto, zygosity
 from .ikzf1 import NOT_EVALUABLE
 from .junctions import BREAKPOINT_COLS, JunctionRules, Placement, breakpoints, local_depth, reconcile, strong
 from .params import Annotation, CallerParams
@@ -96,10 +96,14 @@ def call(t: Tumour, c: Caller) -> SampleCalls:
         res.qc = f"warn: {warning}" if res.qc == "pass" else f"{res.qc}; {warning}"
     # an exclusion gene (ERG) the data could not have seen at IKZF1's cell fraction is NA to the rules
     unknown = veto.unruled(res, c.ann.units, list(c.ann.rules["ikzf1plus"]["exclude"]), c.params)
+    # a hom call the data cannot tell from het in twice the cells: both levels to the rules
+    open_ = {u.gene: ("het", "hom") for u in res.zygosity}
     res.ikzf1plus, res.ukall_cna = classify.risk(t.row, res.status, {**res.genes, **{g: "NA" for g in unknown}},
-                                                 c.ann.rules, c.pax5_mode)
-    if unknown and res.ikzf1plus == "NA":
-        warning = veto.note(unknown, float(res.ikzf1["cell_fraction"])) + ": IKZF1plus NA"
+                                                 c.ann.rules, c.pax5_mode, open_)
+    read = classify.risk(t.row, res.status, res.genes, c.ann.rules, c.pax5_mode)[0]
+    if res.ikzf1plus == "NA" and read != "NA":   # NA because of the genes left open, not the subtype
+        why = [veto.note(unknown, float(res.ikzf1["cell_fraction"]))] if unknown else []
+        warning = "; ".join(why + ([zygosity.note(res.zygosity)] if open_ else [])) + ": IKZF1plus NA"
         res.qc = f"warn: {warning}" if res.qc == "pass" else f"{res.qc}; {warning}"
     return res
 
