@@ -50,10 +50,11 @@ MODULES = {
     "purity": ("caller/purity.py", ["tests/test_purity.py", "tests/test_model.py", "tests/test_properties.py"]),
     "junctions": ("caller/junctions.py", ["tests/test_junctions.py"]),
     "junction_reads": ("reads/junction_reads.py", ["tests/test_junctions.py", "tests/test_properties.py"]),
-    "classify": ("caller/classify.py", ["tests/test_classify.py", "tests/test_properties.py"]),
+    "classify": ("caller/classify.py", ["tests/test_classify.py", "tests/test_zygosity.py", "tests/test_properties.py"]),
     "types": ("caller/types.py", ["tests/test_types.py"]),
     "sex": ("caller/sex.py", ["tests/test_sex.py"]),
     "veto": ("caller/veto.py", ["tests/test_veto.py"]),
+    "zygosity": ("caller/zygosity.py", ["tests/test_zygosity.py"]),
 }
 DETECTED = {"killed", "timeout"}
 # mutmut's exit codes (mutmut.stats.status_by_exit_code, 3.x): anything else is "suspicious"
