@@ -2,6 +2,7 @@
 log2(1 - p). Only the cell fractions the model allows tell them apart (the blast count's
 cost, the bound); where they do not, IKZF1plus (which counts only a homozygous CDKN2A/B
 loss) must be NA, not a 'yes' resting on a coin flip (caller.zygosity)."""
+import dataclasses
 import math
 
 import numpy as np
@@ -45,7 +46,9 @@ def test_hom_in_p_or_het_in_2p_is_left_open_only_where_the_blast_count_does_not_
     assert [u.gene for u in got] == ["CDKN2A"]
     assert got[0].hom_fraction == pytest.approx(0.38, abs=0.015) and got[0].het_fraction == pytest.approx(0.76, abs=0.03)
     assert got[0].gap == pytest.approx(0.98 - 0.5, abs=0.25)
-    assert zygosity.note(got).startswith("CDKN2A homozygous in 38% of cells or heterozygous in 7")
+    assert zygosity.note(got) == (f"CDKN2A homozygous in {got[0].hom_fraction:.0%} of cells or heterozygous in "
+                                  f"{got[0].het_fraction:.0%}: the data do not tell (odds {math.exp(got[0].gap):.1f})")
+    assert zygosity.unresolved(fits, genes, KINDS, got[0].gap) == []      # a gap at the drop itself decides
     # blast count 50%: the bound (70%) shuts het in 76% out, the nearest het fits far worse -> hom stands
     fits, genes = called(0.50, params)
     assert genes["CDKN2A"] == "hom" and zygosity.unresolved(fits, genes, KINDS, drop) == []
@@ -63,3 +66,21 @@ def test_ikzf1plus_is_na_where_only_a_zygosity_left_open_makes_it_yes(rules):
     # a PAX5 deletion makes it 'yes' whatever CDKN2A is; no IKZF1 deletion, 'no' whatever it is
     assert classify.risk(bcp, "deleted", {**genes, "PAX5": "whole"}, rules, "any", open_)[0] == "yes"
     assert classify.risk(bcp, "wildtype", genes, rules, "any", open_)[0] == "no"
+
+
+def test_every_open_group_is_listed_and_a_group_in_a_lost_arm_is_left_alone(params):
+    """Groups are taken in key order: one without a homozygous call before it does not stop
+    the search; two open groups both count; a group fitted against a lost arm's level
+    (its zygosity rests on the arm call) is not re-weighed."""
+    fits, genes = called(0.62, params)
+    gf = fits["CDKN2A+CDKN2B"]
+    kinds = {**KINDS, "P16": "zygosity"}
+    many = {"A": gf, "CDKN2A+CDKN2B": gf, "P16": gf}
+    got = zygosity.unresolved(many, {**genes, "P16": "hom"}, kinds, params.model.ci_drop)
+    assert [u.gene for u in got] == ["CDKN2A", "P16"]
+    assert zygosity.unresolved({"CDKN2A+CDKN2B": dataclasses.replace(gf, arm={"level": -0.3})}, genes, KINDS,
+                               params.model.ci_drop) == []
+    u = [zygosity.Unresolved("CDKN2A", 0.38, 0.76, math.log(1.6)), zygosity.Unresolved("CDKN2B", 0.4, 0.8, 0.0)]
+    assert zygosity.note(u) == ("CDKN2A homozygous in 38% of cells or heterozygous in 76%: the data do not tell "
+                                "(odds 1.6); CDKN2B homozygous in 40% of cells or heterozygous in 80%: the data do "
+                                "not tell (odds 1.0)")

@@ -17,6 +17,7 @@ arm call and is not re-weighed here.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,43 +25,38 @@ import numpy as np
 
 @dataclass(frozen=True)
 class Unresolved:
-    """A gene read hom whose het reading is within `gap` of it (in the model's cost units)."""
+    """A gene read hom in `hom_fraction` of the cells whose het reading (best in
+    `het_fraction`) costs only `gap` more (the model's cost units: ln of the odds)."""
     gene: str
     hom_fraction: float
-    het_fraction: float | None
+    het_fraction: float
     gap: float
 
 
-def _cost(f) -> float:
-    """The best cost of a fit over its cell fractions (a held path's own cost even where no
-    deletion would fit better: model._path then reports the null's)."""
-    return float(np.min(f.profile)) if f.profile is not None and len(f.profile) else float(f.cost)
+NO_SECOND_HIT = np.array([True, True, False])   # states 0, 1 allowed; 2 (both copies lost) not
 
 
 def unresolved(fits: dict, genes: dict, kinds: dict, ci_drop: float) -> list[Unresolved]:
-    """The genes of kind 'zygosity' read 'hom' whose heterozygous reading fits within
-    ci_drop of it. `fits`: group key -> groups.GroupFit; `genes`: gene -> level;
-    `kinds`: rules.yaml `genes` (gene -> kind)."""
+    """The genes of kind 'zygosity' read 'hom' whose heterozygous reading (the group
+    refitted with no position at two copies lost) fits within ci_drop of the call.
+    `fits`: group key -> groups.GroupFit; `genes`: gene -> level; `kinds`: rules.yaml
+    `genes` (gene -> kind). Each fit's cost is its best over the cell fractions (the
+    profile: a held path's own cost even where no deletion would fit better)."""
     out = []
     for key, gf in sorted(fits.items()):
         hom = [g for g in key.split("+") if kinds.get(g) == "zygosity" and genes.get(g) == "hom"]
-        if not hom or gf.arm or gf.refit is None or gf.fit.cell_fraction is None:
+        if not hom or gf.arm:
             continue
-        allowed = np.ones((len(gf.positions), 3), dtype=bool)
-        allowed[:, 2] = False
-        alt = gf.refit(allowed)
-        gap = _cost(alt) - _cost(gf.fit)
+        alt = gf.refit(np.tile(NO_SECOND_HIT, (len(gf.positions), 1)))
+        gap = float(np.min(alt.profile)) - float(np.min(gf.fit.profile))
         if gap < ci_drop:
-            het_f = alt.cell_fraction if alt.cell_fraction is not None else None
-            out += [Unresolved(g, float(gf.fit.cell_fraction), het_f, max(gap, 0.0)) for g in hom]
+            het_f = float(alt.grid[int(np.argmin(alt.profile))])
+            out += [Unresolved(g, float(gf.fit.cell_fraction), het_f, gap) for g in hom]
     return out
 
 
 def note(items: list[Unresolved]) -> str:
     """'CDKN2A homozygous in 38% of cells or heterozygous in 76%: the data do not tell
-    (odds 1.2)'."""
-    def one(u):
-        het = f"heterozygous in {u.het_fraction:.0%}" if u.het_fraction is not None else "heterozygous"
-        return (f"{u.gene} homozygous in {u.hom_fraction:.0%} of cells or {het}: "
-                f"the data do not tell (odds {np.exp(u.gap):.1f})")
-    return "; ".join(one(u) for u in items)
+    (odds 1.6)'; several joined by '; '."""
+    return "; ".join(f"{u.gene} homozygous in {u.hom_fraction:.0%} of cells or heterozygous in "
+                     f"{u.het_fraction:.0%}: the data do not tell (odds {math.exp(u.gap):.1f})" for u in items)
