@@ -84,3 +84,17 @@ def test_every_open_group_is_listed_and_a_group_in_a_lost_arm_is_left_alone(para
     assert zygosity.note(u) == ("CDKN2A homozygous in 38% of cells or heterozygous in 76%: the data do not tell "
                                 "(odds 1.6); CDKN2B homozygous in 40% of cells or heterozygous in 80%: the data do "
                                 "not tell (odds 1.0)")
+
+
+def test_options_narrow_a_read_gene_never_an_na_one(rules):
+    """`options` say which levels a gene *read* by the caller may really have; a gene that is
+    NA (its baseline unknown) stays open to every level whatever they say, and options for
+    a gene the calls do not hold are ignored."""
+    genes = {"CDKN2A": "NA", "CDKN2B": "none", "PAX5": "none", "PAR1": "none", "ERG": "none", "EBF1": "none",
+             "ETV6": "none", "BTG1": "none", "RB1": "none"}
+    bcp = {"subtype": "B-other"}
+    # NA could be none ('no') or hom ('yes'): NA, even with options claiming hom only
+    assert classify.risk(bcp, "deleted", genes, rules, "any", {"CDKN2A": ("hom",)})[0] == "NA"
+    read = {**genes, "CDKN2A": "het"}
+    assert classify.risk(bcp, "deleted", read, rules, "any", {"CDKN2A": ("hom",)})[0] == "yes"   # narrowed
+    assert classify.risk(bcp, "deleted", read, rules, "any", {"FOO": ("hom",)})[0] == "no"

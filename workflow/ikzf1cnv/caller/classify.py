@@ -101,5 +101,6 @@ def risk(row: Mapping, status: str, genes: Mapping[str, str], rules: Mapping, pa
         return "NA", "NA"
     calls = {"IKZF1": status, **genes}
     kinds = {g: k for g, k in rules["genes"].items() if k != "exons"}
+    # UKALL-CNA counts any CDKN2A/B loss: an open zygosity (het or hom) cannot change it
     return (robust(lambda c: ikzf1plus(c, rules["ikzf1plus"], pax5_mode), calls, kinds, options),
-            robust(lambda c: ukall_cna(c, rules["ukall_cna"]), calls, kinds, options))
+            robust(lambda c: ukall_cna(c, rules["ukall_cna"]), calls, kinds))
