@@ -27,10 +27,10 @@ def res(se, cf=0.5, erg="none", status="deleted"):
                            positions=window(se))
 
 
-def by_hand(se, params):
-    """LoD95 over ERG's ten exons: W = 10 / se^2, P the penalty for the window's 11 positions."""
+def by_hand(se, params, n=10):
+    """LoD95 over n of ERG's ten exons: W = n / se^2, P the penalty for the window's 11 positions."""
     p = params.model_for(11).switch_penalty
-    return 2 * (1 - 2 ** (-(2 * math.sqrt(p) + 1.6448536269514722) / math.sqrt(10 / se ** 2)))
+    return 2 * (1 - 2 ** (-(2 * math.sqrt(p) + 1.6448536269514722) / math.sqrt(n / se ** 2)))
 
 
 def test_an_erg_deletion_the_data_could_not_see_is_not_ruled_out(params):
@@ -85,3 +85,23 @@ def test_a_gene_of_one_position(params):
     p = params.model_for(1).switch_penalty
     want = 2 * (1 - 2 ** (-(2 * math.sqrt(p) + 1.6448536269514722) * 0.05))
     assert veto.unruled(r, UNITS.iloc[[0]], ["ERG"], params) == {"ERG": pytest.approx(want, rel=1e-12)}
+
+
+def test_an_intragenic_erg_deletion_is_checked_over_the_exons_between_the_first_and_last(params, rules):
+    """rules.yaml: ERG deletions in BCP-ALL are intragenic (first and last exons kept), so the
+    limit is over exons 2-9 of ten: 8 / se^2, higher than the whole gene's. At SE 0.2 it
+    sits between them around a cell fraction of 0.5: the whole-gene limit would rule ERG out,
+    the intragenic one does not."""
+    assert rules["ikzf1plus"]["exclude_extent"] == {"ERG": "intragenic"}
+    assert veto.extent(UNITS, "whole") == (1000, 10100)
+    assert veto.extent(UNITS, "intragenic") == (2000, 9100)            # exons 2-9
+    assert veto.extent(UNITS.iloc[:2], "intragenic") == (1000, 2100)   # nothing between: the whole gene
+    # exon labels with letters (CDKN2A's 1a/1b) count by their number
+    u = pd.DataFrame({"gene": "X", "exon": ["1b", "1a", "2", "3"], "start": [50, 10, 100, 200], "end": [60, 20, 110, 210]})
+    assert veto.extent(u, "intragenic") == (99, 110)
+    se = 0.2
+    cf = (by_hand(se, params, 8) + by_hand(se, params)) / 2
+    assert by_hand(se, params) < cf < by_hand(se, params, 8)
+    assert veto.unruled(res(se, cf=cf), UNITS, ["ERG"], params) == {}
+    got = veto.unruled(res(se, cf=cf), UNITS, ["ERG"], params, {"ERG": "intragenic"})
+    assert got["ERG"] == pytest.approx(by_hand(se, params, 8), rel=1e-12)

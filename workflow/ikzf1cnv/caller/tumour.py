@@ -95,7 +95,8 @@ def call(t: Tumour, c: Caller) -> SampleCalls:
                    f"({res.sex['sex_evidence']}): possible sample swap")
         res.qc = f"warn: {warning}" if res.qc == "pass" else f"{res.qc}; {warning}"
     # an exclusion gene (ERG) the data could not have seen at IKZF1's cell fraction is NA to the rules
-    unknown = veto.unruled(res, c.ann.units, list(c.ann.rules["ikzf1plus"]["exclude"]), c.params)
+    rule = c.ann.rules["ikzf1plus"]
+    unknown = veto.unruled(res, c.ann.units, list(rule["exclude"]), c.params, rule.get("exclude_extent"))
     # a hom call the data cannot tell from het in twice the cells: both levels to the rules
     open_ = {u.gene: ("het", "hom") for u in res.zygosity}
     res.ikzf1plus, res.ukall_cna = classify.risk(t.row, res.status, {**res.genes, **{g: "NA" for g in unknown}},
