@@ -162,3 +162,16 @@ def test_an_exon_over_nested_bins_takes_every_bin_overlapping_it():
                          "log2": [-0.5, 0.3, 0.2], "depth": [10.0, 11.0, 12.0], "offtarget": [False] * 3})
     ex, in_exon = window.exon_positions(bins, np.array([0.01, 0.01, 0.01]), units)
     assert ex[["n_bins", "log2"]].values.tolist() == [[1, -0.5]] and in_exon.tolist() == [True, False, False]
+
+
+def test_an_exon_unit_on_a_chromosome_without_bins_has_none():
+    """A unit whose chromosome has no bin at all (chr3 here, after chr1 and chr2 in the
+    bins) gets no bins, not those of another chromosome at the same coordinates."""
+    _, b = _sb()
+    units = pd.concat([UNITS, pd.DataFrame({"gene": ["DELTA"], "exon": ["1"], "chrom": ["chr3"], "start": [501],
+                                            "end": [600]})], ignore_index=True)
+    ex, used = window.exon_positions(b[["chromosome", "start", "end", "log2", "depth", "offtarget"]],
+                                     b["var"].to_numpy(), units)
+    delta = ex[ex["gene"] == "DELTA"].iloc[0]
+    assert delta["n_bins"] == 0 and np.isnan(delta["log2"]) and np.isnan(delta["se"])
+    assert ex[ex["gene"] == "GAMMA"].iloc[0]["n_bins"] == 1      # chr2's own unit still has its bin

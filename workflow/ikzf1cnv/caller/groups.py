@@ -77,12 +77,12 @@ def group_positions(pb: PreparedBins, ann: Annotation, params: CallerParams,
 def in_windows(bins: pd.DataFrame, ann: Annotation) -> np.ndarray:
     """Bins inside any group's window."""
     out = np.zeros(len(bins), dtype=bool)
-    codes, names = factorize_names(bins["chromosome"].to_numpy(dtype=object))
+    codes, names = factorize_names(bins["chromosome"].to_numpy())
     code_of = {n: i for i, n in enumerate(names.tolist())}
     bs, be = bins["start"].to_numpy(), bins["end"].to_numpy()
     wins = ann.windows.values()
-    for c in {w[0] for w in wins}:
-        on = codes == code_of.get(c, -1)
+    for c in {w[0] for w in wins} & set(code_of):
+        on = codes == code_of[c]
         for _, s, e in (w for w in wins if w[0] == c):
             out |= on & (be > s) & (bs < e)
     return out

@@ -199,7 +199,7 @@ def local_depth(bins: pd.DataFrame) -> Callable:
     tg = bins[~bins["offtarget"].to_numpy()]
     mid = ((tg["start"] + tg["end"]) // 2).to_numpy()
     overall = float(np.median(tg["depth"])) if len(tg) else float("nan")
-    codes, names = factorize_names(tg["chromosome"].to_numpy(dtype=object))
+    codes, names = factorize_names(tg["chromosome"].to_numpy())
     depth = tg["depth"].to_numpy()
     by_chrom = {}
     for i, c in enumerate(names.tolist()):

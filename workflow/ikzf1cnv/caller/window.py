@@ -48,7 +48,7 @@ def exon_positions(bins: pd.DataFrame, var: np.ndarray, units: pd.DataFrame) -> 
     inverse-variance mean of the target bins overlapping it. Also returns, per bin, whether
     it overlaps one of these units (those bins are not positions of their own)."""
     used = np.zeros(len(bins), dtype=bool)
-    codes, names = factorize_names(bins["chromosome"].to_numpy(dtype=object))
+    codes, names = factorize_names(bins["chromosome"].to_numpy())
     code_of = {n: i for i, n in enumerate(names.tolist())}
     bs, be = bins["start"].to_numpy(), bins["end"].to_numpy()
     l2, dp = bins["log2"].to_numpy(dtype=float), bins["depth"].to_numpy(dtype=float)
@@ -57,7 +57,7 @@ def exon_positions(bins: pd.DataFrame, var: np.ndarray, units: pd.DataFrame) -> 
     u_start, u_end = units["start"].tolist(), units["end"].tolist()
     on = {}   # target bins per chromosome, and whether they are sorted by start and by end
     for c in set(u_chrom):
-        idx = np.flatnonzero(tgt & (codes == code_of.get(c, -1)))
+        idx = np.flatnonzero(tgt & (codes == code_of[c])) if c in code_of else np.zeros(0, dtype=np.int64)
         on[c] = (idx, bool((np.diff(bs[idx]) >= 0).all() and (np.diff(be[idx]) >= 0).all()))
     n_bins, mean, se, depth = [], [], [], []
     for c, us, ue in zip(u_chrom, u_start, u_end):
@@ -85,7 +85,7 @@ def exon_positions(bins: pd.DataFrame, var: np.ndarray, units: pd.DataFrame) -> 
 def bin_arrays(bins: pd.DataFrame) -> dict:
     """The bins' columns as numpy arrays, and each chromosome's bin indices: what
     window_positions reads for every group, taken once per sample."""
-    codes, names = factorize_names(bins["chromosome"].to_numpy(dtype=object))
+    codes, names = factorize_names(bins["chromosome"].to_numpy())
     order = np.argsort(codes, kind="stable")
     cuts = np.flatnonzero(np.diff(codes[order])) + 1
     l2 = bins["log2"].to_numpy(dtype=float)
