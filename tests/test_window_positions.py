@@ -166,12 +166,14 @@ def test_an_exon_over_nested_bins_takes_every_bin_overlapping_it():
 
 def test_an_exon_unit_on_a_chromosome_without_bins_has_none():
     """A unit whose chromosome has no bin at all (chr3 here, after chr1 and chr2 in the
-    bins) gets no bins, not those of another chromosome at the same coordinates."""
+    bins) gets no bins, not those of another chromosome at the same coordinates (b0 on chr1
+    and b16 on chr2 both overlap 401-550)."""
     _, b = _sb()
-    units = pd.concat([UNITS, pd.DataFrame({"gene": ["DELTA"], "exon": ["1"], "chrom": ["chr3"], "start": [501],
-                                            "end": [600]})], ignore_index=True)
+    units = pd.concat([UNITS, pd.DataFrame({"gene": ["DELTA"], "exon": ["1"], "chrom": ["chr3"], "start": [401],
+                                            "end": [550]})], ignore_index=True)
     ex, used = window.exon_positions(b[["chromosome", "start", "end", "log2", "depth", "offtarget"]],
                                      b["var"].to_numpy(), units)
     delta = ex[ex["gene"] == "DELTA"].iloc[0]
     assert delta["n_bins"] == 0 and np.isnan(delta["log2"]) and np.isnan(delta["se"])
+    assert not used[b["name"].isin(["b0", "b16"]).to_numpy()][0]            # b0 is no exon's
     assert ex[ex["gene"] == "GAMMA"].iloc[0]["n_bins"] == 1      # chr2's own unit still has its bin
