@@ -96,6 +96,8 @@ def test_an_intragenic_erg_deletion_is_checked_over_the_exons_between_the_first_
     assert veto.extent(UNITS, "whole") == (1000, 10100)
     assert veto.extent(UNITS, "intragenic") == (2000, 9100)            # exons 2-9
     assert veto.extent(UNITS.iloc[:2], "intragenic") == (1000, 2100)   # nothing between: the whole gene
+    with pytest.raises(ValueError, match="'exons' is not 'whole' or 'intragenic'"):
+        veto.extent(UNITS, "exons")
     # exon labels with letters (CDKN2A's 1a/1b) count by their number
     u = pd.DataFrame({"gene": "X", "exon": ["1b", "1a", "2", "3"], "start": [50, 10, 100, 200], "end": [60, 20, 110, 210]})
     assert veto.extent(u, "intragenic") == (99, 110)

@@ -28,7 +28,9 @@ def extent(u: pd.DataFrame, kind: str) -> tuple[int, int]:
     """The 0-based half-open interval a deletion of the gene takes at most: its exon units
     (`u`: gene, exon, start, end, 1-based inclusive) from first to last (`whole`), or those
     between its first and last exons (`intragenic`; the whole gene if it has no exon between)."""
-    num = pd.to_numeric(u["exon"].astype(str).str.extract(r"^(\d+)")[0], errors="coerce")
+    if kind not in ("whole", "intragenic"):
+        raise ValueError(f"rules.yaml ikzf1plus.exclude_extent: {kind!r} is not 'whole' or 'intragenic'")
+    num = pd.to_numeric(u["exon"].astype(str).str.extract(r"^(\d+)")[0])
     inner = u[(num > num.min()) & (num < num.max())] if kind == "intragenic" else u
     inner = inner if len(inner) else u
     return int(inner["start"].min()) - 1, int(inner["end"].max())
