@@ -322,3 +322,30 @@ def test_genes_whose_no_normals_baseline_is_unsafe_are_not_evaluable_never_calle
     assert res.status == "not_evaluable" and res.ikzf1["deletion"] == "NA" and res.ikzf1plus == "NA"
     assert res.qc.startswith("fail: IKZF1: the no-normals baseline rests on 2 tumour(s)")
     assert "Fix: add normals" in res.qc
+
+
+def test_a_homozygous_cdkn2a_that_could_be_heterozygous_makes_ikzf1plus_na_with_its_reason(ann, params):
+    """caller.tumour.call end to end on synthetic bins: IKZF1 del4-7 and CDKN2A/B one copy
+    lost in 76% of the cells, blast count 62%. The depth reads as two copies lost in 38%;
+    76% costs 0.5 (0.14 / 0.1)^2 = 0.98 over the blast count, a second hit 0.5: CDKN2A is
+    read hom, but by odds of about 1.6, under the model's 95% drop. IKZF1plus, which counts
+    only a homozygous CDKN2A/B, is NA with both readings in qc. Both copies lost in 40% with
+    a blast count of 45% (bound 65%: heterozygous in 80% not allowed): the homozygous call
+    stands and IKZF1plus is yes."""
+    from ikzf1cnv.caller import junctions as cjunctions, sex, tumour
+    c = tumour.Caller(ann, params, cjunctions.JunctionRules(3, 1, 5, 2, False), 20, "any", sex.SexRules(0.8, 0.65, 0.1),
+                      pd.DataFrame(columns=["chrom", "start", "end"]), 57_227_415, None, {})
+    jx = pd.DataFrame(columns=["chrom", "left", "right", "split_reads", "discordant_pairs", "precise"])
+
+    def run(blast, cf, copies):
+        ev = [("IKZF1", {"4", "5", "6", "7"}, expected_log2(blast / 100, 1)), ("CDKN2A", None, expected_log2(cf, copies)),
+              ("CDKN2B", None, expected_log2(cf, copies))]
+        bins = make_bins(ann.units, 5, sd=0.03, events=ev).assign(offtarget=False)
+        return tumour.call(tumour.Tumour("S", {"subtype": "B-other", "blast_pct": blast, "sex": ""}, bins, 100.0, jx), c)
+    res = run(62.0, 0.76, 1)
+    assert res.status == "deleted" and res.genes["CDKN2A"] == "hom" and res.ukall_cna == "poor"
+    assert res.ikzf1plus == "NA"
+    assert res.qc.startswith("warn: CDKN2A homozygous in 3") and "or heterozygous in 7" in res.qc
+    assert res.qc.endswith(": IKZF1plus NA")
+    res = run(45.0, 0.40, 2)    # hom in 40%: het would need 80%, above the bound of 45% + 20%
+    assert res.genes["CDKN2A"] == "hom" and res.zygosity == [] and res.ikzf1plus == "yes" and res.qc == "pass"
