@@ -349,3 +349,36 @@ def test_a_homozygous_cdkn2a_that_could_be_heterozygous_makes_ikzf1plus_na_with_
     assert res.qc.endswith(": IKZF1plus NA")
     res = run(45.0, 0.40, 2)    # hom in 40%: het would need 80%, above the bound of 45% + 20%
     assert res.genes["CDKN2A"] == "hom" and res.zygosity == [] and res.ikzf1plus == "yes" and res.qc == "pass"
+
+
+def test_erg_is_ruled_out_over_the_largest_intragenic_deletion_not_the_whole_gene(ann, params):
+    """caller.tumour.call end to end: IKZF1 del4-7 and PAX5 in 30% of the cells, ERG's bins
+    at depth 5 (the rest at 300). ERG's limit of detection is 0.29 over the whole gene and
+    0.35 over exons 2-17 (rules.yaml: ERG deletions in BCP-ALL are intragenic); IKZF1's cell
+    fraction 0.33 lies between: IKZF1plus NA, the qc naming the intragenic limit. With the
+    rule told `whole`, the same data read yes."""
+    import copy
+    from ikzf1cnv.caller import junctions as cjunctions, sex, tumour
+    from ikzf1cnv.caller.params import Annotation
+    jx = pd.DataFrame(columns=["chrom", "left", "right", "split_reads", "discordant_pairs", "precise"])
+    ev = [("IKZF1", {"4", "5", "6", "7"}, expected_log2(0.3, 1)), ("PAX5", None, expected_log2(0.3, 1))]
+    bins = make_bins(ann.units, 5, sd=0.03, events=ev).assign(offtarget=False)
+    erg = ann.units[ann.units["gene"] == "ERG"]
+    bins.loc[(bins["chromosome"] == "chr21") & (bins["start"] >= erg["start"].min() - 1)
+             & (bins["end"] <= erg["end"].max()), "depth"] = 5.0
+    t = tumour.Tumour("S", {"subtype": "B-other", "blast_pct": 30.0, "sex": ""}, bins, 100.0, jx)
+
+    def caller(extent):
+        rules = copy.deepcopy(ann.rules)
+        rules["ikzf1plus"]["exclude_extent"] = {"ERG": extent}
+        a = Annotation(ann.units, ann.arms, ann.introns, rules)
+        return tumour.Caller(a, params, cjunctions.JunctionRules(3, 1, 5, 2, False), 20, "any",
+                             sex.SexRules(0.8, 0.65, 0.1), pd.DataFrame(columns=["chrom", "start", "end"]), 57_227_415,
+                             None, {})
+    assert ann.rules["ikzf1plus"]["exclude_extent"] == {"ERG": "intragenic"}
+    res = tumour.call(t, caller("intragenic"))
+    assert res.status == "deleted" and res.genes["ERG"] == "none" and res.genes["PAX5"] == "whole"
+    assert res.ikzf1plus == "NA"
+    assert res.qc == ("warn: ERG deletion not ruled out (limit of detection 0.35 > IKZF1 cell fraction 0.33): "
+                      "IKZF1plus NA")
+    assert tumour.call(t, caller("whole")).ikzf1plus == "yes"
