@@ -15,7 +15,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from ..core.bins import BinIndex, chrom_codes, group_medians
+from ..core.bins import BinIndex, factorize_names, group_medians
 from ..core.constants import ANTITARGET_ALIASES, NULL_LOG2
 from ..core.stats import MAD_SD
 from .io import read_cnn
@@ -39,10 +39,10 @@ COLS = ("chromosome", "start", "end", "gene", "log2", "depth")
 
 
 def _cols(df: pd.DataFrame) -> dict:
-    """A coverage table's columns as arrays, and its chromosomes as codes (chrom_codes)."""
+    """A coverage table's columns as arrays, and its chromosomes as codes (factorize_names)."""
     c = {k: df[k].to_numpy(dtype=object if k in ("chromosome", "gene") else None) for k in COLS}
     c["log2"], c["depth"] = c["log2"].astype(float), c["depth"].astype(float)
-    c["codes"], c["names"] = chrom_codes(c["chromosome"])
+    c["codes"], c["names"] = factorize_names(c["chromosome"])
     return c
 
 
@@ -52,7 +52,7 @@ def _take(c: dict, rows: np.ndarray) -> dict:
 
 def _join(a: dict, b: dict) -> dict:
     out = {k: np.concatenate([a[k], b[k]]) for k in COLS}
-    out["codes"], out["names"] = chrom_codes(out["chromosome"])
+    out["codes"], out["names"] = factorize_names(out["chromosome"])
     return out
 
 

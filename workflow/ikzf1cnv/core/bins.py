@@ -25,11 +25,6 @@ def factorize_names(chrom) -> tuple[np.ndarray, np.ndarray]:
     return np.repeat(run_codes, np.diff(np.r_[starts, len(a)])), np.array(list(first), dtype=object)
 
 
-def chrom_codes(chrom) -> tuple[np.ndarray, np.ndarray]:
-    """Each row's chromosome as an integer code (in order of first appearance) and the names."""
-    return factorize_names(chrom)
-
-
 def isin_names(chrom, names) -> np.ndarray:
     """np.isin(chrom, names) for a column of chromosome names, testing each distinct name once."""
     codes, uniq = factorize_names(chrom)
@@ -45,7 +40,7 @@ class BinIndex:
     (match_rows): built once (a reference is looked up by every sample of a batch)."""
 
     def __init__(self, ref: pd.DataFrame):
-        rc, self.names = chrom_codes(ref["chromosome"].to_numpy())
+        rc, self.names = factorize_names(ref["chromosome"].to_numpy())
         rs = ref["start"].to_numpy(dtype=np.int64)
         self.ends = ref["end"].to_numpy(dtype=np.int64)
         self.n = len(rs)
